@@ -1,0 +1,190 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/dialect/mysql"
+	"github.com/go-alchemy/alchemy/dialect/postgresql"
+	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// The servers' URLs, as scripts/test-servers.sh prints them; a benchmark whose URL
+// is unset skips.
+const (
+	pgURLEnv    = "ALCHEMY_TEST_POSTGRESQL_URL"
+	mysqlURLEnv = "ALCHEMY_TEST_MYSQL_URL"
+)
+
+// serverGoroutines are the client counts of the server benchmarks, over a pool of
+// conns (10) connections.
+var serverGoroutines = []int{2, 16, 64}
+
+func serverURL(b *testing.B, env string) string {
+	u := os.Getenv(env)
+	if u == "" {
+		b.Skipf("%s is not set (eval \"$(scripts/test-servers.sh env)\")", env)
+	}
+	return u
+}
+
+// selectOneAlchemy runs SELECT 1 connectionless: the connection goes back to the
+// pool when the rows are exhausted.
+func selectOneAlchemy(ctx context.Context, eng *alchemy.Engine, stmt *alchemy.TextClause) {
+	res, err := eng.Execute(ctx, stmt)
+	if err != nil {
+		panic(err)
+	}
+	var n int
+	for res.Next() {
+		if err := res.Scan(&n); err != nil {
+			panic(err)
+		}
+	}
+	if err := res.Err(); err != nil {
+		panic(err)
+	}
+	if n != 1 {
+		panic(fmt.Sprintf("select 1 gave %d", n))
+	}
+}
+
+// selectOneDB runs SELECT 1 through database/sql's pool.
+func selectOneDB(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, "select 1")
+	if err != nil {
+		panic(err)
+	}
+	var n int
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			panic(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		panic(err)
+	}
+	rows.Close()
+	if n != 1 {
+		panic(fmt.Sprintf("select 1 gave %d", n))
+	}
+}
+
+// benchAlchemySelectOne is the alchemy side of the server benchmarks: an engine
+// with a QueuePool of conns connections and no overflow, all of them opened before
+// the timer starts.
+func benchAlchemySelectOne(b *testing.B, url string, g int, opts ...alchemy.Option) {
+	ctx := context.Background()
+	eng, err := alchemy.CreateEngine(url, append([]alchemy.Option{alchemy.PoolSize(conns), alchemy.MaxOverflow(0)}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Dispose()
+	warm(b, conns, func() (*alchemy.Conn, error) { return eng.Connect(ctx) }, (*alchemy.Conn).Close)
+	stmt := alchemy.Text("select 1")
+	run(b, g, func() struct{} { selectOneAlchemy(ctx, eng, stmt); return struct{}{} }, func(struct{}) {})
+}
+
+// benchDBSelectOne is the database/sql side: SetMaxOpenConns = SetMaxIdleConns =
+// conns, all of them opened before the timer starts.
+func benchDBSelectOne(b *testing.B, db *sql.DB, g int) {
+	ctx := context.Background()
+	defer db.Close()
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	warm(b, conns, func() (*sql.Conn, error) { return db.Conn(ctx) }, (*sql.Conn).Close)
+	run(b, g, func() struct{} { selectOneDB(ctx, db); return struct{}{} }, func(struct{}) {})
+}
+
+// BenchmarkPostgresSelectOne runs SELECT 1 on PostgreSQL over loopback with 2, 16
+// and 64 goroutines over 10 connections: alchemy (Engine.Execute, Next/Scan),
+// database/sql over pgx's stdlib, and pgxpool. All three connect with the same
+// pgx.ConnConfig, the one alchemy's postgresql dialect builds from the URL.
+// Each reports ops/s and the p50/p99 latency of one SELECT (sampled one in four).
+func BenchmarkPostgresSelectOne(b *testing.B) {
+	ctx := context.Background()
+	for _, g := range serverGoroutines {
+		b.Run(fmt.Sprintf("impl=database-sql-pgx/g=%d", g), func(b *testing.B) {
+			cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchDBSelectOne(b, stdlib.OpenDB(*cfg), g)
+		})
+		b.Run(fmt.Sprintf("impl=pgxpool/g=%d", g), func(b *testing.B) {
+			cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pcfg, err := pgxpool.ParseConfig("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			pcfg.ConnConfig = cfg
+			pcfg.MaxConns, pcfg.MinConns = conns, 0
+			p, err := pgxpool.NewWithConfig(ctx, pcfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			warm(b, conns, func() (*pgxpool.Conn, error) { return p.Acquire(ctx) },
+				func(c *pgxpool.Conn) error { c.Release(); return nil })
+			run(b, g, func() struct{} {
+				rows, err := p.Query(ctx, "select 1")
+				if err != nil {
+					panic(err)
+				}
+				var n int
+				for rows.Next() {
+					if err := rows.Scan(&n); err != nil {
+						panic(err)
+					}
+				}
+				if err := rows.Err(); err != nil {
+					panic(err)
+				}
+				if n != 1 {
+					panic(fmt.Sprintf("select 1 gave %d", n))
+				}
+				return struct{}{}
+			}, func(struct{}) {})
+		})
+		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
+			benchAlchemySelectOne(b, serverURL(b, pgURLEnv), g)
+		})
+		b.Run(fmt.Sprintf("impl=alchemy-lifo/g=%d", g), func(b *testing.B) {
+			benchAlchemySelectOne(b, serverURL(b, pgURLEnv), g, alchemy.PoolUseLIFO(true))
+		})
+	}
+}
+
+// BenchmarkMariaDBSelectOne is BenchmarkPostgresSelectOne on MariaDB: alchemy
+// against database/sql over go-sql-driver/mysql, both connecting with the
+// mysql.Config alchemy's mysql dialect builds from the URL.
+func BenchmarkMariaDBSelectOne(b *testing.B) {
+	for _, g := range serverGoroutines {
+		b.Run(fmt.Sprintf("impl=database-sql-mysql/g=%d", g), func(b *testing.B) {
+			cfg, err := mysql.Config(mustParseURL(b, serverURL(b, mysqlURLEnv)), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c, err := gomysql.NewConnector(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchDBSelectOne(b, sql.OpenDB(c), g)
+		})
+		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
+			benchAlchemySelectOne(b, serverURL(b, mysqlURLEnv), g)
+		})
+		b.Run(fmt.Sprintf("impl=alchemy-lifo/g=%d", g), func(b *testing.B) {
+			benchAlchemySelectOne(b, serverURL(b, mysqlURLEnv), g, alchemy.PoolUseLIFO(true))
+		})
+	}
+}

@@ -1,0 +1,98 @@
+// Package postgresql is alchemy's PostgreSQL dialect, over github.com/jackc/pgx/v5
+// and its database/sql adapter, pgx/v5/stdlib. Blank-import it to make PostgreSQL
+// URLs work:
+//
+//	import _ "github.com/go-alchemy/alchemy/dialect/postgresql"
+//
+// # Names
+//
+// Every name below reaches the same dialect and the same Go driver, pgx, so that a
+// URL copied from a Python configuration works as it is (Names lists them):
+//
+//	URL drivername            SQLAlchemy's Python driver   Go driver
+//	postgresql                psycopg2 (the default)       pgx
+//	postgresql+pgx            -                            pgx
+//	postgres                  (the old alias)              pgx
+//	postgresql+psycopg2       psycopg2                     pgx
+//	postgresql+psycopg        psycopg 3                    pgx
+//	postgresql+asyncpg        asyncpg                      pgx
+//	postgresql+pg8000         pg8000                       pgx
+//	postgresql+psycopg2cffi   psycopg2cffi                 pgx
+//
+// # URLs and options
+//
+//	postgresql://user:password@host:port/database?option=value&...
+//
+// An empty host is localhost and port 0 is 5432. The URL always decides the host and
+// port (PGHOST and PGPORT are not read); the other libpq environment variables that
+// pgx reads (PGSSLMODE, PGAPPNAME, PGPASSFILE, ...) fill in what the URL leaves out,
+// as they do for psycopg2. Query options, and connect arguments (SQLAlchemy's
+// connect_args), which override them:
+//
+//	host                      host, host:port, [v6]:port or a socket directory; may
+//	                          repeat or hold a comma-separated list (several hosts
+//	                          are tried in order, as libpq does); only when the URL
+//	                          names no host
+//	port                      the port of hosts that name none
+//	user, password, dbname    override the URL's (database is a synonym of dbname)
+//	sslmode                   disable, allow, prefer (pgx's default), require,
+//	                          verify-ca, verify-full
+//	ssl                       asyncpg's spelling: true (require), false (disable),
+//	                          or an sslmode
+//	sslrootcert, sslcert,     certificate files (they must exist); sslrootcert may be
+//	sslkey, sslpassword       "system"; sslpassword decrypts sslkey
+//	sslcertmode, sslnegotiation, sslsni, channel_binding, require_auth,
+//	min_protocol_version, max_protocol_version, target_session_attrs, krbsrvname,
+//	krbspn, passfile, service, servicefile
+//	                          as libpq and pgx define them
+//	connect_timeout           whole seconds for the whole connection attempt
+//	default_query_exec_mode   cache_statement (pgx's default), cache_describe,
+//	                          describe_exec, exec, simple_protocol
+//	statement_cache_capacity, description_cache_capacity
+//	                          pgx's per-connection caches
+//	pgbouncer                 true: work behind PgBouncer in transaction mode, by
+//	                          default_query_exec_mode=exec (no named prepared
+//	                          statement outlives a transaction); with pgbouncer=true
+//	                          only exec and simple_protocol are accepted
+//	application_name          sent to the server (seen in pg_stat_activity)
+//	fallback_application_name the application_name when none is given
+//	search_path, options, statement_timeout, lock_timeout,
+//	idle_in_transaction_session_timeout, idle_session_timeout, client_encoding,
+//	timezone, datestyle, and any other server setting (work_mem, myext.flag, ...)
+//	                          sent to the server as run-time parameters when the
+//	                          connection starts; the timeouts are checked to be
+//	                          durations (1500, 250ms, 5s, 1min)
+//
+// Connect arguments also take typed values: "tls" a *tls.Config (used instead of the
+// ssl* options; a config without ServerName gets the host's), "runtime_params" a
+// map[string]string of server settings, "connect_timeout" a time.Duration, the
+// timeouts a time.Duration, "host" a []string, and bools and numbers where the option
+// is one. A nil connect argument removes the URL's option. An option that pgx does
+// not implement (keepalives, gssencmode, hostaddr, ...), a name that is no setting,
+// or a value that is invalid is an error naming the option, and no error ever holds
+// the password or sslpassword.
+//
+// # Errors
+//
+// IsDisconnect, IsSerializationFailure, IsUniqueViolation and ErrorCode classify
+// pgx's errors (see IsDisconnect for exactly what counts as a disconnect, and why
+// 53300 too_many_connections does not).
+//
+// # Example
+//
+//	u, err := dialect.ParseURL("postgresql+psycopg2://scott:tiger@localhost/test?application_name=billing&pgbouncer=true")
+//	if err != nil {
+//		return err
+//	}
+//	d, err := dialect.ForURL(u)
+//	if err != nil {
+//		return err
+//	}
+//	c, err := d.Connector(u, map[string]any{"statement_timeout": 5 * time.Second})
+//	if err != nil {
+//		return err
+//	}
+//	db := sql.OpenDB(c)
+//	defer db.Close()
+//	v, err := d.ServerVersion(ctx, db)
+package postgresql

@@ -1,0 +1,62 @@
+// Package alchemy is SQLAlchemy's connection model for Go: an Engine made once per
+// database URL, which owns a connection pool with SQLAlchemy's rules (size, overflow,
+// checkout timeout, recycle, pre-ping, reset on return, invalidation); Connections
+// checked out of it and always returned; Transactions that nest the way SQLAlchemy's
+// do; Results that give their connection back when they are read; and textual SQL
+// with :name binds rendered in each dialect's placeholder style.
+//
+// It stands on database/sql: the dialects open real database/sql drivers (pgx,
+// go-sql-driver/mysql, modernc.org/sqlite, go-mssqldb), and scanning and type
+// conversion are database/sql's. The engine uses its sql.DB only as a factory of
+// connections and pools the reserved connections itself.
+//
+// # A tour
+//
+//	import (
+//		"github.com/go-alchemy/alchemy"
+//		_ "github.com/go-alchemy/alchemy/dialect/postgresql"
+//	)
+//
+//	eng, err := alchemy.CreateEngine("postgresql://scott:tiger@localhost/test",
+//		alchemy.PoolSize(20), alchemy.MaxOverflow(10), alchemy.PoolPrePing(true))
+//	if err != nil { ... }
+//	defer eng.Dispose()
+//
+//	conn, err := eng.Connect(ctx)        // checked out of the pool
+//	if err != nil { ... }
+//	defer conn.Close()                    // back to the pool, rolled back if needed
+//	res, err := conn.Execute(ctx, alchemy.Text("select name from users where id = :id"),
+//		alchemy.Params{"id": 5})
+//	name, err := alchemy.Scalar[string](res)
+//
+//	// A transaction: commit on nil, rollback on error or panic.
+//	err = eng.Begin(ctx, func(conn *alchemy.Conn) error {
+//		_, err := conn.Execute(ctx, alchemy.Text("update users set name = :name where id = :id"),
+//			alchemy.Params{"id": 5, "name": "ed"})
+//		return err
+//	})
+//
+//	// A transaction carried by the context: code below joins it.
+//	err = alchemy.Transact(ctx, eng, func(ctx context.Context) error {
+//		res, err := eng.Execute(ctx, alchemy.Text("delete from users where id = :id"), 5)
+//		...
+//	})
+//
+// # Transactions
+//
+// Outside a transaction each statement commits on its own. Conn.Begin opens a
+// transaction; a Begin while one is open joins it and only the outermost Commit
+// commits, while any Rollback rolls back the whole (SQLAlchemy's nesting of
+// transaction blocks). Conn.BeginNested opens a SAVEPOINT. A transaction broken by a
+// lost connection or a failed commit refuses every statement (ErrPendingRollback)
+// until it is rolled back: nothing runs outside the transaction the caller believes
+// is open.
+//
+// # Errors
+//
+// Driver failures come wrapped in *Error, which carries the statement, the
+// parameters (unless HideParameters), the SQLSTATE or error number, and unwraps to
+// the driver's error. Branch on behaviour with errors.Is(err, ErrDisconnect),
+// IsSerializationFailure and IsUniqueViolation, and on the sentinels ErrNoRows,
+// ErrPoolTimeout, ErrClosed and ErrTxInactive.
+package alchemy

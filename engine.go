@@ -1,0 +1,249 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-alchemy/alchemy/dialect"
+	"github.com/go-alchemy/alchemy/pool"
+)
+
+// Engine is the home of a database: its URL, dialect and connection pool. Make one
+// per database URL, once per process, and share it: it is safe for concurrent use.
+// Dispose it when the program is done with the database.
+type Engine struct {
+	url     URL
+	dialect dialect.Dialect
+	db      *sql.DB // a factory of connections only: it keeps none idle
+	pool    pool.Pool
+	cfg     config
+	logger  *slog.Logger
+	closed  atomic.Bool
+
+	lisMu sync.Mutex
+	lis   atomic.Pointer[[]Listener]
+
+	versionOnce sync.Mutex
+	version     *dialect.Version
+}
+
+// CreateEngine makes an Engine for a database URL, such as
+// "postgresql://scott:tiger@localhost/test". The dialect's package must be imported
+// (blank-imported is enough). It opens no connection: the first Connect does.
+func CreateEngine(rawURL string, opts ...Option) (*Engine, error) {
+	u, err := dialect.ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return CreateEngineURL(u, opts...)
+}
+
+// CreateEngineURL is CreateEngine for a URL value (SQLAlchemy's URL.create).
+func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
+	d, err := dialect.ForURL(u)
+	if err != nil {
+		return nil, err
+	}
+	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if err := errors.Join(cfg.errs...); err != nil {
+		return nil, err
+	}
+	if err := cfg.execOptions.IsolationLevel.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.isolation != DefaultIsolation {
+		cfg.execOptions.IsolationLevel = cfg.isolation
+	}
+	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg}
+	e.logger = cfg.logger
+	if e.logger == nil {
+		e.logger = slog.Default()
+	}
+	e.logger = e.logger.With("engine", e.name())
+	if len(cfg.listeners) > 0 {
+		l := append([]Listener(nil), cfg.listeners...)
+		e.lis.Store(&l)
+	}
+
+	var connector driver.Connector
+	if cfg.creator != nil {
+		connector = creatorConnector{fn: cfg.creator}
+	} else {
+		connector, err = d.Connector(u, cfg.connectArgs)
+		if err != nil {
+			return nil, err
+		}
+	}
+	e.db = sql.OpenDB(connector)
+	e.db.SetMaxIdleConns(0) // our pool keeps the idle connections, not database/sql's
+
+	pcfg := cfg.pool
+	pcfg.Logger = e.logger
+	if cfg.echoPool {
+		pcfg.Listeners = append(pcfg.Listeners, e.poolEchoListener())
+	}
+	p, err := e.newPool(u, pcfg)
+	if err != nil {
+		e.db.Close()
+		return nil, err
+	}
+	e.pool = p
+	return e, nil
+}
+
+func (e *Engine) newPool(u URL, pcfg pool.Config) (pool.Pool, error) {
+	kind := e.cfg.poolKind
+	if kind == DefaultPool {
+		kind = QueuePool
+		if sc, ok := e.dialect.(dialect.SingleConnection); ok && sc.SingleConnection(u) {
+			kind = StaticPool
+		}
+	}
+	switch kind {
+	case NullPool:
+		return pool.NewNullPool(e.createConn, pcfg)
+	case StaticPool:
+		return pool.NewStaticPool(e.createConn, pcfg)
+	case AssertionPool:
+		return pool.NewAssertionPool(e.createConn, pcfg)
+	}
+	return pool.NewQueuePool(e.createConn, pcfg)
+}
+
+// createConn is the pool's creator: it reserves a connection of the factory sql.DB.
+func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
+	sc, err := e.db.Conn(ctx)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, err
+		}
+		return nil, e.wrapErr(nil, "connect", "", nil, err)
+	}
+	return &dbConn{sc: sc}, nil
+}
+
+func (e *Engine) name() string {
+	if e.cfg.loggingName != "" {
+		return e.cfg.loggingName
+	}
+	return e.url.String()
+}
+
+// URL returns the engine's URL. Its String hides the password.
+func (e *Engine) URL() URL { return e.url.Clone() }
+
+// Dialect returns the engine's dialect.
+func (e *Engine) Dialect() dialect.Dialect { return e.dialect }
+
+// Pool returns the engine's pool, for its Status and events.
+func (e *Engine) Pool() pool.Pool { return e.pool }
+
+// String describes the engine without its password, as Engine(postgresql://scott:***@host/db).
+func (e *Engine) String() string { return "Engine(" + e.url.String() + ")" }
+
+// Connect checks a connection out of the pool. Close it when done (defer conn.Close()):
+// that returns it to the pool, rolling back whatever it left open.
+func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
+	if e.closed.Load() {
+		return nil, fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
+	}
+	c := &Conn{eng: e, opts: e.cfg.execOptions}
+	if err := c.checkout(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Execute runs a statement without a connection of the caller's (connectionless
+// execution). When ctx carries a transaction of this engine (see Transact), the
+// statement joins it. Otherwise a connection is checked out and goes back to the pool
+// when the Result is exhausted or closed: close the Result.
+func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
+	if c := connFromContext(ctx, e); c != nil {
+		return c.Execute(ctx, stmt, args...)
+	}
+	c, err := e.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.Execute(ctx, stmt, args...)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	res.closeConn = true
+	if res.rows == nil {
+		c.Close()
+	}
+	return res, nil
+}
+
+// Begin runs fn in a transaction on a connection of its own: it commits when fn
+// returns nil, rolls back when fn returns an error or panics (and panics again), and
+// always returns the connection to the pool. Options may set the isolation level or a
+// retry policy for serialization failures.
+func (e *Engine) Begin(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
+	o := txOptionsOf(opts)
+	return o.retry.run(ctx, func() error {
+		conn, err := e.Connect(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return conn.inTx(ctx, o, fn)
+	})
+}
+
+// Dispose closes the pool: idle connections now, checked-out ones when they come
+// back. Connect then returns ErrClosed. Unlike SQLAlchemy's dispose, the engine is done
+// for good; make a new one to start over.
+func (e *Engine) Dispose() error {
+	if e.closed.Swap(true) {
+		return nil
+	}
+	err := e.pool.Dispose()
+	return errors.Join(err, e.db.Close())
+}
+
+// ServerVersion asks the server its version once and remembers it.
+func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
+	e.versionOnce.Lock()
+	defer e.versionOnce.Unlock()
+	if e.version != nil {
+		return *e.version, nil
+	}
+	c, err := e.Connect(ctx)
+	if err != nil {
+		return dialect.Version{}, err
+	}
+	defer c.Close()
+	v, err := e.dialect.ServerVersion(ctx, c.dc.sc)
+	if err != nil {
+		return v, e.wrapErr(c, "server version", "", nil, err)
+	}
+	e.version = &v
+	return v, nil
+}
+
+// creatorConnector adapts a Creator function to driver.Connector.
+type creatorConnector struct {
+	fn func(ctx context.Context) (driver.Conn, error)
+}
+
+func (c creatorConnector) Connect(ctx context.Context) (driver.Conn, error) { return c.fn(ctx) }
+func (c creatorConnector) Driver() driver.Driver                            { return creatorDriver{c} }
+
+type creatorDriver struct{ c creatorConnector }
+
+func (d creatorDriver) Open(string) (driver.Conn, error) { return d.c.fn(context.Background()) }

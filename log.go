@@ -1,0 +1,100 @@
+package alchemy
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/go-alchemy/alchemy/pool"
+)
+
+func (e *Engine) beforeExecute(ctx context.Context, lis []Listener, ev *ExecuteEvent) {
+	for _, l := range lis {
+		if l.BeforeExecute != nil {
+			l.BeforeExecute(ctx, ev)
+		}
+	}
+}
+
+func (e *Engine) afterExecute(ctx context.Context, lis []Listener, ev *ExecuteEvent) {
+	if e.cfg.echo {
+		attrs := []slog.Attr{slog.String("sql", ev.Statement), slog.Duration("duration", ev.Duration)}
+		if ev.Many > 0 {
+			attrs = append(attrs, slog.Int("many", ev.Many))
+		}
+		if e.cfg.hideParams {
+			attrs = append(attrs, slog.String("params", "[hidden]"))
+		} else if len(ev.Params) > 0 {
+			attrs = append(attrs, slog.Any("params", ev.Params))
+		}
+		if ev.Err != nil {
+			attrs = append(attrs, slog.String("error", ev.Err.Error()))
+		}
+		e.logger.LogAttrs(ctx, slog.LevelInfo, "alchemy: execute", attrs...)
+	}
+	for _, l := range lis {
+		if l.AfterExecute != nil {
+			l.AfterExecute(ctx, ev)
+		}
+	}
+}
+
+// poolEchoListener logs the pool's events (echo_pool).
+func (e *Engine) poolEchoListener() pool.Listener {
+	log := func(level slog.Level, msg string) func(*pool.Conn) {
+		return func(*pool.Conn) { e.logger.Log(context.Background(), level, msg) }
+	}
+	return pool.Listener{
+		Connect:  log(slog.LevelInfo, "alchemy: pool connect"),
+		Checkout: func(context.Context, *pool.Conn) error { e.logger.Debug("alchemy: pool checkout"); return nil },
+		Checkin:  log(slog.LevelDebug, "alchemy: pool checkin"),
+		Invalidate: func(_ *pool.Conn, reason error) {
+			e.logger.Info("alchemy: pool invalidate", "reason", e.redact(reason))
+		},
+	}
+}
+
+// redact renders an error for a log line, without parameters when they are hidden.
+func (e *Engine) redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// wrapErr wraps a driver error in *Error, classified by the dialect and by the
+// HandleError listeners.
+func (e *Engine) wrapErr(c *Conn, op, query string, params []any, err error) *Error {
+	var already *Error
+	if errors.As(err, &already) {
+		return already
+	}
+	d := e.dialect
+	w := &Error{
+		Op:                   op,
+		Dialect:              d.Name(),
+		Code:                 d.ErrorCode(err),
+		Statement:            query,
+		Disconnect:           d.IsDisconnect(err),
+		SerializationFailure: d.IsSerializationFailure(err),
+		UniqueViolation:      d.IsUniqueViolation(err),
+		Err:                  err,
+		invalidatePool:       e.cfg.disconnectAll,
+	}
+	if e.cfg.hideParams {
+		w.ParamsHidden = len(params) > 0
+	} else {
+		w.Params = params
+	}
+	lis := e.listeners()
+	for _, l := range lis {
+		if l.HandleError == nil {
+			continue
+		}
+		ev := &ErrorEvent{Conn: c, Op: op, Statement: query, Err: err,
+			Disconnect: w.Disconnect, InvalidatePool: w.invalidatePool}
+		l.HandleError(ev)
+		w.Disconnect, w.invalidatePool = ev.Disconnect, ev.InvalidatePool
+	}
+	return w
+}

@@ -1,0 +1,198 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/go-alchemy/alchemy/pool"
+)
+
+// PoolKind chooses the pool an engine uses.
+type PoolKind int
+
+const (
+	// DefaultPool is QueuePool, or StaticPool for a database that lives in one
+	// connection (SQLite memory).
+	DefaultPool PoolKind = iota
+	// QueuePool keeps up to PoolSize connections and opens up to MaxOverflow more.
+	QueuePool
+	// NullPool opens a connection per checkout and closes it at checkin.
+	NullPool
+	// StaticPool shares one connection with every checkout.
+	StaticPool
+	// AssertionPool allows one checkout at a time and says where the first was taken.
+	AssertionPool
+)
+
+// String names the pool kind.
+func (k PoolKind) String() string {
+	switch k {
+	case DefaultPool:
+		return "default"
+	case QueuePool:
+		return "QueuePool"
+	case NullPool:
+		return "NullPool"
+	case StaticPool:
+		return "StaticPool"
+	case AssertionPool:
+		return "AssertionPool"
+	}
+	return fmt.Sprintf("PoolKind(%d)", int(k))
+}
+
+// config is what the options set.
+type config struct {
+	pool          pool.Config
+	poolKind      PoolKind
+	poolSizeSet   bool
+	echo          bool
+	echoPool      bool
+	hideParams    bool
+	isolation     IsolationLevel
+	connectArgs   map[string]any
+	creator       func(ctx context.Context) (driver.Conn, error)
+	loggingName   string
+	logger        *slog.Logger
+	execOptions   ExecutionOptions
+	listeners     []Listener
+	disconnectAll bool
+	errs          []error
+}
+
+// Option configures CreateEngine.
+type Option func(*config)
+
+func (c *config) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("alchemy: "+format, args...))
+}
+
+// WithPool chooses the kind of pool (pool_class).
+func WithPool(kind PoolKind) Option {
+	return func(c *config) {
+		if kind < DefaultPool || kind > AssertionPool {
+			c.fail("option WithPool: unknown pool kind %d", int(kind))
+			return
+		}
+		c.poolKind = kind
+	}
+}
+
+// PoolSize sets how many connections the QueuePool keeps (pool_size, default 5).
+func PoolSize(n int) Option {
+	return func(c *config) { c.pool.Size = n; c.poolSizeSet = true }
+}
+
+// MaxOverflow sets how many connections may be opened beyond PoolSize
+// (max_overflow, default 10; -1 for no limit).
+func MaxOverflow(n int) Option { return func(c *config) { c.pool.MaxOverflow = n } }
+
+// PoolTimeout sets how long a checkout waits for a connection (pool_timeout, default 30s).
+func PoolTimeout(d time.Duration) Option { return func(c *config) { c.pool.Timeout = d } }
+
+// PoolRecycle replaces a connection older than d at its next checkout
+// (pool_recycle; 0, the default, never).
+func PoolRecycle(d time.Duration) Option { return func(c *config) { c.pool.Recycle = d } }
+
+// PoolRecycleJitter takes a random amount up to d off each connection's recycle age,
+// so that connections made together do not expire together.
+func PoolRecycleJitter(d time.Duration) Option {
+	return func(c *config) { c.pool.RecycleJitter = d }
+}
+
+// PoolPrePing pings each connection at checkout and replaces a dead one (pool_pre_ping).
+func PoolPrePing(on bool) Option { return func(c *config) { c.pool.PrePing = on } }
+
+// PoolPrePingIdle pings only connections idle longer than d (with PoolPrePing).
+func PoolPrePingIdle(d time.Duration) Option { return func(c *config) { c.pool.PrePingIdle = d } }
+
+// PoolPingTimeout bounds each pre-ping.
+func PoolPingTimeout(d time.Duration) Option { return func(c *config) { c.pool.PingTimeout = d } }
+
+// PoolUseLIFO reuses the most recently returned connection first (pool_use_lifo).
+func PoolUseLIFO(on bool) Option { return func(c *config) { c.pool.LIFO = on } }
+
+// PoolResetOnReturn chooses what happens to a transaction still open when a
+// connection goes back to the pool (pool_reset_on_return): pool.ResetRollback (the
+// default), pool.ResetCommit, or pool.ResetNone.
+func PoolResetOnReturn(mode pool.ResetMode) Option {
+	return func(c *config) { c.pool.ResetOnReturn = mode }
+}
+
+// PoolTrackCheckouts records the stack of each checkout, shown when a connection is
+// leaked (garbage-collected without Close). For debugging: it costs an allocation.
+func PoolTrackCheckouts(on bool) Option { return func(c *config) { c.pool.TrackCheckouts = on } }
+
+// PoolListener adds listeners for the pool's events (connect, checkout, checkin...).
+func PoolListener(l pool.Listener) Option {
+	return func(c *config) { c.pool.Listeners = append(c.pool.Listeners, l) }
+}
+
+// Echo logs every statement, its parameters (unless HideParameters) and its
+// duration through log/slog at Info level.
+func Echo(on bool) Option { return func(c *config) { c.echo = on } }
+
+// EchoPool logs pool checkouts, checkins and invalidations at Debug level... and
+// connects at Info.
+func EchoPool(on bool) Option { return func(c *config) { c.echoPool = on } }
+
+// HideParameters keeps bound values out of logs and errors (hide_parameters).
+func HideParameters(on bool) Option { return func(c *config) { c.hideParams = on } }
+
+// Logger sets the slog logger for Echo, EchoPool and warnings (default slog.Default()).
+func Logger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// LoggingName names the engine in its log lines (logging_name).
+func LoggingName(name string) Option {
+	return func(c *config) { c.loggingName = name; c.pool.Name = name }
+}
+
+// IsolationLevelOption sets the isolation level of every connection
+// (isolation_level), AUTOCOMMIT included.
+func IsolationLevelOption(level IsolationLevel) Option {
+	return func(c *config) {
+		if err := level.validate(); err != nil {
+			c.errs = append(c.errs, err)
+			return
+		}
+		c.isolation = level
+	}
+}
+
+// ConnectArgs passes options to the driver, over those in the URL's query
+// (connect_args). Each dialect documents the keys it takes.
+func ConnectArgs(args map[string]any) Option {
+	return func(c *config) {
+		if c.connectArgs == nil {
+			c.connectArgs = make(map[string]any, len(args))
+		}
+		for k, v := range args {
+			c.connectArgs[k] = v
+		}
+	}
+}
+
+// Creator makes connections with fn instead of the dialect's connector (creator).
+// The URL still chooses the dialect.
+func Creator(fn func(ctx context.Context) (driver.Conn, error)) Option {
+	return func(c *config) { c.creator = fn }
+}
+
+// DefaultExecutionOptions sets the execution options every connection starts with.
+func DefaultExecutionOptions(o ExecutionOptions) Option {
+	return func(c *config) { c.execOptions = o }
+}
+
+// WithListener adds engine event listeners (execute, begin, commit...).
+func WithListener(l Listener) Option {
+	return func(c *config) { c.listeners = append(c.listeners, l) }
+}
+
+// InvalidatePoolOnDisconnect chooses what a lost connection invalidates: the whole
+// pool by generation (true, the default, as SQLAlchemy) or that connection only.
+func InvalidatePoolOnDisconnect(all bool) Option {
+	return func(c *config) { c.disconnectAll = all }
+}

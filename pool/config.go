@@ -1,0 +1,146 @@
+package pool
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// ResetMode says what a pool does to a connection at every checkin, SQLAlchemy's
+// reset_on_return.
+type ResetMode int
+
+const (
+	// ResetRollback rolls back whatever the caller left open (the default).
+	ResetRollback ResetMode = iota
+	// ResetCommit commits whatever the caller left open.
+	ResetCommit
+	// ResetNone does nothing at checkin; Connection.Reset is not called.
+	ResetNone
+)
+
+// String returns "rollback", "commit" or "none".
+func (m ResetMode) String() string {
+	switch m {
+	case ResetRollback:
+		return "rollback"
+	case ResetCommit:
+		return "commit"
+	case ResetNone:
+		return "none"
+	}
+	return fmt.Sprintf("ResetMode(%d)", int(m))
+}
+
+// Limits beyond which a Config value is taken for a mistake.
+const (
+	// MaxSize is the largest Size and MaxOverflow accepted.
+	MaxSize = 100_000
+	// MaxTimeout is the longest Timeout and PingTimeout accepted.
+	MaxTimeout = 24 * time.Hour
+)
+
+// Config holds the knobs of a pool, named after SQLAlchemy's create_engine
+// arguments. Start from DefaultConfig; a zero Config is rejected by Validate
+// (Size 0), it never makes a pool that panics.
+type Config struct {
+	// Size is pool_size: how many connections a QueuePool keeps idle at most.
+	Size int
+	// MaxOverflow is max_overflow: how many connections may be opened beyond
+	// Size; -1 means no limit.
+	MaxOverflow int
+	// Timeout is pool_timeout: how long a checkout waits for a connection,
+	// and how long one call of the creator may take. 0 means no limit of the
+	// pool's own: only the caller's context bounds the wait.
+	Timeout time.Duration
+	// Recycle is pool_recycle: a connection older than this is closed at
+	// checkout and replaced. 0 turns recycling off.
+	Recycle time.Duration
+	// RecycleJitter lowers each connection's recycle age by a random amount in
+	// [0, RecycleJitter), so that connections made together do not expire
+	// together. It must be less than Recycle.
+	RecycleJitter time.Duration
+	// PrePing is pool_pre_ping: ping a connection at checkout and replace it
+	// transparently if the ping fails. A connection made by the checkout
+	// itself is never pinged.
+	PrePing bool
+	// PrePingIdle pings only connections that have been idle longer than
+	// this (pgxpool's ShouldPing); 0 pings at every checkout. It needs PrePing.
+	PrePingIdle time.Duration
+	// PingTimeout bounds each pre-ping; 0 leaves it to the checkout context.
+	PingTimeout time.Duration
+	// LIFO is pool_use_lifo: reuse the most recently returned connection first,
+	// letting the others be recycled. The default reuses the oldest (FIFO).
+	LIFO bool
+	// ResetOnReturn is reset_on_return, run at every checkin.
+	ResetOnReturn ResetMode
+	// Listeners receive the pool's events; more can be added with Pool.Listen.
+	Listeners []Listener
+	// Logger receives the pool's log records; nil means slog.Default().
+	Logger *slog.Logger
+	// TrackCheckouts records the call stack of every checkout, shown when a
+	// leaked connection is reported and in AssertionPool's error. It costs a
+	// stack walk per checkout; use it to debug.
+	TrackCheckouts bool
+	// Name is logging_name: shown in log records and in Status.
+	Name string
+}
+
+// DefaultConfig returns SQLAlchemy's defaults: Size 5, MaxOverflow 10,
+// Timeout 30s, no recycle, no pre-ping, FIFO, ResetRollback.
+func DefaultConfig() Config {
+	return Config{
+		Size:          5,
+		MaxOverflow:   10,
+		Timeout:       30 * time.Second,
+		ResetOnReturn: ResetRollback,
+	}
+}
+
+// Validate reports the first option that is negative, absurd or inconsistent,
+// as a *ConfigError that wraps ErrInvalidConfig.
+func (c Config) Validate() error {
+	if c.Size < 1 {
+		return &ConfigError{Option: "Size", Value: c.Size, Reason: "must be at least 1 (use NullPool for no pooling)"}
+	}
+	if c.Size > MaxSize {
+		return &ConfigError{Option: "Size", Value: c.Size, Reason: fmt.Sprintf("must be at most %d", MaxSize)}
+	}
+	if c.MaxOverflow < -1 {
+		return &ConfigError{Option: "MaxOverflow", Value: c.MaxOverflow, Reason: "must be -1 (no limit) or more"}
+	}
+	if c.MaxOverflow > MaxSize {
+		return &ConfigError{Option: "MaxOverflow", Value: c.MaxOverflow, Reason: fmt.Sprintf("must be at most %d", MaxSize)}
+	}
+	return c.validateCommon()
+}
+
+// validateCommon checks what every kind of pool uses; NullPool and StaticPool
+// ignore Size and MaxOverflow.
+func (c Config) validateCommon() error {
+	switch {
+	case c.Timeout < 0:
+		return &ConfigError{Option: "Timeout", Value: c.Timeout, Reason: "must not be negative"}
+	case c.Timeout > MaxTimeout:
+		return &ConfigError{Option: "Timeout", Value: c.Timeout, Reason: fmt.Sprintf("must be at most %v", MaxTimeout)}
+	case c.Recycle < 0:
+		return &ConfigError{Option: "Recycle", Value: c.Recycle, Reason: "must not be negative (0 turns it off)"}
+	case c.RecycleJitter < 0:
+		return &ConfigError{Option: "RecycleJitter", Value: c.RecycleJitter, Reason: "must not be negative"}
+	case c.RecycleJitter > 0 && c.Recycle == 0:
+		return &ConfigError{Option: "RecycleJitter", Value: c.RecycleJitter, Reason: "needs Recycle"}
+	case c.RecycleJitter > 0 && c.RecycleJitter >= c.Recycle:
+		return &ConfigError{Option: "RecycleJitter", Value: c.RecycleJitter, Reason: fmt.Sprintf("must be less than Recycle (%v)", c.Recycle)}
+	case c.PrePingIdle < 0:
+		return &ConfigError{Option: "PrePingIdle", Value: c.PrePingIdle, Reason: "must not be negative"}
+	case c.PrePingIdle > 0 && !c.PrePing:
+		return &ConfigError{Option: "PrePingIdle", Value: c.PrePingIdle, Reason: "needs PrePing"}
+	case c.PingTimeout < 0:
+		return &ConfigError{Option: "PingTimeout", Value: c.PingTimeout, Reason: "must not be negative"}
+	case c.PingTimeout > MaxTimeout:
+		return &ConfigError{Option: "PingTimeout", Value: c.PingTimeout, Reason: fmt.Sprintf("must be at most %v", MaxTimeout)}
+	case c.ResetOnReturn < ResetRollback || c.ResetOnReturn > ResetNone:
+		return &ConfigError{Option: "ResetOnReturn", Value: c.ResetOnReturn, Reason: "must be ResetRollback, ResetCommit or ResetNone"}
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// maxCheckoutAttempts is how many connections a checkout tries when checkout
+// listeners report a disconnect.
+const maxCheckoutAttempts = 3
+
+// poolImpl is what the shared core needs from a concrete pool.
+type poolImpl interface {
+	leaked(r *record) // a checked-out Conn was garbage-collected
+	detach(r *record) // Conn.Detach
+	giveBack(c *Conn) // a prepared connection is returned unused
+	releaseSlot()     // a slot taken by a checkout is given up
+}
+
+// base is the part every pool shares: config, creator, listeners, counters.
+type base struct {
+	kind      string
+	cfg       Config
+	create    Creator
+	lis       listeners
+	st        counters
+	gen       atomic.Uint64
+	first     atomic.Bool
+	impl      poolImpl
+	leakCheck bool
+}
+
+func (b *base) init(kind string, create Creator, cfg Config, impl poolImpl) error {
+	if create == nil {
+		return fmt.Errorf("alchemy: pool: %s needs a creator: %w", kind, ErrInvalidConfig)
+	}
+	b.kind, b.create, b.cfg, b.impl = kind, create, cfg, impl
+	b.cfg.Listeners = nil
+	if len(cfg.Listeners) > 0 {
+		b.lis.add(cfg.Listeners...)
+	}
+	return nil
+}
+
+func (b *base) logger() *slog.Logger {
+	if b.cfg.Logger != nil {
+		return b.cfg.Logger
+	}
+	return slog.Default()
+}
+
+type connectResult struct {
+	c   Connection
+	err error
+}
+
+// connectCall lets a checkout stop waiting for a creator that ignores its
+// context; whatever that creator returns afterwards is closed.
+type connectCall struct {
+	state atomic.Int32 // 0 pending, 1 delivered, 2 abandoned
+	ch    chan connectResult
+}
+
+func (call *connectCall) run(b *base, ctx context.Context, release func()) {
+	c, err := b.create(ctx)
+	if call.state.CompareAndSwap(0, 1) {
+		call.ch <- connectResult{c, err}
+		return
+	}
+	if c != nil {
+		_ = c.Close()
+		b.lis.close(c, true)
+	}
+	if release != nil {
+		release()
+	}
+}
+
+// connect makes a new raw connection and its Conn, bounded by ctx and
+// Config.Timeout, and fires FirstConnect and Connect. On failure it calls
+// release (if not nil) to give back the caller's slot: at once, or, when it
+// stops waiting for a creator that ignores its context, only once that
+// creator has returned and its late connection is closed, so that the pool
+// never has more raw connections than slots.
+func (b *base) connect(ctx context.Context, release func()) (*Conn, error) {
+	cctx := ctx
+	if b.cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		cctx, cancel = context.WithTimeout(ctx, b.cfg.Timeout)
+		defer cancel()
+	}
+	call := &connectCall{ch: make(chan connectResult, 1)}
+	go call.run(b, cctx, release)
+	var r connectResult
+	select {
+	case r = <-call.ch:
+	case <-cctx.Done():
+		if call.state.CompareAndSwap(0, 2) {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("alchemy: pool: connect: %w", err)
+			}
+			return nil, fmt.Errorf("alchemy: pool: connect timed out after %v: %w (%w)", b.cfg.Timeout, ErrTimeout, context.DeadlineExceeded)
+		}
+		r = <-call.ch
+	}
+	if r.err != nil || r.c == nil {
+		if r.c != nil {
+			_ = r.c.Close()
+		}
+		if release != nil {
+			release()
+		}
+		if r.err == nil {
+			return nil, errors.New("alchemy: pool: connect: creator returned a nil connection and no error")
+		}
+		return nil, fmt.Errorf("alchemy: pool: connect: %w", r.err)
+	}
+	return b.newConn(r.c), nil
+}
+
+func (b *base) newConn(raw Connection) *Conn {
+	now := time.Now()
+	r := &record{b: b, raw: raw, created: now, lastUsed: now, gen: b.gen.Load()}
+	if b.cfg.Recycle > 0 {
+		age := b.cfg.Recycle
+		if b.cfg.RecycleJitter > 0 {
+			age -= rand.N(b.cfg.RecycleJitter)
+		}
+		r.expires = now.Add(age)
+	}
+	r.fresh.Store(true)
+	c := &Conn{rec: r}
+	if b.leakCheck {
+		r.cleanup = runtime.AddCleanup(c, leakCleanup, r)
+		r.hasCleanup = true
+	}
+	b.st.created.Add(1)
+	b.lis.connect(c, b.first.CompareAndSwap(false, true))
+	return c
+}
+
+// closeRaw closes the raw connection once and fires Close or CloseDetached.
+func (b *base) closeRaw(r *record) error {
+	if !r.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	if r.hasCleanup {
+		r.cleanup.Stop()
+	}
+	err := r.raw.Close()
+	b.st.closed.Add(1)
+	b.lis.close(r.raw, r.detached.Load())
+	if err != nil {
+		b.logger().Warn("alchemy: pool: error closing connection", "pool", b.cfg.Name, "error", err)
+		return fmt.Errorf("alchemy: pool: close: %w", err)
+	}
+	return nil
+}
+
+// invalidate is a hard invalidation: Invalidate event, then close.
+func (b *base) invalidate(c *Conn, reason error) {
+	r := c.rec
+	if !r.invalid.CompareAndSwap(false, true) {
+		return
+	}
+	b.st.invalidated.Add(1)
+	b.lis.invalidate(c, reason, false)
+	b.logger().Info("alchemy: pool: connection invalidated", "pool", b.cfg.Name, "reason", errString(reason))
+	_ = b.closeRaw(r)
+}
+
+// invalidateGeneration marks every connection made so far as stale.
+func (b *base) invalidateGeneration(reason error) {
+	b.gen.Add(1)
+	b.logger().Info("alchemy: pool: pool invalidated", "pool", b.cfg.Name, "reason", errString(reason))
+}
+
+// stale reports whether r must not be reused: invalidated, soft-invalidated,
+// or made before the last pool invalidation.
+func (b *base) stale(r *record) bool {
+	return r.invalid.Load() || r.soft.Load() || r.gen < b.gen.Load()
+}
+
+// resetOnReturn runs the checkin reset; a failure invalidates the connection.
+func (b *base) resetOnReturn(c *Conn) error {
+	r := c.rec
+	mode := b.cfg.ResetOnReturn
+	if mode == ResetNone || r.invalid.Load() {
+		return nil
+	}
+	b.lis.reset(c, mode)
+	if err := r.raw.Reset(context.Background(), mode); err != nil {
+		e := fmt.Errorf("alchemy: pool: reset (%s) on return failed, connection invalidated: %w", mode, err)
+		b.invalidate(c, e)
+		return e
+	}
+	return nil
+}
+
+// checkoutListeners runs the Checkout listeners, replacing the connection
+// when one reports a disconnect. On error the slot has been given back.
+func (b *base) checkoutListeners(ctx context.Context, c *Conn) (*Conn, error) {
+	for attempt := 1; ; attempt++ {
+		err := b.lis.checkout(ctx, c)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, ErrDisconnect) {
+			b.impl.giveBack(c)
+			return nil, fmt.Errorf("alchemy: pool: checkout listener: %w", err)
+		}
+		b.invalidate(c, err)
+		if attempt >= maxCheckoutAttempts {
+			b.impl.releaseSlot()
+			return nil, fmt.Errorf("alchemy: pool: reconnection attempts exhausted on checkout: %w", err)
+		}
+		if c, err = b.connect(ctx, b.impl.releaseSlot); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ping pre-pings r, bounded by PingTimeout.
+func (b *base) ping(ctx context.Context, r *record) error {
+	if b.cfg.PingTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.cfg.PingTimeout)
+		defer cancel()
+	}
+	return r.raw.Ping(ctx)
+}
+
+// markOut records a successful checkout.
+func (b *base) markOut(r *record) {
+	if b.cfg.TrackCheckouts {
+		r.nstack = runtime.Callers(3, r.stack[:])
+	}
+	r.state.Store(stateOut)
+	b.st.out.Add(1)
+}
+
+// checkIn validates a Put: c must be a Conn of this pool that is checked out.
+func (b *base) checkIn(c *Conn) error {
+	if c == nil || c.rec == nil {
+		return fmt.Errorf("%w: nil connection", ErrNotCheckedOut)
+	}
+	if c.rec.b != b {
+		return fmt.Errorf("%w: the connection belongs to another pool", ErrNotCheckedOut)
+	}
+	if !c.rec.state.CompareAndSwap(stateOut, stateIdle) {
+		return fmt.Errorf("%w: the connection was already returned", ErrNotCheckedOut)
+	}
+	if !c.rec.detached.Load() {
+		b.st.out.Add(-1)
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+// Package pool pools connections the way SQLAlchemy's pool does, and knows
+// nothing of SQL: it pools anything with Close, Ping and Reset, made by a
+// Creator function, as SQLAlchemy's pool takes a creator.
+//
+// Four kinds are offered, each a Pool:
+//
+//   - QueuePool, the default: Size idle connections kept, MaxOverflow more
+//     opened under load, checkouts waiting first in first out at most Timeout,
+//     with recycle, pre-ping, LIFO reuse and reset on return.
+//   - NullPool: a new connection per checkout, closed at checkin.
+//   - StaticPool: one connection shared by every checkout (SQLite memory).
+//   - AssertionPool: at most one connection checked out at a time.
+//
+// A checked-out connection is a *Conn; give it back with Put. Invalidate a
+// connection that broke (Conn.Invalidate), or the whole pool after a
+// disconnect (Pool.InvalidateAll: every connection made before is discarded,
+// idle ones at once, checked-out ones at checkin). Listeners receive
+// SQLAlchemy's pool events. Status reports the numbers a metrics exporter
+// reads, without taking the pool's lock.
+//
+// A *Conn that is garbage-collected while checked out is reported with a slog
+// warning (with the checkout's stack when Config.TrackCheckouts is on); its raw
+// connection is closed, never reused, and its slot freed.
+//
+// Errors start with "alchemy: pool:" and are checked with errors.Is against
+// ErrTimeout, ErrClosed, ErrDisconnect, ErrNotCheckedOut, ErrAssertion and
+// ErrInvalidConfig.
+package pool

@@ -1,0 +1,41 @@
+package pool
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+)
+
+// leakCleanup runs (via runtime.AddCleanup, registered once per raw
+// connection) when a Conn becomes unreachable. It only acts if the Conn was
+// still checked out: then the caller lost it without Put.
+func leakCleanup(r *record) {
+	r.b.impl.leaked(r)
+}
+
+// reportLeak logs SQLAlchemy's "garbage collector is trying to clean up
+// non-checked-in connection" warning, with the checkout stack if tracked.
+func (b *base) reportLeak(r *record) {
+	b.st.leaked.Add(1)
+	attrs := []any{"pool", b.cfg.Name, "created", r.created}
+	if r.nstack > 0 {
+		attrs = append(attrs, "checkout_stack", formatStack(r.stack[:r.nstack]))
+	} else {
+		attrs = append(attrs, "hint", "set Config.TrackCheckouts to log where it was checked out")
+	}
+	b.logger().Warn("alchemy: pool: the garbage collector is cleaning up a connection that was never returned with Put; it is closed, not reused", attrs...)
+}
+
+// formatStack renders program counters as "function\n\tfile:line" lines.
+func formatStack(pcs []uintptr) string {
+	var sb strings.Builder
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		fmt.Fprintf(&sb, "%s\n\t%s:%d\n", f.Function, f.File, f.Line)
+		if !more {
+			break
+		}
+	}
+	return sb.String()
+}

@@ -1,0 +1,109 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+)
+
+// NullPool pools nothing: every checkout makes a new connection and every
+// checkin closes it (after the reset). Size, MaxOverflow, Recycle and PrePing
+// do not apply; Timeout bounds the creator.
+type NullPool struct {
+	base
+	closed atomic.Bool
+}
+
+// NewNullPool makes a NullPool. Size and MaxOverflow are ignored.
+func NewNullPool(create Creator, cfg Config) (*NullPool, error) {
+	if err := cfg.validateCommon(); err != nil {
+		return nil, err
+	}
+	p := &NullPool{}
+	if err := p.base.init("NullPool", create, cfg, p); err != nil {
+		return nil, err
+	}
+	p.leakCheck = true
+	return p, nil
+}
+
+// Get makes a new connection.
+func (p *NullPool) Get(ctx context.Context) (*Conn, error) {
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
+	}
+	p.st.open.Add(1)
+	c, err := p.connect(ctx, p.releaseSlot)
+	if err != nil {
+		return nil, err
+	}
+	if c, err = p.checkoutListeners(ctx, c); err != nil {
+		return nil, err
+	}
+	p.markOut(c.rec)
+	return c, nil
+}
+
+// Put resets and closes c.
+func (p *NullPool) Put(c *Conn) error {
+	if err := p.checkIn(c); err != nil {
+		return err
+	}
+	r := c.rec
+	if r.detached.Load() {
+		return p.closeRaw(r)
+	}
+	err := p.resetOnReturn(c)
+	p.lis.checkin(c)
+	cerr := p.closeRaw(r)
+	p.releaseSlot()
+	if err != nil {
+		return err
+	}
+	return cerr
+}
+
+func (p *NullPool) giveBack(c *Conn) {
+	_ = p.closeRaw(c.rec)
+	p.st.open.Add(-1)
+}
+
+func (p *NullPool) releaseSlot() { p.st.open.Add(-1) }
+
+func (p *NullPool) detach(r *record) {
+	r.detached.Store(true)
+	p.st.out.Add(-1)
+	p.st.open.Add(-1)
+}
+
+func (p *NullPool) leaked(r *record) {
+	if !r.state.CompareAndSwap(stateOut, stateGone) {
+		return
+	}
+	p.reportLeak(r)
+	if !r.detached.Load() {
+		p.st.out.Add(-1)
+		p.st.open.Add(-1)
+	}
+	_ = p.closeRaw(r)
+}
+
+// Status reports the pool's numbers.
+func (p *NullPool) Status() Status { return p.status() }
+
+// Listen adds a listener; safe to call concurrently with checkouts.
+func (p *NullPool) Listen(l Listener) { p.lis.add(l) }
+
+// InvalidateAll marks every connection made so far as stale; as a NullPool
+// closes every connection at checkin anyway, only the generation moves.
+func (p *NullPool) InvalidateAll(reason error) { p.invalidateGeneration(reason) }
+
+// Dispose makes later checkouts fail with ErrClosed; checked-out connections
+// are closed at checkin as always.
+func (p *NullPool) Dispose() error {
+	p.closed.Store(true)
+	return nil
+}

@@ -1,0 +1,79 @@
+package pool
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// Status is a snapshot of a pool for monitoring. The fields are read one by one
+// without taking the pool's lock, so under load they may disagree by one
+// in-flight checkout; each is exact on its own.
+type Status struct {
+	Kind string // "QueuePool", "NullPool", "StaticPool" or "AssertionPool"
+	Name string // Config.Name
+
+	Size        int // Config.Size (pool_size); 0 for pools that ignore it
+	MaxOverflow int // Config.MaxOverflow; -1 means no limit
+
+	Open       int // connections open or being opened (slots taken)
+	CheckedIn  int // idle connections in the pool
+	CheckedOut int // connections held by callers
+	// Overflow is SQLAlchemy's overflow(): Open - Size. It is negative while
+	// fewer than Size connections have been opened.
+	Overflow int
+	Waiters  int // checkouts waiting for a connection now
+
+	Created     int64         // raw connections made
+	Closed      int64         // raw connections closed
+	Invalidated int64         // connections invalidated (hard, soft, or by generation)
+	PingsFailed int64         // pre-pings that failed
+	Waits       int64         // checkouts that had to wait
+	WaitTime    time.Duration // total time spent waiting
+	Timeouts    int64         // checkouts that timed out
+	Leaked      int64         // checked-out connections garbage-collected without Put
+}
+
+// String renders the status as SQLAlchemy's Pool.status() does, with the
+// waiters appended: "Pool size: 5  Connections in pool: 2 Current Overflow: -2
+// Current Checked out connections: 1 Waiters: 0".
+func (s Status) String() string {
+	if s.Kind != "" && s.Kind != "QueuePool" {
+		return fmt.Sprintf("%s Current Checked out connections: %d", s.Kind, s.CheckedOut)
+	}
+	return fmt.Sprintf("Pool size: %d  Connections in pool: %d Current Overflow: %d Current Checked out connections: %d Waiters: %d",
+		s.Size, s.CheckedIn, s.Overflow, s.CheckedOut, s.Waiters)
+}
+
+// counters are the pool's numbers, kept as atomics so that Status never takes
+// the pool's lock.
+type counters struct {
+	open, idle, out, waiters                  atomic.Int64
+	created, closed, invalidated, pingsFailed atomic.Int64
+	waits, waitNanos, timeouts, leaked        atomic.Int64
+}
+
+func (b *base) status() Status {
+	s := Status{
+		Kind:        b.kind,
+		Name:        b.cfg.Name,
+		Open:        int(b.st.open.Load()),
+		CheckedIn:   int(b.st.idle.Load()),
+		CheckedOut:  int(b.st.out.Load()),
+		Waiters:     int(b.st.waiters.Load()),
+		Created:     b.st.created.Load(),
+		Closed:      b.st.closed.Load(),
+		Invalidated: b.st.invalidated.Load(),
+		PingsFailed: b.st.pingsFailed.Load(),
+		Waits:       b.st.waits.Load(),
+		WaitTime:    time.Duration(b.st.waitNanos.Load()),
+		Timeouts:    b.st.timeouts.Load(),
+		Leaked:      b.st.leaked.Load(),
+	}
+	if b.kind == "QueuePool" {
+		s.Size = b.cfg.Size
+		s.MaxOverflow = b.cfg.MaxOverflow
+		s.Overflow = s.Open - s.Size
+	}
+	return s
+}

@@ -1,0 +1,300 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Result is what a statement returned. For a statement with rows, read them with
+// Next and Scan (or One, First, All, Scalar...) and check Err; the cursor closes when
+// the rows are exhausted, and Close closes it early. A Result from Engine.Execute
+// also returns its connection to the pool at that point. For a statement without
+// rows, RowsAffected and LastInsertID tell what it did and there is nothing to close.
+type Result struct {
+	conn      *Conn
+	ctx       context.Context // the statement's, to tell a fetch cut off by it
+	rows      *sql.Rows
+	res       sql.Result
+	cancel    context.CancelFunc
+	closeConn bool // connectionless execution: the connection goes back with the result
+	query     string
+	params    []any
+	cols      []string
+	types     []*sql.ColumnType
+	err       error
+	closed    bool
+}
+
+// Next advances to the next row and reports whether there is one. When there is
+// none it closes the Result; check Err.
+func (r *Result) Next() bool {
+	if r.closed || r.rows == nil {
+		return false
+	}
+	if r.rows.Next() {
+		return true
+	}
+	if err := r.rows.Err(); err != nil {
+		r.err = r.conn.fail(r.ctx, "fetch", r.query, r.params, err)
+	}
+	r.Close()
+	return false
+}
+
+// Scan copies the columns of the current row into dest, as database/sql's Scan does.
+func (r *Result) Scan(dest ...any) error {
+	if r.closed || r.rows == nil {
+		return fmt.Errorf("%w: result (no current row)", ErrClosed)
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return fmt.Errorf("alchemy: scan: %w", err)
+	}
+	return nil
+}
+
+// Err returns the error that ended the rows, if any.
+func (r *Result) Err() error { return r.err }
+
+// Close closes the cursor and, for a connectionless Result, returns its connection to
+// the pool. It is safe to call more than once.
+func (r *Result) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.release()
+	if r.closeConn {
+		return r.conn.Close()
+	}
+	return nil
+}
+
+// release closes the cursor and frees the connection for the next statement.
+func (r *Result) release() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	if r.rows != nil {
+		if err := r.rows.Close(); err != nil && r.err == nil {
+			r.err = err
+		}
+	}
+	if r.cancel != nil {
+		r.cancel()
+		r.cancel = nil
+	}
+	if r.conn.result == r {
+		r.conn.result = nil
+	}
+}
+
+// ReturnsRows reports whether the statement returned rows (even zero of them).
+func (r *Result) ReturnsRows() bool { return r.rows != nil }
+
+// Columns returns the names of the result's columns; nil for a statement without rows.
+func (r *Result) Columns() []string {
+	if r.cols == nil && r.rows != nil && !r.closed {
+		r.cols, _ = r.rows.Columns()
+		r.types, _ = r.rows.ColumnTypes()
+	}
+	return r.cols
+}
+
+// RowsAffected returns the number of rows an INSERT, UPDATE or DELETE changed (for
+// ExecuteMany, the total). A statement that returned rows gives ErrNotAvailable.
+func (r *Result) RowsAffected() (int64, error) {
+	if r.res == nil {
+		return 0, fmt.Errorf("%w: RowsAffected of a statement that returns rows", ErrNotAvailable)
+	}
+	n, err := r.res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrNotAvailable, err)
+	}
+	return n, nil
+}
+
+// LastInsertID returns the id the database generated for an INSERT, where the driver
+// reports one (SQLite, MySQL). PostgreSQL has none: use RETURNING.
+func (r *Result) LastInsertID() (int64, error) {
+	if r.res == nil {
+		return 0, fmt.Errorf("%w: LastInsertID of a statement that returns rows", ErrNotAvailable)
+	}
+	n, err := r.res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", ErrNotAvailable, err)
+	}
+	return n, nil
+}
+
+// Row is one row read into values, addressable by column index and by name.
+type Row struct {
+	cols []string
+	vals []any
+}
+
+// Columns returns the column names.
+func (r Row) Columns() []string { return r.cols }
+
+// Values returns the values in column order.
+func (r Row) Values() []any { return r.vals }
+
+// Index returns the value of column i; it panics when i is out of range, like a slice.
+func (r Row) Index(i int) any { return r.vals[i] }
+
+// Get returns the value of the column named name, and whether there is one.
+func (r Row) Get(name string) (any, bool) {
+	for i, c := range r.cols {
+		if c == name {
+			return r.vals[i], true
+		}
+	}
+	for i, c := range r.cols {
+		if strings.EqualFold(c, name) {
+			return r.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+// Map returns the row as a map from column name to value.
+func (r Row) Map() map[string]any {
+	m := make(map[string]any, len(r.cols))
+	for i, c := range r.cols {
+		m[c] = r.vals[i]
+	}
+	return m
+}
+
+// Row reads the current row into a Row. Text that the driver gives as bytes
+// (MySQL's) is turned into strings; binary columns stay []byte.
+func (r *Result) Row() (Row, error) {
+	cols := r.Columns()
+	if r.closed || r.rows == nil {
+		return Row{}, fmt.Errorf("%w: result (no current row)", ErrClosed)
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := r.rows.Scan(ptrs...); err != nil {
+		return Row{}, fmt.Errorf("alchemy: scan: %w", err)
+	}
+	for i, v := range vals {
+		if b, ok := v.([]byte); ok && !r.binaryColumn(i) {
+			vals[i] = string(b)
+		}
+	}
+	return Row{cols: cols, vals: vals}, nil
+}
+
+// binaryColumn reports whether column i holds bytes rather than text: a binary
+// type, or no declared type at all (an SQLite expression), where bytes are kept.
+func (r *Result) binaryColumn(i int) bool {
+	if i >= len(r.types) {
+		return true
+	}
+	t := strings.ToUpper(r.types[i].DatabaseTypeName())
+	if t == "" {
+		return true
+	}
+	for _, b := range []string{"BLOB", "BINARY", "BYTEA", "IMAGE", "BIT", "GEOMETRY"} {
+		if strings.Contains(t, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// All reads every remaining row and closes the Result.
+func (r *Result) All() ([]Row, error) {
+	defer r.Close()
+	var out []Row
+	for r.Next() {
+		row, err := r.Row()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, r.Err()
+}
+
+// First reads the first row and closes the Result; ErrNoRows when there is none.
+func (r *Result) First() (Row, error) {
+	defer r.Close()
+	if !r.Next() {
+		return Row{}, r.noRow()
+	}
+	return r.Row()
+}
+
+// One reads the only row and closes the Result: ErrNoRows when there is none,
+// ErrMultipleRows when there are more.
+func (r *Result) One() (Row, error) {
+	row, found, err := r.OneOrNone()
+	if err == nil && !found {
+		return Row{}, ErrNoRows
+	}
+	return row, err
+}
+
+// OneOrNone reads at most one row and closes the Result: found is false when there is
+// none, and more than one row is ErrMultipleRows.
+func (r *Result) OneOrNone() (row Row, found bool, err error) {
+	defer r.Close()
+	if !r.Next() {
+		return Row{}, false, r.Err()
+	}
+	if row, err = r.Row(); err != nil {
+		return Row{}, false, err
+	}
+	if r.Next() {
+		return Row{}, false, ErrMultipleRows
+	}
+	if err := r.Err(); err != nil {
+		return Row{}, false, err
+	}
+	return row, true, nil
+}
+
+// Scalar returns the first column of the first row and closes the Result;
+// ErrNoRows when there is no row.
+func (r *Result) Scalar() (any, error) {
+	row, err := r.First()
+	if err != nil {
+		return nil, err
+	}
+	if len(row.vals) == 0 {
+		return nil, fmt.Errorf("alchemy: Scalar of a row without columns")
+	}
+	return row.vals[0], nil
+}
+
+// Scalars returns the first column of every remaining row and closes the Result.
+func (r *Result) Scalars() ([]any, error) {
+	rows, err := r.All()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(rows))
+	for _, row := range rows {
+		if len(row.vals) == 0 {
+			return nil, fmt.Errorf("alchemy: Scalars of rows without columns")
+		}
+		out = append(out, row.vals[0])
+	}
+	return out, nil
+}
+
+func (r *Result) noRow() error {
+	if err := r.Err(); err != nil {
+		return err
+	}
+	if r.rows == nil {
+		return fmt.Errorf("%w: the statement returns no rows", ErrNoRows)
+	}
+	return ErrNoRows
+}
