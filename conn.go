@@ -93,6 +93,10 @@ func (c *Conn) ready(ctx context.Context) error {
 	if c.closed {
 		return fmt.Errorf("%w: connection", ErrClosed)
 	}
+	if err := ctx.Err(); err != nil {
+		// Nothing was sent: the connection is as good as it was.
+		return fmt.Errorf("alchemy: not run: %w", err)
+	}
 	if c.tx != nil && c.tx.broken {
 		return ErrPendingRollback
 	}
@@ -308,7 +312,7 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 	if c.tx != nil {
 		if c.tx.sqlTx != nil {
 			_ = c.tx.sqlTx.Rollback() // a dead connection fails at once; the tx must end before closing
-			c.tx.sqlTx = nil
+			c.forgetSQLTx()
 		}
 		c.tx.broken = true
 		c.tx.active = false
@@ -347,19 +351,17 @@ func (c *Conn) Close() error {
 	return c.eng.pool.Put(pc)
 }
 
-// abandonTx ends the transaction a closing Conn left open: the pool's reset on
-// return commits it (ResetCommit) or rolls it back; with ResetNone it is rolled
-// back here, since a reserved connection cannot be handed on inside one.
+// abandonTx ends the transaction a closing Conn left open. Its *sql.Tx is already
+// known to the dbConn, so the pool's reset on return commits it (ResetCommit) or
+// rolls it back; with ResetNone it is rolled back here, since a reserved connection
+// cannot be handed on inside a transaction.
 func (c *Conn) abandonTx() {
 	st := c.tx
 	c.tx = nil
 	mode := c.eng.cfg.pool.ResetOnReturn
-	if st.sqlTx != nil && c.dc != nil {
-		if mode == pool.ResetNone {
-			_ = st.sqlTx.Rollback()
-		} else {
-			c.dc.tx = st.sqlTx
-		}
+	if st.sqlTx != nil && mode == pool.ResetNone {
+		_ = st.sqlTx.Rollback()
+		c.dc.tx = nil
 	}
 	committed := mode == pool.ResetCommit && st.sqlTx != nil && st.active
 	st.sqlTx = nil
@@ -367,6 +369,16 @@ func (c *Conn) abandonTx() {
 		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
 	} else {
 		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
+	}
+}
+
+// forgetSQLTx records that the database/sql transaction has ended.
+func (c *Conn) forgetSQLTx() {
+	if c.tx != nil {
+		c.tx.sqlTx = nil
+	}
+	if c.dc != nil {
+		c.dc.tx = nil
 	}
 }
 

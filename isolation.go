@@ -54,9 +54,10 @@ func (l IsolationLevel) autocommit() bool {
 // Conn.SetExecutionOptions changes them for that checkout only: they are forgotten
 // when the connection goes back to the pool.
 type ExecutionOptions struct {
-	// IsolationLevel applies to every transaction begun on the connection; Autocommit
-	// runs without transactions.
+	// IsolationLevel applies to every transaction begun on the connection (a
+	// statement outside one runs at the database's default); Autocommit runs without
+	// transactions. SQLite runs every transaction SERIALIZABLE whatever is asked.
 	IsolationLevel IsolationLevel
-	// Timeout bounds each statement (and each Commit) when non-zero.
+	// Timeout bounds each statement, and the reading of its rows, when non-zero.
 	Timeout time.Duration
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"log/slog"
 	"os"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	gomysql "github.com/go-sql-driver/mysql"
 	"go.uber.org/goleak"
 
 	"github.com/go-alchemy/alchemy"
@@ -23,6 +26,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// go-sql-driver logs "unexpected EOF" when the tests kill sessions on purpose.
+	gomysql.SetLogger(log.New(io.Discard, "", 0))
 	goleak.VerifyTestMain(m)
 }
 

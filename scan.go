@@ -7,10 +7,10 @@ import (
 	"sync"
 )
 
-// ScanAll reads every remaining row of res into a T and closes res. T is a struct
-// whose fields take columns by their `db` tag (or their name in snake_case; `db:"-"`
-// skips one; embedded structs are flattened), or a single-column type such as int64
-// or string. A column no field takes is an error, as is a field type the column cannot
+// ScanAll reads every remaining row of res into a T and closes res. T is a struct,
+// or a pointer to one (allocated per row), whose fields take columns by their `db`
+// tag (or their name in snake_case; `db:"-"` skips one; embedded structs are
+// flattened), or a single-column type such as int64 or string. A column no field takes is an error, as is a field type the column cannot
 // be scanned into.
 func ScanAll[T any](res *Result) ([]T, error) {
 	defer res.Close()
@@ -97,6 +97,10 @@ func scanFirstColumn(res *Result, dest any) error {
 // scanInto scans the current row into *dest.
 func scanInto[T any](res *Result, dest *T) error {
 	rv := reflect.ValueOf(dest).Elem()
+	if t := rv.Type(); t.Kind() == reflect.Pointer && isStructTarget(t.Elem()) {
+		rv.Set(reflect.New(t.Elem())) // ScanAll[*User]: a new User per row
+		rv = rv.Elem()
+	}
 	if !isStructTarget(rv.Type()) {
 		if len(res.Columns()) != 1 {
 			return fmt.Errorf("alchemy: cannot scan %d columns into %s: scan into a struct", len(res.Columns()), rv.Type())

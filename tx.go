@@ -72,6 +72,7 @@ func (c *Conn) BeginTx(ctx context.Context, o TxOptions) (*Tx, error) {
 			return nil, c.fail(ctx, "begin", "", nil, err)
 		}
 		st.sqlTx = t
+		c.dc.tx = t // so that a leaked or invalidated connection ends it before closing
 	}
 	c.tx = st
 	c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
@@ -144,11 +145,11 @@ func (t *Tx) Commit() error {
 		if err := t.state.sqlTx.Commit(); err != nil {
 			// The transaction is over on the server; the caller must still roll
 			// back before the connection runs anything else.
-			t.state.sqlTx = nil
+			c.forgetSQLTx()
 			t.state.broken = true
 			return c.fail(context.Background(), "commit", "", nil, err)
 		}
-		t.state.sqlTx = nil
+		c.forgetSQLTx()
 	}
 	t.done = true
 	c.tx = nil
@@ -175,7 +176,7 @@ func (t *Tx) Rollback() error {
 			c.result.release()
 		}
 		err = t.state.sqlTx.Rollback()
-		t.state.sqlTx = nil
+		c.forgetSQLTx()
 		if err != nil && !errors.Is(err, sql.ErrTxDone) {
 			err = c.fail(context.Background(), "rollback", "", nil, err)
 		} else {

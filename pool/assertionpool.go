@@ -127,7 +127,7 @@ func (p *AssertionPool) leaked(r *record) {
 	if !r.state.CompareAndSwap(stateOut, stateGone) {
 		return
 	}
-	p.reportLeak(r)
+	defer p.reportLeak(r) // last, so that a reported leak is already closed and freed
 	if !r.detached.Load() {
 		p.st.out.Add(-1)
 		p.releaseSlot()

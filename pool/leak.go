@@ -8,9 +8,11 @@ import (
 
 // leakCleanup runs (via runtime.AddCleanup, registered once per raw
 // connection) when a Conn becomes unreachable. It only acts if the Conn was
-// still checked out: then the caller lost it without Put.
+// still checked out: then the caller lost it without Put. Closing a network
+// connection may block, and cleanups share one goroutine, so the work runs on a
+// goroutine of its own.
 func leakCleanup(r *record) {
-	r.b.impl.leaked(r)
+	go r.b.impl.leaked(r)
 }
 
 // reportLeak logs SQLAlchemy's "garbage collector is trying to clean up

@@ -122,8 +122,7 @@ func (p *QueuePool) giveBackFIFO(c *Conn) {
 		p.releaseSlotFIFO()
 		return
 	}
-	if p.st.idle.Add(1) > int64(p.cfg.Size) { // overflow connection: close it
-		p.st.idle.Add(-1)
+	if !p.takeIdleSlot() { // overflow connection: close it
 		_ = p.closeRaw(r)
 		p.releaseSlotFIFO()
 		return
@@ -131,6 +130,20 @@ func (p *QueuePool) giveBackFIFO(c *Conn) {
 	p.idleCh <- c
 	if p.closedA.Load() { // Dispose ran meanwhile and may have missed it
 		p.drainFIFO(true)
+	}
+}
+
+// takeIdleSlot counts one more idle connection unless Size are idle already. It
+// never lets the count pass Size, not even for a moment: Status reads it unlocked.
+func (p *QueuePool) takeIdleSlot() bool {
+	for {
+		n := p.st.idle.Load()
+		if n >= int64(p.cfg.Size) {
+			return false
+		}
+		if p.st.idle.CompareAndSwap(n, n+1) {
+			return true
+		}
 	}
 }
 

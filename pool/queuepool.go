@@ -303,7 +303,7 @@ func (p *QueuePool) leaked(r *record) {
 	if !r.state.CompareAndSwap(stateOut, stateGone) {
 		return
 	}
-	p.reportLeak(r)
+	defer p.reportLeak(r) // last, so that a reported leak is already closed and freed
 	if r.detached.Load() {
 		_ = p.closeRaw(r)
 		return
