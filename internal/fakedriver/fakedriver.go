@@ -302,7 +302,7 @@ func kills(err error) bool {
 type connector struct{ d *Driver }
 
 func (c connector) Connect(ctx context.Context) (driver.Conn, error) { return c.d.Connect(ctx) }
-func (c connector) Driver() driver.Driver                            { return openDriver{c.d} }
+func (c connector) Driver() driver.Driver                            { return openDriver(c) }
 
 type openDriver struct{ d *Driver }
 
