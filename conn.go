@@ -140,30 +140,36 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	return c.run(ctx, query, params, returnsRows(stmt, query))
 }
 
+// instrument runs do between the BeforeExecute and AfterExecute events and the
+// echo log line, when anyone listens; otherwise it just runs it.
+func (c *Conn) instrument(ctx context.Context, query string, params []any, many int, do func() error) error {
+	lis := c.eng.listeners()
+	if len(lis) == 0 && !c.eng.cfg.echo {
+		return do()
+	}
+	ev := &ExecuteEvent{Conn: c, Statement: query, Params: params, Many: many}
+	c.eng.beforeExecute(ctx, lis, ev)
+	start := time.Now()
+	err := do()
+	ev.Duration, ev.Err = time.Since(start), err
+	c.eng.afterExecute(ctx, lis, ev)
+	return err
+}
+
 func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (*Result, error) {
 	var cancel context.CancelFunc
 	if c.opts.Timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 	}
-	lis := c.eng.listeners()
-	var ev *ExecuteEvent
-	var start time.Time
-	if len(lis) > 0 || c.eng.cfg.echo {
-		ev = &ExecuteEvent{Conn: c, Statement: query, Params: params}
-		c.eng.beforeExecute(ctx, lis, ev)
-		start = time.Now()
-	}
 	res := &Result{conn: c, ctx: ctx, query: query, params: params, cancel: cancel}
-	var err error
-	if rows {
-		res.rows, err = c.target().QueryContext(ctx, query, params...)
-	} else {
-		res.res, err = c.target().ExecContext(ctx, query, params...)
-	}
-	if ev != nil {
-		ev.Duration, ev.Err = time.Since(start), err
-		c.eng.afterExecute(ctx, lis, ev)
-	}
+	err := c.instrument(ctx, query, params, 0, func() (err error) {
+		if rows {
+			res.rows, err = c.target().QueryContext(ctx, query, params...)
+		} else {
+			res.res, err = c.target().ExecContext(ctx, query, params...)
+		}
+		return err
+	})
 	if err != nil {
 		if cancel != nil {
 			cancel()
@@ -215,19 +221,11 @@ func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*R
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 		defer cancel()
 	}
-	lis := c.eng.listeners()
-	var ev *ExecuteEvent
-	var start time.Time
-	if len(lis) > 0 || c.eng.cfg.echo {
-		ev = &ExecuteEvent{Conn: c, Statement: query, Params: rendered[0], Many: len(sets)}
-		c.eng.beforeExecute(ctx, lis, ev)
-		start = time.Now()
-	}
-	total, err := c.execMany(ctx, query, rendered)
-	if ev != nil {
-		ev.Duration, ev.Err = time.Since(start), err
-		c.eng.afterExecute(ctx, lis, ev)
-	}
+	var total int64
+	err := c.instrument(ctx, query, rendered[0], len(sets), func() (err error) {
+		total, err = c.execMany(ctx, query, rendered)
+		return err
+	})
 	if err != nil {
 		return nil, c.fail(ctx, "executemany", query, nil, err)
 	}

@@ -49,17 +49,9 @@ func (e *Engine) poolEchoListener() pool.Listener {
 		Checkout: func(context.Context, *pool.Conn) error { e.logger.Debug("alchemy: pool checkout"); return nil },
 		Checkin:  log(slog.LevelDebug, "alchemy: pool checkin"),
 		Invalidate: func(_ *pool.Conn, reason error) {
-			e.logger.Info("alchemy: pool invalidate", "reason", e.redact(reason))
+			e.logger.Info("alchemy: pool invalidate", "reason", reason)
 		},
 	}
-}
-
-// redact renders an error for a log line, without parameters when they are hidden.
-func (e *Engine) redact(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 // wrapErr wraps a driver error in *Error, classified by the dialect and by the

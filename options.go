@@ -135,8 +135,8 @@ func PoolListener(l pool.Listener) Option {
 // duration through log/slog at Info level.
 func Echo(on bool) Option { return func(c *config) { c.echo = on } }
 
-// EchoPool logs pool checkouts, checkins and invalidations at Debug level... and
-// connects at Info.
+// EchoPool logs the pool's events through slog: connects and invalidations at Info,
+// checkouts and checkins at Debug (echo_pool).
 func EchoPool(on bool) Option { return func(c *config) { c.echoPool = on } }
 
 // HideParameters keeps bound values out of logs and errors (hide_parameters).
