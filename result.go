@@ -97,7 +97,6 @@ func (r *Result) ReturnsRows() bool { return r.rows != nil }
 func (r *Result) Columns() []string {
 	if r.cols == nil && r.rows != nil && !r.closed {
 		r.cols, _ = r.rows.Columns()
-		r.types, _ = r.rows.ColumnTypes()
 	}
 	return r.cols
 }
@@ -173,6 +172,9 @@ func (r *Result) Row() (Row, error) {
 	cols := r.Columns()
 	if r.closed || r.rows == nil {
 		return Row{}, fmt.Errorf("%w: result (no current row)", ErrClosed)
+	}
+	if r.types == nil {
+		r.types, _ = r.rows.ColumnTypes() // to tell text from binary bytes
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))

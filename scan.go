@@ -10,17 +10,18 @@ import (
 // ScanAll reads every remaining row of res into a T and closes res. T is a struct,
 // or a pointer to one (allocated per row), whose fields take columns by their `db`
 // tag (or their name in snake_case; `db:"-"` skips one; embedded structs are
-// flattened), or a single-column type such as int64 or string. A column no field takes is an error, as is a field type the column cannot
-// be scanned into.
+// flattened), or a single-column type such as int64 or string. A column no field
+// takes is an error, as is a field type the column cannot be scanned into.
 func ScanAll[T any](res *Result) ([]T, error) {
 	defer res.Close()
 	var out []T
+	var sc rowScanner
 	for res.Next() {
-		var v T
-		if err := scanInto(res, &v); err != nil {
+		var zero T
+		out = append(out, zero)
+		if err := scanRow(res, &sc, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, v)
 	}
 	return out, res.Err()
 }
@@ -29,15 +30,14 @@ func ScanAll[T any](res *Result) ([]T, error) {
 // none, ErrMultipleRows when there are more.
 func ScanOne[T any](res *Result) (T, error) {
 	defer res.Close()
-	var v T
+	var v, zero T
 	if !res.Next() {
-		return v, res.noRow()
+		return zero, res.noRow()
 	}
-	if err := scanInto(res, &v); err != nil {
-		return v, err
+	if err := scanRow(res, &rowScanner{}, &v); err != nil {
+		return zero, err
 	}
 	if res.Next() {
-		var zero T
 		return zero, ErrMultipleRows
 	}
 	return v, res.Err()
@@ -51,7 +51,7 @@ func ScanFirst[T any](res *Result) (T, error) {
 	if !res.Next() {
 		return v, res.noRow()
 	}
-	err := scanInto(res, &v)
+	err := scanRow(res, &rowScanner{}, &v)
 	return v, err
 }
 
@@ -72,11 +72,11 @@ func Scalars[T any](res *Result) ([]T, error) {
 	defer res.Close()
 	var out []T
 	for res.Next() {
-		var v T
-		if err := scanFirstColumn(res, &v); err != nil {
+		var zero T
+		out = append(out, zero)
+		if err := scanFirstColumn(res, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, v)
 	}
 	return out, res.Err()
 }
@@ -94,28 +94,44 @@ func scanFirstColumn(res *Result, dest any) error {
 	return res.Scan(targets...)
 }
 
-// scanInto scans the current row into *dest.
-func scanInto[T any](res *Result, dest *T) error {
+// rowScanner holds what scanning rows of one result into one type needs, worked out
+// at the first row and reused for the others.
+type rowScanner struct {
+	ready   bool
+	fields  bool    // a struct mapped by fields, not a single value
+	plan    [][]int // field index path per column
+	targets []any   // Scan's destinations, refilled per row
+}
+
+// scanRow scans the current row into *dest.
+func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
 	rv := reflect.ValueOf(dest).Elem()
 	if t := rv.Type(); t.Kind() == reflect.Pointer && isStructTarget(t.Elem()) {
 		rv.Set(reflect.New(t.Elem())) // ScanAll[*User]: a new User per row
 		rv = rv.Elem()
 	}
-	if !isStructTarget(rv.Type()) {
-		if len(res.Columns()) != 1 {
-			return fmt.Errorf("alchemy: cannot scan %d columns into %s: scan into a struct", len(res.Columns()), rv.Type())
+	if !sc.ready {
+		cols := res.Columns()
+		sc.fields = isStructTarget(rv.Type())
+		if !sc.fields && len(cols) != 1 {
+			return fmt.Errorf("alchemy: cannot scan %d columns into %s: scan into a struct", len(cols), rv.Type())
 		}
+		if sc.fields {
+			plan, err := planFor(rv.Type(), cols)
+			if err != nil {
+				return err
+			}
+			sc.plan, sc.targets = plan, make([]any, len(plan))
+		}
+		sc.ready = true
+	}
+	if !sc.fields {
 		return res.Scan(dest)
 	}
-	plan, err := planFor(rv.Type(), res.Columns())
-	if err != nil {
-		return err
+	for i, path := range sc.plan {
+		sc.targets[i] = fieldByPath(rv, path).Addr().Interface()
 	}
-	targets := make([]any, len(plan))
-	for i, path := range plan {
-		targets[i] = fieldByPath(rv, path).Addr().Interface()
-	}
-	return res.Scan(targets...)
+	return res.Scan(sc.targets...)
 }
 
 // isStructTarget reports whether t is a struct to map by fields, as opposed to a

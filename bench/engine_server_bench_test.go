@@ -29,7 +29,7 @@ var serverGoroutines = []int{2, 16, 64}
 func serverURL(b *testing.B, env string) string {
 	u := os.Getenv(env)
 	if u == "" {
-		b.Skipf("%s is not set (eval \"$(scripts/test-servers.sh env)\")", env)
+		b.Skipf("%s is not set (see scripts/test-servers.sh urls)", env)
 	}
 	return u
 }
@@ -103,10 +103,11 @@ func benchDBSelectOne(b *testing.B, db *sql.DB, g int) {
 }
 
 // BenchmarkPostgresSelectOne runs SELECT 1 on PostgreSQL over loopback with 2, 16
-// and 64 goroutines over 10 connections: alchemy (Engine.Execute, Next/Scan),
-// database/sql over pgx's stdlib, and pgxpool. All three connect with the same
-// pgx.ConnConfig, the one alchemy's postgresql dialect builds from the URL.
-// Each reports ops/s and the p50/p99 latency of one SELECT (sampled one in four).
+// and 64 goroutines over 10 connections: database/sql over pgx's stdlib, pgxpool,
+// alchemy with its default pool (QueuePool, FIFO) and alchemy with
+// PoolUseLIFO(true). All connect with the same pgx.ConnConfig, the one alchemy's
+// postgresql dialect builds from the URL. Each reports ops/s and the p50/p99
+// latency of one whole SELECT, checkout to checkin (sampled one in four).
 func BenchmarkPostgresSelectOne(b *testing.B) {
 	ctx := context.Background()
 	for _, g := range serverGoroutines {
@@ -165,8 +166,8 @@ func BenchmarkPostgresSelectOne(b *testing.B) {
 }
 
 // BenchmarkMariaDBSelectOne is BenchmarkPostgresSelectOne on MariaDB: alchemy
-// against database/sql over go-sql-driver/mysql, both connecting with the
-// mysql.Config alchemy's mysql dialect builds from the URL.
+// (default and LIFO pool) against database/sql over go-sql-driver/mysql, all
+// connecting with the mysql.Config alchemy's mysql dialect builds from the URL.
 func BenchmarkMariaDBSelectOne(b *testing.B) {
 	for _, g := range serverGoroutines {
 		b.Run(fmt.Sprintf("impl=database-sql-mysql/g=%d", g), func(b *testing.B) {
