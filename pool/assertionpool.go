@@ -82,19 +82,7 @@ func (p *AssertionPool) Get(ctx context.Context) (*Conn, error) {
 }
 
 // Put checks the connection in and keeps it for the next checkout.
-func (p *AssertionPool) Put(c *Conn) error {
-	if err := p.checkIn(c); err != nil {
-		return err
-	}
-	r := c.rec
-	if r.detached.Load() {
-		return p.closeRaw(r)
-	}
-	err := p.resetOnReturn(c)
-	p.lis.checkin(c)
-	p.giveBack(c)
-	return err
-}
+func (p *AssertionPool) Put(c *Conn) error { return p.put(c) }
 
 func (p *AssertionPool) giveBack(c *Conn) {
 	p.mu.Lock()
@@ -121,18 +109,6 @@ func (p *AssertionPool) detach(r *record) {
 	r.detached.Store(true)
 	p.st.out.Add(-1)
 	p.releaseSlot()
-}
-
-func (p *AssertionPool) leaked(r *record) {
-	if !r.state.CompareAndSwap(stateOut, stateGone) {
-		return
-	}
-	defer p.reportLeak(r) // last, so that a reported leak is already closed and freed
-	if !r.detached.Load() {
-		p.st.out.Add(-1)
-		p.releaseSlot()
-	}
-	_ = p.closeRaw(r)
 }
 
 // Status reports the pool's numbers.

@@ -17,7 +17,6 @@ const maxCheckoutAttempts = 3
 
 // poolImpl is what the shared core needs from a concrete pool.
 type poolImpl interface {
-	leaked(r *record) // a checked-out Conn was garbage-collected
 	detach(r *record) // Conn.Detach
 	giveBack(c *Conn) // a prepared connection is returned unused
 	releaseSlot()     // a slot taken by a checkout is given up
@@ -185,6 +184,26 @@ func (b *base) invalidateGeneration(reason error) {
 // or made before the last pool invalidation.
 func (b *base) stale(r *record) bool {
 	return r.invalid.Load() || r.soft.Load() || r.gen < b.gen.Load()
+}
+
+// put is the checkin QueuePool and AssertionPool share: check that c is out,
+// reset on return, the Checkin event, then the pool's own giveBack. A failed
+// reset invalidates the connection and is returned, but the checkin completes.
+func (b *base) put(c *Conn) error {
+	if err := b.checkIn(c); err != nil {
+		return err
+	}
+	r := c.rec
+	if r.detached.Load() {
+		return b.closeRaw(r)
+	}
+	err := b.resetOnReturn(c)
+	b.lis.checkin(c)
+	if b.cfg.PrePingIdle > 0 {
+		r.lastUsed = time.Now()
+	}
+	b.impl.giveBack(c)
+	return err
 }
 
 // resetOnReturn runs the checkin reset; a failure invalidates the connection.

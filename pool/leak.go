@@ -12,7 +12,26 @@ import (
 // connection may block, and cleanups share one goroutine, so the work runs on a
 // goroutine of its own.
 func leakCleanup(r *record) {
-	go r.b.impl.leaked(r)
+	go r.b.reclaimLeaked(r)
+}
+
+// reclaimLeaked closes a leaked connection (never reused: its state is unknown)
+// and frees its slot, then reports it, so that a reported leak is already
+// closed and freed. A Conn that was checked in, closed or detached before it
+// became unreachable is not a leak.
+func (b *base) reclaimLeaked(r *record) {
+	if !r.state.CompareAndSwap(stateOut, stateGone) {
+		return
+	}
+	detached := r.detached.Load()
+	if !detached {
+		b.st.out.Add(-1)
+	}
+	_ = b.closeRaw(r) // before the slot is freed: never more raw connections than slots
+	if !detached {
+		b.impl.releaseSlot()
+	}
+	b.reportLeak(r)
 }
 
 // reportLeak logs SQLAlchemy's "garbage collector is trying to clean up

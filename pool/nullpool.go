@@ -79,18 +79,6 @@ func (p *NullPool) detach(r *record) {
 	p.st.open.Add(-1)
 }
 
-func (p *NullPool) leaked(r *record) {
-	if !r.state.CompareAndSwap(stateOut, stateGone) {
-		return
-	}
-	defer p.reportLeak(r) // last, so that a reported leak is already closed and freed
-	if !r.detached.Load() {
-		p.st.out.Add(-1)
-		p.st.open.Add(-1)
-	}
-	_ = p.closeRaw(r)
-}
-
 // Status reports the pool's numbers.
 func (p *NullPool) Status() Status { return p.status() }
 

@@ -178,7 +178,9 @@ func (p *QueuePool) endWait(w *waiter, start time.Time) {
 // recycle age, pre-ping. A connection that fails is replaced in the same slot.
 func (p *QueuePool) prepare(ctx context.Context, c *Conn) (*Conn, error) {
 	r := c.rec
-	r.fresh.Store(false)
+	if r.fresh.Load() { // a load, not a locked store, on the hot path
+		r.fresh.Store(false)
+	}
 	if p.stale(r) {
 		_ = p.closeRaw(r)
 		return p.reconnect(ctx)
@@ -218,22 +220,7 @@ func (p *QueuePool) reconnect(ctx context.Context) (*Conn, error) {
 // waiter, or back to the idle ring, or closed if it is stale or overflow. A
 // failed reset invalidates the connection and is returned, but the checkin
 // still completes.
-func (p *QueuePool) Put(c *Conn) error {
-	if err := p.checkIn(c); err != nil {
-		return err
-	}
-	r := c.rec
-	if r.detached.Load() {
-		return p.closeRaw(r)
-	}
-	err := p.resetOnReturn(c)
-	p.lis.checkin(c)
-	if p.cfg.PrePingIdle > 0 {
-		r.lastUsed = time.Now()
-	}
-	p.giveBack(c)
-	return err
-}
+func (p *QueuePool) Put(c *Conn) error { return p.put(c) }
 
 // giveBack returns a connection to the pool without reset or events.
 func (p *QueuePool) giveBack(c *Conn) {
@@ -296,20 +283,6 @@ func (p *QueuePool) releaseSlots(n int) {
 func (p *QueuePool) detach(r *record) {
 	r.detached.Store(true)
 	p.st.out.Add(-1)
-	p.releaseSlot()
-}
-
-func (p *QueuePool) leaked(r *record) {
-	if !r.state.CompareAndSwap(stateOut, stateGone) {
-		return
-	}
-	defer p.reportLeak(r) // last, so that a reported leak is already closed and freed
-	if r.detached.Load() {
-		_ = p.closeRaw(r)
-		return
-	}
-	p.st.out.Add(-1)
-	_ = p.closeRaw(r)
 	p.releaseSlot()
 }
 

@@ -141,7 +141,6 @@ func (p *StaticPool) Put(c *Conn) error {
 func (p *StaticPool) giveBack(c *Conn) {}
 func (p *StaticPool) releaseSlot()     {}
 func (p *StaticPool) detach(r *record) {}
-func (p *StaticPool) leaked(r *record) {}
 
 // Status reports the pool's numbers.
 func (p *StaticPool) Status() Status { return p.status() }

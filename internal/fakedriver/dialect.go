@@ -22,13 +22,29 @@ type Dialect struct{}
 // Options are the connect arguments (and URL query keys) the dialect accepts.
 func (Dialect) Options() []string { return []string{"application_name", "single", "tag"} }
 
-func (Dialect) Name() string                     { return DialectName }
-func (Dialect) Driver() string                   { return "fakedriver" }
-func (Dialect) Paramstyle() dialect.Paramstyle   { return dialect.Question }
+// The methods below implement dialect.Dialect for the fake driver.
+
+// Name is DialectName.
+func (Dialect) Name() string { return DialectName }
+
+// Driver is "fakedriver".
+func (Dialect) Driver() string { return "fakedriver" }
+
+// Paramstyle is "?".
+func (Dialect) Paramstyle() dialect.Paramstyle { return dialect.Question }
+
+// IsUniqueViolation is true for the code 23505.
 func (Dialect) IsUniqueViolation(err error) bool { return code(err) == "23505" }
-func (Dialect) ErrorCode(err error) string       { return code(err) }
-func (Dialect) IsDisconnect(err error) bool      { return err != nil && kills(err) }
+
+// ErrorCode is the CodeError's code.
+func (Dialect) ErrorCode(err error) string { return code(err) }
+
+// IsDisconnect is true for driver.ErrBadConn and ErrDisconnect.
+func (Dialect) IsDisconnect(err error) bool { return err != nil && kills(err) }
+
+// SingleConnection is true with ?single=true in the URL.
 func (Dialect) SingleConnection(u dialect.URL) bool {
+
 	v, _ := u.QueryValue("single")
 	return v == "true" || v == "1"
 }
@@ -49,11 +65,13 @@ func (Dialect) QuoteIdentifier(name string) string {
 	return name
 }
 
+// SavepointSQL is the SQL standard's.
 func (d Dialect) SavepointSQL(name string) (create, release, rollbackTo string) {
 	q := d.QuoteIdentifier(name)
 	return "SAVEPOINT " + q, "RELEASE SAVEPOINT " + q, "ROLLBACK TO SAVEPOINT " + q
 }
 
+// ServerVersion is 1.2.3.
 func (Dialect) ServerVersion(ctx context.Context, q dialect.Queryer) (dialect.Version, error) {
 	return dialect.ParseVersion("1.2.3-fake")
 }

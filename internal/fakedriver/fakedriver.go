@@ -50,6 +50,7 @@ type CodeError struct {
 	Msg  string
 }
 
+// Error renders the message and the code.
 func (e *CodeError) Error() string { return "fakedriver: " + e.Msg + " (code " + e.Code + ")" }
 
 // Serialization and Unique are ready-made CodeErrors.
@@ -68,6 +69,7 @@ type Event struct {
 	Err  error  // what the operation returned
 }
 
+// String renders the event for test failure messages.
 func (e Event) String() string {
 	s := fmt.Sprintf("#%d %s", e.Conn, e.Op)
 	if e.SQL != "" {
