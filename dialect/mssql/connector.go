@@ -61,7 +61,7 @@ func DSN(u dialect.URL, connectArgs map[string]any) (string, error) {
 		b.host, b.instance = h, inst
 	}
 	for _, name := range slices.Sorted(maps.Keys(opts)) {
-		if err := byName[name].apply(b, opts[name]); err != nil {
+		if err := options.Get(name).Apply(b, opts[name]); err != nil {
 			return "", err
 		}
 	}
@@ -113,32 +113,6 @@ func (b *builder) dsn() (string, error) {
 	return du.String(), nil
 }
 
-// setting is one option as the caller gave it.
-type setting struct {
-	key    string // as spelled by the caller
-	value  any    // a string from the URL; any type from connect arguments
-	args   bool   // from connect arguments rather than the URL query
-	secret bool   // hide the value from messages
-}
-
-func (s setting) errorf(format string, a ...any) error {
-	where := "query option"
-	if s.args {
-		where = "connect argument"
-	}
-	return fmt.Errorf("alchemy: mssql: %s %q: "+format, append([]any{where, s.key}, a...)...)
-}
-
-func (s setting) shown() string {
-	if s.secret {
-		return "(hidden)"
-	}
-	if str, ok := s.value.(string); ok {
-		return strconv.Quote(str)
-	}
-	return fmt.Sprintf("%v (%T)", s.value, s.value)
-}
-
 // normalize folds the spellings of one option name together: SQL Server's
 // connection strings, ODBC and Python spell them with spaces, underscores or
 // neither, in any case.
@@ -160,38 +134,21 @@ func normalize(key string) string {
 // collect resolves the URL query and the connect arguments into options keyed by
 // their name in Options. A connect argument overrides the query; two spellings of
 // one option from the same source, or an unknown name, are errors.
-func collect(u dialect.URL, args map[string]any) (map[string]setting, error) {
-	opts := make(map[string]setting)
-	add := func(s setting) error {
-		n := normalize(s.key)
-		if reason, bad := unsupported[n]; bad {
-			return s.errorf("is not supported by the Go driver: %s", reason)
+func collect(u dialect.URL, args map[string]any) (map[string]dialect.Setting, error) {
+	opts := make(map[string]dialect.Setting)
+	for _, s := range dialect.Settings(Name, u, args) {
+		if reason, bad := unsupported[normalize(s.Key)]; bad {
+			return nil, s.Errorf("is not supported by the Go driver: %s", reason)
 		}
-		o, ok := lookup[n]
+		o, ok := options.Lookup(s.Key)
 		if !ok {
-			return s.errorf("is not an option of the mssql dialect (see Dialect.Options)")
+			return nil, s.Errorf("is not an option of the mssql dialect (see Dialect.Options)")
 		}
-		s.secret = o.secret
-		if prev, dup := opts[o.name]; dup && prev.args == s.args {
-			return s.errorf("sets what %q sets already; give one of them", prev.key)
+		s.Secret = o.Secret
+		if prev, dup := opts[o.Name]; dup && prev.Origin == s.Origin {
+			return nil, s.Errorf("sets what %q sets already; give one of them", prev.Key)
 		}
-		opts[o.name] = s
-		return nil
-	}
-	for _, k := range slices.Sorted(maps.Keys(u.Query)) {
-		vs := u.Query[k]
-		v := ""
-		if len(vs) > 0 {
-			v = vs[len(vs)-1]
-		}
-		if err := add(setting{key: k, value: v}); err != nil {
-			return nil, err
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(args)) {
-		if err := add(setting{key: k, value: args[k], args: true}); err != nil {
-			return nil, err
-		}
+		opts[o.Name] = s
 	}
 	return opts, nil
 }

@@ -6,22 +6,17 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-alchemy/alchemy/dialect"
 )
 
-// option is one accepted name, with its aliases, and how it changes the builder.
-type option struct {
-	name    string
-	aliases []string
-	secret  bool
-	apply   func(b *builder, s setting) error
-}
-
-// options are the names this dialect understands; the spelling here is the one
-// Options reports, and the DSN key where an option passes to go-mssqldb.
-var options = []*option{
+// options are the names this dialect understands, found in any spelling that
+// normalize folds together; the spelling here is the one Options reports, and the
+// DSN key where an option passes to go-mssqldb.
+var options = dialect.NewOptionSet(normalize, []*dialect.Option[*builder]{
 	// Parts of the URL, which connect arguments (and the query) may override.
-	{name: "host", aliases: []string{"server"}, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "host", Aliases: []string{"server"}, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err == nil {
 			b.host, b.instance = v, ""
 			if h, inst, ok := strings.Cut(v, `\`); ok {
@@ -30,35 +25,35 @@ var options = []*option{
 		}
 		return err
 	}},
-	{name: "port", apply: func(b *builder, s setting) error {
-		n, err := s.port()
+	{Name: "port", Apply: func(b *builder, s dialect.Setting) error {
+		n, err := s.Port()
 		b.port = n
 		return err
 	}},
-	{name: "instance", apply: func(b *builder, s setting) error {
-		v, err := s.nonEmpty()
+	{Name: "instance", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.NonEmpty()
 		b.instance = v
 		return err
 	}},
-	{name: "user", aliases: []string{"username", "uid", "user id"}, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "user", Aliases: []string{"username", "uid", "user id"}, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.user = v
 		return err
 	}},
-	{name: "password", aliases: []string{"pwd"}, secret: true, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "password", Aliases: []string{"pwd"}, Secret: true, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.password = v
 		return err
 	}},
-	{name: "database", aliases: []string{"initial catalog"}, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "database", Aliases: []string{"initial catalog"}, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.database = v
 		return err
 	}},
 
 	// Encryption.
-	{name: "encrypt", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "encrypt", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err != nil {
 			v, err = boolText(s)
 		}
@@ -73,7 +68,7 @@ var options = []*option{
 		case "strict", "disable":
 			v = strings.ToLower(v)
 		default:
-			return s.errorf("want true, false, strict or disable (or yes, no, mandatory, optional), not %s", s.shown())
+			return s.Errorf("want true, false, strict or disable (or yes, no, mandatory, optional), not %s", s.Shown())
 		}
 		b.params.Set("encrypt", v)
 		return nil
@@ -82,10 +77,10 @@ var options = []*option{
 	dsnString("certificate"),
 	dsnString("ServerCertificate"),
 	dsnString("HostNameInCertificate"),
-	{name: "tlsmin", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "tlsmin", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err == nil && !slices.Contains([]string{"1.0", "1.1", "1.2", "1.3"}, v) {
-			err = s.errorf("want 1.0, 1.1, 1.2 or 1.3, not %s", s.shown())
+			err = s.Errorf("want 1.0, 1.1, 1.2 or 1.3, not %s", s.Shown())
 		}
 		if err == nil {
 			b.params.Set("tlsmin", v)
@@ -104,8 +99,8 @@ var options = []*option{
 	dsnSeconds("keepAlive"),
 
 	// Routing and failover.
-	{name: "ApplicationIntent", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "ApplicationIntent", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err != nil {
 			return err
 		}
@@ -115,23 +110,23 @@ var options = []*option{
 		case "readwrite":
 			v = "ReadWrite"
 		default:
-			return s.errorf("want ReadOnly or ReadWrite, not %s", s.shown())
+			return s.Errorf("want ReadOnly or ReadWrite, not %s", s.Shown())
 		}
 		b.params.Set("ApplicationIntent", v)
 		return nil
 	}},
 	dsnBool("MultiSubnetFailover"),
 	dsnString("failoverpartner"),
-	{name: "failoverport", apply: func(b *builder, s setting) error {
-		n, err := s.port()
+	{Name: "failoverport", Apply: func(b *builder, s dialect.Setting) error {
+		n, err := s.Port()
 		if err == nil {
 			b.params.Set("failoverport", strconv.Itoa(n))
 		}
 		return err
 	}},
 	dsnString("failoverpartnerspn"),
-	{name: "protocol", apply: func(b *builder, s setting) error {
-		v, err := s.nonEmpty()
+	{Name: "protocol", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.NonEmpty()
 		if err == nil {
 			b.params.Set("protocol", strings.ToLower(v))
 		}
@@ -139,10 +134,10 @@ var options = []*option{
 	}},
 
 	// The connection's behaviour.
-	{name: "packet size", apply: func(b *builder, s setting) error {
-		n, err := s.integer()
+	{Name: "packet size", Apply: func(b *builder, s dialect.Setting) error {
+		n, err := s.Int()
 		if err == nil && (n < 512 || n > 32767) {
-			err = s.errorf("must be from 512 to 32767 bytes, not %d", n)
+			err = s.Errorf("must be from 512 to 32767 bytes, not %d", n)
 		}
 		if err == nil {
 			b.params.Set("packet size", strconv.Itoa(n))
@@ -152,19 +147,19 @@ var options = []*option{
 	dsnBool("disableRetry"),
 	dsnBool("guid conversion"),
 	dsnBool("columnencryption"),
-	{name: "log", apply: func(b *builder, s setting) error {
-		n, err := s.integer()
+	{Name: "log", Apply: func(b *builder, s dialect.Setting) error {
+		n, err := s.Int()
 		if err == nil && n < 0 {
-			err = s.errorf("want a sum of go-mssqldb's log flags, not %d", n)
+			err = s.Errorf("want a sum of go-mssqldb's log flags, not %d", n)
 		}
 		if err == nil {
 			b.params.Set("log", strconv.Itoa(n))
 		}
 		return err
 	}},
-	{name: "timezone", apply: func(b *builder, s setting) error {
+	{Name: "timezone", Apply: func(b *builder, s dialect.Setting) error {
 		var name string
-		switch v := s.value.(type) {
+		switch v := s.Value.(type) {
 		case string:
 			name = v
 		case *time.Location:
@@ -172,10 +167,10 @@ var options = []*option{
 				name = v.String()
 			}
 		default:
-			return s.errorf("want a time zone name or a *time.Location, not %s", s.shown())
+			return s.Errorf("want a time zone name or a *time.Location, not %s", s.Shown())
 		}
 		if _, err := time.LoadLocation(name); err != nil || name == "" {
-			return s.errorf("want a time zone from the zone database (UTC, Europe/Paris), not %q", name)
+			return s.Errorf("want a time zone from the zone database (UTC, Europe/Paris), not %q", name)
 		}
 		b.params.Set("timezone", name)
 		return nil
@@ -183,35 +178,35 @@ var options = []*option{
 
 	// ODBC and Python options that a pasted URL carries and the Go driver does not
 	// need: accepted so that the URL works, with no effect.
-	{name: "driver", apply: func(b *builder, s setting) error {
-		_, err := s.str() // "ODBC Driver 18 for SQL Server": the Go driver speaks TDS itself
+	{Name: "driver", Apply: func(b *builder, s dialect.Setting) error {
+		_, err := s.Text() // "ODBC Driver 18 for SQL Server": the Go driver speaks TDS itself
 		return err
 	}},
-	{name: "MARS_Connection", apply: func(b *builder, s setting) error {
+	{Name: "MARS_Connection", Apply: func(b *builder, s dialect.Setting) error {
 		_, err := boolText(s) // each database/sql connection runs one statement at a time
 		return err
 	}},
-	{name: "tds_version", apply: func(b *builder, s setting) error {
-		_, err := s.str() // go-mssqldb negotiates TDS 7.4
+	{Name: "tds_version", Apply: func(b *builder, s dialect.Setting) error {
+		_, err := s.Text() // go-mssqldb negotiates TDS 7.4
 		return err
 	}},
-	{name: "charset", apply: func(b *builder, s setting) error {
-		_, err := s.str() // pymssql's; Go strings are UTF-8 and N-types UTF-16 on the wire
+	{Name: "charset", Apply: func(b *builder, s dialect.Setting) error {
+		_, err := s.Text() // pymssql's; Go strings are UTF-8 and N-types UTF-16 on the wire
 		return err
 	}},
-	{name: "autocommit", apply: func(b *builder, s setting) error {
-		on, err := s.boolean()
+	{Name: "autocommit", Apply: func(b *builder, s dialect.Setting) error {
+		on, err := s.Bool()
 		if err == nil && !on {
-			err = s.errorf("false is not supported: outside a transaction alchemy relies on the server's autocommit; open a transaction instead")
+			err = s.Errorf("false is not supported: outside a transaction alchemy relies on the server's autocommit; open a transaction instead")
 		}
 		return err
 	}},
-	{name: "Trusted_Connection", apply: func(b *builder, s setting) error {
-		on, err := s.boolean()
+	{Name: "Trusted_Connection", Apply: func(b *builder, s dialect.Setting) error {
+		on, err := s.Bool()
 		b.trusted = on // go-mssqldb uses integrated authentication when no user is given
 		return err
 	}},
-}
+}...)
 
 // unsupported maps options that the Go driver cannot honour as written to the
 // reason, keyed by normalized name.
@@ -222,39 +217,16 @@ var unsupported = map[string]string{
 	"fedauth":        "Azure AD authentication needs go-mssqldb's azuread package and its connector",
 }
 
-var (
-	lookup = func() map[string]*option {
-		m := make(map[string]*option)
-		for _, o := range options {
-			for _, n := range append([]string{o.name}, o.aliases...) {
-				m[normalize(n)] = o
-			}
-		}
-		return m
-	}()
-	byName = func() map[string]*option {
-		m := make(map[string]*option)
-		for _, o := range options {
-			m[o.name] = o
-		}
-		return m
-	}()
-)
-
 func optionNames() []string {
-	var names []string
-	for _, o := range options {
-		names = append(names, o.name)
-		names = append(names, o.aliases...)
-	}
+	names := options.Names()
 	slices.SortFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return names
 }
 
 // dsnString is an option passed to the driver as a string under key (its name).
-func dsnString(key string, aliases ...string) *option {
-	return &option{name: key, aliases: aliases, apply: func(b *builder, s setting) error {
-		v, err := s.nonEmpty()
+func dsnString(key string, aliases ...string) *dialect.Option[*builder] {
+	return &dialect.Option[*builder]{Name: key, Aliases: aliases, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.NonEmpty()
 		if err == nil {
 			b.params.Set(key, v)
 		}
@@ -263,9 +235,9 @@ func dsnString(key string, aliases ...string) *option {
 }
 
 // dsnBool is a boolean option passed to the driver as "true" or "false".
-func dsnBool(key string, aliases ...string) *option {
-	return &option{name: key, aliases: aliases, apply: func(b *builder, s setting) error {
-		v, err := s.boolean()
+func dsnBool(key string, aliases ...string) *dialect.Option[*builder] {
+	return &dialect.Option[*builder]{Name: key, Aliases: aliases, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Bool()
 		if err == nil {
 			b.params.Set(key, strconv.FormatBool(v))
 		}
@@ -274,9 +246,9 @@ func dsnBool(key string, aliases ...string) *option {
 }
 
 // dsnSeconds is a duration passed to the driver in whole seconds, rounded up.
-func dsnSeconds(key string, aliases ...string) *option {
-	return &option{name: key, aliases: aliases, apply: func(b *builder, s setting) error {
-		d, err := s.duration()
+func dsnSeconds(key string, aliases ...string) *dialect.Option[*builder] {
+	return &dialect.Option[*builder]{Name: key, Aliases: aliases, Apply: func(b *builder, s dialect.Setting) error {
+		d, err := s.Duration(dialect.AnySeconds)
 		if err == nil {
 			secs := int64(math.Ceil(d.Seconds()))
 			b.params.Set(key, strconv.FormatInt(secs, 10))
@@ -285,110 +257,11 @@ func dsnSeconds(key string, aliases ...string) *option {
 	}}
 }
 
-func (s setting) str() (string, error) {
-	v, ok := s.value.(string)
-	if !ok {
-		return "", s.errorf("want a string, not %T", s.value)
-	}
-	return v, nil
-}
-
-func (s setting) nonEmpty() (string, error) {
-	v, err := s.str()
-	if err == nil && v == "" {
-		err = s.errorf("is empty")
-	}
-	return v, err
-}
-
 // boolText renders a Go bool as text, for options that also take words.
-func boolText(s setting) (string, error) {
-	if v, ok := s.value.(bool); ok {
+func boolText(s dialect.Setting) (string, error) {
+	if v, ok := s.Value.(bool); ok {
 		return strconv.FormatBool(v), nil
 	}
-	v, err := s.boolean()
+	v, err := s.Bool()
 	return strconv.FormatBool(v), err
-}
-
-// boolean reads true/false, 1/0, yes/no, on/off (any case), or a Go bool.
-func (s setting) boolean() (bool, error) {
-	switch v := s.value.(type) {
-	case bool:
-		return v, nil
-	case int:
-		if v == 0 || v == 1 {
-			return v == 1, nil
-		}
-	case string:
-		switch strings.ToLower(strings.TrimSpace(v)) {
-		case "1", "true", "t", "yes", "y", "on":
-			return true, nil
-		case "0", "false", "f", "no", "n", "off":
-			return false, nil
-		}
-	}
-	return false, s.errorf("want a boolean (true/false, yes/no, 1/0), not %s", s.shown())
-}
-
-func (s setting) integer() (int, error) {
-	switch v := s.value.(type) {
-	case int:
-		return v, nil
-	case int32:
-		return int(v), nil
-	case int64:
-		if v >= math.MinInt && v <= math.MaxInt {
-			return int(v), nil
-		}
-	case uint16:
-		return int(v), nil
-	case string:
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-			return n, nil
-		}
-	}
-	return 0, s.errorf("want a whole number, not %s", s.shown())
-}
-
-func (s setting) port() (int, error) {
-	n, err := s.integer()
-	if err == nil && (n < 1 || n > 65535) {
-		err = s.errorf("port %d is not from 1 to 65535", n)
-	}
-	return n, err
-}
-
-// duration reads seconds ("30", "2.5"), a Go duration ("1m"), a time.Duration, or
-// seconds as a Go int or float. It may not be negative.
-func (s setting) duration() (time.Duration, error) {
-	var d time.Duration
-	ok := false
-	switch v := s.value.(type) {
-	case time.Duration:
-		d, ok = v, true
-	case int:
-		d, ok = time.Duration(v)*time.Second, true
-	case int64:
-		d, ok = time.Duration(v)*time.Second, true
-	case float64:
-		if !math.IsNaN(v) && math.Abs(v) < 1e9 {
-			d, ok = time.Duration(v*float64(time.Second)), true
-		}
-	case string:
-		t := strings.TrimSpace(v)
-		if f, err := strconv.ParseFloat(t, 64); err == nil {
-			if !math.IsNaN(f) && math.Abs(f) < 1e9 {
-				d, ok = time.Duration(f*float64(time.Second)), true
-			}
-		} else if pd, err := time.ParseDuration(t); err == nil {
-			d, ok = pd, true
-		}
-	}
-	if !ok {
-		return 0, s.errorf("want seconds (30, 2.5) or a Go duration (1m30s), not %s", s.shown())
-	}
-	if d < 0 {
-		return 0, s.errorf("may not be negative")
-	}
-	return d, nil
 }

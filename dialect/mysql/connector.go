@@ -72,7 +72,7 @@ func Config(u dialect.URL, connectArgs map[string]any) (*gomysql.Config, error) 
 
 	for _, name := range slices.Sorted(maps.Keys(opts)) {
 		s := opts[name]
-		if err := byName[name].apply(b, s); err != nil {
+		if err := options.Get(name).Apply(b, s); err != nil {
 			return nil, err
 		}
 	}
@@ -129,72 +129,28 @@ func (b *builder) finish() error {
 	return nil
 }
 
-// setting is one option as the caller gave it.
-type setting struct {
-	key   string // as spelled by the caller
-	value any    // a string from the URL; any type from connect arguments
-	args  bool   // from connect arguments rather than the URL query
-	// secret hides the value from error messages.
-	secret bool
-}
-
-func (s setting) errorf(format string, a ...any) error {
-	where := "query option"
-	if s.args {
-		where = "connect argument"
-	}
-	return fmt.Errorf("alchemy: mysql: %s %q: "+format, append([]any{where, s.key}, a...)...)
-}
-
-// shown renders the value for an error message, or hides it.
-func (s setting) shown() string {
-	if s.secret {
-		return "(hidden)"
-	}
-	if str, ok := s.value.(string); ok {
-		return strconv.Quote(str)
-	}
-	return fmt.Sprintf("%v (%T)", s.value, s.value)
-}
-
 // collect resolves the URL query and the connect arguments into options and system
 // variables, keyed by lower-case name. A connect argument overrides the query; two
 // spellings of one option from the same source are an error.
-func collect(u dialect.URL, args map[string]any) (opts, sysvars map[string]setting, err error) {
-	opts = make(map[string]setting)
-	sysvars = make(map[string]setting)
-	add := func(s setting) error {
-		lower := strings.ToLower(s.key)
+func collect(u dialect.URL, args map[string]any) (opts, sysvars map[string]dialect.Setting, err error) {
+	opts = make(map[string]dialect.Setting)
+	sysvars = make(map[string]dialect.Setting)
+	for _, s := range dialect.Settings(NameMySQL, u, args) {
+		lower := strings.ToLower(s.Key)
 		if reason, bad := unsupported[lower]; bad {
-			return s.errorf("is not supported by the Go driver: %s", reason)
+			return nil, nil, s.Errorf("is not supported by the Go driver: %s", reason)
 		}
 		target, name := sysvars, lower
-		if o, ok := lookup[lower]; ok {
-			target, name = opts, o.name
-			s.secret = o.secret
-		} else if !isIdentifier(s.key) {
-			return s.errorf("is neither an option nor a system variable name")
+		if o, ok := options.Lookup(s.Key); ok {
+			target, name = opts, o.Name
+			s.Secret = o.Secret
+		} else if !isIdentifier(s.Key) {
+			return nil, nil, s.Errorf("is neither an option nor a system variable name")
 		}
-		if prev, dup := target[name]; dup && prev.args == s.args {
-			return s.errorf("sets what %q sets already; give one of them", prev.key)
+		if prev, dup := target[name]; dup && prev.Origin == s.Origin {
+			return nil, nil, s.Errorf("sets what %q sets already; give one of them", prev.Key)
 		}
 		target[name] = s
-		return nil
-	}
-	for _, k := range slices.Sorted(maps.Keys(u.Query)) {
-		vs := u.Query[k]
-		v := ""
-		if len(vs) > 0 {
-			v = vs[len(vs)-1]
-		}
-		if err := add(setting{key: k, value: v}); err != nil {
-			return nil, nil, err
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(args)) {
-		if err := add(setting{key: k, value: args[k], args: true}); err != nil {
-			return nil, nil, err
-		}
 	}
 	return opts, sysvars, nil
 }
@@ -217,41 +173,22 @@ func isIdentifier(s string) bool {
 	return true
 }
 
-// isNumber reports whether s is a plain decimal number, as "60", "-1" or "0.5".
-func isNumber(s string) bool {
-	t := strings.TrimPrefix(s, "-")
-	if t == "" {
-		return false
-	}
-	dot := false
-	for i := 0; i < len(t); i++ {
-		switch c := t[i]; {
-		case c >= '0' && c <= '9':
-		case c == '.' && !dot && i > 0 && i < len(t)-1:
-			dot = true
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // sysvarValue renders a system variable's value as SQL for the driver's
 // "SET name = value": numbers and bare words (ON, TRADITIONAL) as they are, a value
 // already in single quotes as it is, anything else quoted. A value that cannot be
 // quoted safely whatever the server's sql_mode (a backslash, a control character) is
 // an error.
-func sysvarValue(s setting) (string, error) {
-	switch v := s.value.(type) {
+func sysvarValue(s dialect.Setting) (string, error) {
+	switch v := s.Value.(type) {
 	case string:
 		switch {
-		case isNumber(v), isIdentifier(v):
+		case dialect.IsDecimal(v), isIdentifier(v):
 			return v, nil
 		case strings.ContainsAny(v, "\\\x00") || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-			return "", s.errorf("system variable value %s holds a backslash or a control character", s.shown())
+			return "", s.Errorf("system variable value %s holds a backslash or a control character", s.Shown())
 		case len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'':
 			if strings.Contains(strings.ReplaceAll(v[1:len(v)-1], "''", ""), "'") {
-				return "", s.errorf("system variable value %s has an unpaired quote inside its quotes", s.shown())
+				return "", s.Errorf("system variable value %s has an unpaired quote inside its quotes", s.Shown())
 			}
 			return v, nil
 		default:
@@ -267,5 +204,5 @@ func sysvarValue(s setting) (string, error) {
 	case float32, float64:
 		return fmt.Sprint(v), nil
 	}
-	return "", s.errorf("a system variable takes a string, a number or a bool, not %T", s.value)
+	return "", s.Errorf("a system variable takes a string, a number or a bool, not %T", s.Value)
 }

@@ -2,86 +2,78 @@ package mysql
 
 import (
 	"crypto/tls"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/go-alchemy/alchemy/dialect"
 	gomysql "github.com/go-sql-driver/mysql"
 )
 
-// option is one accepted name, with its aliases, and how it changes the builder.
-type option struct {
-	name    string
-	aliases []string
-	secret  bool
-	apply   func(b *builder, s setting) error
-}
-
 // options are the names this dialect understands. Names match without regard to
 // case; the spelling here is the one Options reports.
-var options = []*option{
+var options = dialect.NewOptionSet(strings.ToLower, []*dialect.Option[*builder]{
 	// Parts of the URL, which connect arguments (and the query) may override, as
 	// SQLAlchemy's connect_args override what create_connect_args took from the URL.
-	{name: "host", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "host", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.host = v
 		return err
 	}},
-	{name: "port", apply: func(b *builder, s setting) error {
-		n, err := s.integer()
+	{Name: "port", Apply: func(b *builder, s dialect.Setting) error {
+		n, err := s.Int()
 		if err == nil && (n < 1 || n > 65535) {
-			err = s.errorf("port %d is not from 1 to 65535", n)
+			err = s.Errorf("port %d is not from 1 to 65535", n)
 		}
 		b.port = n
 		return err
 	}},
-	{name: "user", aliases: []string{"username"}, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "user", Aliases: []string{"username"}, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.cfg.User = v
 		return err
 	}},
-	{name: "password", aliases: []string{"passwd"}, secret: true, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "password", Aliases: []string{"passwd"}, Secret: true, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.cfg.Passwd = v
 		return err
 	}},
-	{name: "database", aliases: []string{"db"}, apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "database", Aliases: []string{"db"}, Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		b.cfg.DBName = v
 		return err
 	}},
-	{name: "unix_socket", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "unix_socket", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err == nil && v == "" {
-			err = s.errorf("is empty; give the socket's path")
+			err = s.Errorf("is empty; give the socket's path")
 		}
 		b.socket = v
 		return err
 	}},
 
 	// Character set and time.
-	{name: "charset", apply: func(b *builder, s setting) error {
-		v, err := s.sqlName()
+	{Name: "charset", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := sqlName(s)
 		b.charset = v
 		return err
 	}},
-	{name: "collation", apply: func(b *builder, s setting) error {
-		v, err := s.sqlName()
+	{Name: "collation", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := sqlName(s)
 		b.collation = v
 		return err
 	}},
-	{name: "parseTime", aliases: []string{"parse_time"}, apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.ParseTime)
+	{Name: "parseTime", Aliases: []string{"parse_time"}, Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.ParseTime)
 	}},
-	{name: "loc", apply: func(b *builder, s setting) error {
-		loc, err := s.location()
+	{Name: "loc", Apply: func(b *builder, s dialect.Setting) error {
+		loc, err := location(s)
 		b.cfg.Loc = loc
 		return err
 	}},
-	{name: "timeTruncate", apply: func(b *builder, s setting) error {
-		d, err := s.duration()
+	{Name: "timeTruncate", Apply: func(b *builder, s dialect.Setting) error {
+		d, err := duration(s)
 		if err != nil {
 			return err
 		}
@@ -89,110 +81,110 @@ var options = []*option{
 	}},
 
 	// Timeouts.
-	{name: "connect_timeout", aliases: []string{"timeout", "connectTimeout"}, apply: func(b *builder, s setting) error {
-		return s.setDuration(&b.cfg.Timeout)
+	{Name: "connect_timeout", Aliases: []string{"timeout", "connectTimeout"}, Apply: func(b *builder, s dialect.Setting) error {
+		return setDuration(s, &b.cfg.Timeout)
 	}},
-	{name: "read_timeout", aliases: []string{"readTimeout"}, apply: func(b *builder, s setting) error {
-		return s.setDuration(&b.cfg.ReadTimeout)
+	{Name: "read_timeout", Aliases: []string{"readTimeout"}, Apply: func(b *builder, s dialect.Setting) error {
+		return setDuration(s, &b.cfg.ReadTimeout)
 	}},
-	{name: "write_timeout", aliases: []string{"writeTimeout"}, apply: func(b *builder, s setting) error {
-		return s.setDuration(&b.cfg.WriteTimeout)
+	{Name: "write_timeout", Aliases: []string{"writeTimeout"}, Apply: func(b *builder, s dialect.Setting) error {
+		return setDuration(s, &b.cfg.WriteTimeout)
 	}},
 
 	// TLS.
-	{name: "tls", apply: func(b *builder, s setting) error { return b.tls.setTLS(s) }},
-	{name: "ssl", apply: func(b *builder, s setting) error { return b.tls.setSSL(s) }},
-	{name: "ssl_mode", apply: func(b *builder, s setting) error { return b.tls.setMode(s) }},
-	{name: "ssl_disabled", apply: func(b *builder, s setting) error { return b.tls.setFlag(s, &b.tls.disabled) }},
-	{name: "ssl_ca", apply: func(b *builder, s setting) error { return b.tls.setFile(s, &b.tls.ca) }},
-	{name: "ssl_cert", apply: func(b *builder, s setting) error { return b.tls.setFile(s, &b.tls.cert) }},
-	{name: "ssl_key", apply: func(b *builder, s setting) error { return b.tls.setFile(s, &b.tls.key) }},
-	{name: "ssl_check_hostname", aliases: []string{"ssl_verify_identity"}, apply: func(b *builder, s setting) error {
+	{Name: "tls", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setTLS(s) }},
+	{Name: "ssl", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setSSL(s) }},
+	{Name: "ssl_mode", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setMode(s) }},
+	{Name: "ssl_disabled", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setFlag(s, &b.tls.disabled) }},
+	{Name: "ssl_ca", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setFile(s, &b.tls.ca) }},
+	{Name: "ssl_cert", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setFile(s, &b.tls.cert) }},
+	{Name: "ssl_key", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setFile(s, &b.tls.key) }},
+	{Name: "ssl_check_hostname", Aliases: []string{"ssl_verify_identity"}, Apply: func(b *builder, s dialect.Setting) error {
 		return b.tls.setFlag(s, &b.tls.checkHostname)
 	}},
-	{name: "ssl_verify_cert", apply: func(b *builder, s setting) error { return b.tls.setFlag(s, &b.tls.verifyCert) }},
-	{name: "allowFallbackToPlaintext", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.AllowFallbackToPlaintext)
+	{Name: "ssl_verify_cert", Apply: func(b *builder, s dialect.Setting) error { return b.tls.setFlag(s, &b.tls.verifyCert) }},
+	{Name: "allowFallbackToPlaintext", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.AllowFallbackToPlaintext)
 	}},
-	{name: "serverPubKey", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "serverPubKey", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err != nil {
 			return err
 		}
 		probe := gomysql.NewConfig()
 		probe.ServerPubKey = v
 		if _, err := gomysql.NewConnector(probe); err != nil {
-			return s.errorf("no server public key is registered under %s (mysql.RegisterServerPubKey)", s.shown())
+			return s.Errorf("no server public key is registered under %s (mysql.RegisterServerPubKey)", s.Shown())
 		}
 		b.cfg.ServerPubKey = v
 		return nil
 	}},
 
 	// Authentication.
-	{name: "allowNativePasswords", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.AllowNativePasswords)
+	{Name: "allowNativePasswords", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.AllowNativePasswords)
 	}},
-	{name: "allowCleartextPasswords", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.AllowCleartextPasswords)
+	{Name: "allowCleartextPasswords", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.AllowCleartextPasswords)
 	}},
-	{name: "allowOldPasswords", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.AllowOldPasswords)
+	{Name: "allowOldPasswords", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.AllowOldPasswords)
 	}},
 
 	// Behaviour of the connection.
-	{name: "clientFoundRows", aliases: []string{"client_found_rows"}, apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.ClientFoundRows)
+	{Name: "clientFoundRows", Aliases: []string{"client_found_rows"}, Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.ClientFoundRows)
 	}},
-	{name: "interpolateParams", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.InterpolateParams)
+	{Name: "interpolateParams", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.InterpolateParams)
 	}},
-	{name: "multiStatements", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.MultiStatements)
+	{Name: "multiStatements", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.MultiStatements)
 	}},
-	{name: "checkConnLiveness", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.CheckConnLiveness)
+	{Name: "checkConnLiveness", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.CheckConnLiveness)
 	}},
-	{name: "columnsWithAlias", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.ColumnsWithAlias)
+	{Name: "columnsWithAlias", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.ColumnsWithAlias)
 	}},
-	{name: "rejectReadOnly", apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.RejectReadOnly)
+	{Name: "rejectReadOnly", Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.RejectReadOnly)
 	}},
-	{name: "allowAllFiles", aliases: []string{"local_infile"}, apply: func(b *builder, s setting) error {
-		return s.setBool(&b.cfg.AllowAllFiles)
+	{Name: "allowAllFiles", Aliases: []string{"local_infile"}, Apply: func(b *builder, s dialect.Setting) error {
+		return setBool(s, &b.cfg.AllowAllFiles)
 	}},
-	{name: "compress", apply: func(b *builder, s setting) error {
-		on, err := s.boolean()
+	{Name: "compress", Apply: func(b *builder, s dialect.Setting) error {
+		on, err := s.Bool()
 		if err != nil {
 			return err
 		}
 		return b.cfg.Apply(gomysql.EnableCompression(on))
 	}},
-	{name: "maxAllowedPacket", apply: func(b *builder, s setting) error {
-		n, err := s.integer()
+	{Name: "maxAllowedPacket", Apply: func(b *builder, s dialect.Setting) error {
+		n, err := s.Int()
 		if err == nil && n < 0 {
-			err = s.errorf("must be 0 (ask the server) or a size in bytes, not %d", n)
+			err = s.Errorf("must be 0 (ask the server) or a size in bytes, not %d", n)
 		}
 		b.cfg.MaxAllowedPacket = n
 		return err
 	}},
-	{name: "connectionAttributes", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "connectionAttributes", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err != nil {
 			return err
 		}
 		for pair := range strings.SplitSeq(v, ",") {
 			if k, _, ok := strings.Cut(pair, ":"); !ok || k == "" {
-				return s.errorf("want key:value pairs separated by commas, not %s", s.shown())
+				return s.Errorf("want key:value pairs separated by commas, not %s", s.Shown())
 			}
 		}
 		b.cfg.ConnectionAttributes = joinAttrs(b.cfg.ConnectionAttributes, v)
 		return nil
 	}},
-	{name: "program_name", apply: func(b *builder, s setting) error {
-		v, err := s.str()
+	{Name: "program_name", Apply: func(b *builder, s dialect.Setting) error {
+		v, err := s.Text()
 		if err == nil && strings.ContainsAny(v, ",:") {
-			err = s.errorf("may not hold ',' or ':'")
+			err = s.Errorf("may not hold ',' or ':'")
 		}
 		if err != nil {
 			return err
@@ -201,35 +193,35 @@ var options = []*option{
 		return nil
 	}},
 
-	{name: "logger", apply: func(b *builder, s setting) error {
-		l, ok := s.value.(gomysql.Logger)
+	{Name: "logger", Apply: func(b *builder, s dialect.Setting) error {
+		l, ok := s.Value.(gomysql.Logger)
 		if !ok || l == nil {
-			return s.errorf("want a mysql.Logger (such as &mysql.NopLogger{}) in connect arguments, not %T", s.value)
+			return s.Errorf("want a mysql.Logger (such as &mysql.NopLogger{}) in connect arguments, not %T", s.Value)
 		}
 		b.cfg.Logger = l
 		return nil
 	}},
 
 	// Python drivers' options that mean nothing more to the Go driver.
-	{name: "autocommit", apply: func(b *builder, s setting) error {
-		on, err := s.boolean()
+	{Name: "autocommit", Apply: func(b *builder, s dialect.Setting) error {
+		on, err := s.Bool()
 		if err == nil && !on {
-			err = s.errorf("false is not supported: outside a transaction alchemy relies on the server's autocommit; open a transaction instead")
+			err = s.Errorf("false is not supported: outside a transaction alchemy relies on the server's autocommit; open a transaction instead")
 		}
 		return err
 	}},
-	{name: "use_unicode", apply: func(b *builder, s setting) error {
-		on, err := s.boolean()
+	{Name: "use_unicode", Apply: func(b *builder, s dialect.Setting) error {
+		on, err := s.Bool()
 		if err == nil && !on {
-			err = s.errorf("false is not supported: the Go driver always returns text as Go strings")
+			err = s.Errorf("false is not supported: the Go driver always returns text as Go strings")
 		}
 		return err
 	}},
-	{name: "binary_prefix", apply: func(b *builder, s setting) error {
-		_, err := s.boolean() // values are always bound, never rendered as literals
+	{Name: "binary_prefix", Apply: func(b *builder, s dialect.Setting) error {
+		_, err := s.Bool() // values are always bound, never rendered as literals
 		return err
 	}},
-}
+}...)
 
 // unsupported maps the Python drivers' options that the Go driver cannot honour to
 // the reason, so that a pasted URL fails with a clear error instead of becoming an
@@ -246,31 +238,8 @@ var unsupported = map[string]string{
 	"strict":             "removed from the Go driver; set sql_mode instead",
 }
 
-var (
-	lookup = func() map[string]*option {
-		m := make(map[string]*option)
-		for _, o := range options {
-			for _, n := range append([]string{o.name}, o.aliases...) {
-				m[strings.ToLower(n)] = o
-			}
-		}
-		return m
-	}()
-	byName = func() map[string]*option {
-		m := make(map[string]*option)
-		for _, o := range options {
-			m[o.name] = o
-		}
-		return m
-	}()
-)
-
 func optionNames() []string {
-	var names []string
-	for _, o := range options {
-		names = append(names, o.name)
-		names = append(names, o.aliases...)
-	}
+	names := options.Names()
 	slices.Sort(names)
 	return names
 }
@@ -282,122 +251,44 @@ func joinAttrs(a, b string) string {
 	return a + "," + b
 }
 
-// str returns a string value.
-func (s setting) str() (string, error) {
-	v, ok := s.value.(string)
-	if !ok {
-		return "", s.errorf("want a string, not %T", s.value)
-	}
-	return v, nil
-}
-
 // sqlName returns a value that is spliced into SQL by the driver (SET NAMES), so it
 // must be a plain name.
-func (s setting) sqlName() (string, error) {
-	v, err := s.str()
+func sqlName(s dialect.Setting) (string, error) {
+	v, err := s.Text()
 	if err != nil {
 		return "", err
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			return "", s.errorf("%s is not a character set or collation name", s.shown())
+			return "", s.Errorf("%s is not a character set or collation name", s.Shown())
 		}
 	}
 	if v == "" {
-		return "", s.errorf("is empty")
+		return "", s.Errorf("is empty")
 	}
 	return v, nil
 }
 
-// boolean reads true/false, 1/0, yes/no, on/off (any case), or a Go bool.
-func (s setting) boolean() (bool, error) {
-	switch v := s.value.(type) {
-	case bool:
-		return v, nil
-	case int:
-		if v == 0 || v == 1 {
-			return v == 1, nil
-		}
-	case string:
-		switch strings.ToLower(strings.TrimSpace(v)) {
-		case "1", "true", "t", "yes", "y", "on":
-			return true, nil
-		case "0", "false", "f", "no", "n", "off":
-			return false, nil
-		}
-	}
-	return false, s.errorf("want a boolean (true/false, 1/0, yes/no, on/off), not %s", s.shown())
-}
-
-func (s setting) setBool(dst *bool) error {
-	v, err := s.boolean()
+// setBool stores the boolean s holds in dst.
+func setBool(s dialect.Setting, dst *bool) error {
+	v, err := s.Bool()
 	if err == nil {
 		*dst = v
 	}
 	return err
 }
 
-// integer reads a whole number from a string or any Go integer type.
-func (s setting) integer() (int, error) {
-	switch v := s.value.(type) {
-	case int:
-		return v, nil
-	case int32:
-		return int(v), nil
-	case int64:
-		if v >= math.MinInt && v <= math.MaxInt {
-			return int(v), nil
-		}
-	case uint16:
-		return int(v), nil
-	case uint32:
-		return int(v), nil
-	case string:
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-			return n, nil
-		}
-	}
-	return 0, s.errorf("want a whole number, not %s", s.shown())
+// duration reads seconds as PyMySQL does ("10", "2.5": plain decimals only), a Go
+// duration ("1m30s"), a time.Duration, or a number of seconds as a Go int or float.
+// It may not be negative.
+func duration(s dialect.Setting) (time.Duration, error) {
+	return s.Duration(dialect.DecimalSeconds)
 }
 
-// duration reads seconds as PyMySQL does ("10", "2.5"), a Go duration ("1m30s"), a
-// time.Duration, or a number of seconds as a Go int or float. It may not be negative.
-func (s setting) duration() (time.Duration, error) {
-	var d time.Duration
-	ok := false
-	switch v := s.value.(type) {
-	case time.Duration:
-		d, ok = v, true
-	case int:
-		d, ok = time.Duration(v)*time.Second, true
-	case int64:
-		d, ok = time.Duration(v)*time.Second, true
-	case float64:
-		if !math.IsNaN(v) && !math.IsInf(v, 0) && math.Abs(v) < 1e9 {
-			d, ok = time.Duration(v*float64(time.Second)), true
-		}
-	case string:
-		t := strings.TrimSpace(v)
-		if f, err := strconv.ParseFloat(t, 64); err == nil && isNumber(t) {
-			if math.Abs(f) < 1e9 {
-				d, ok = time.Duration(f*float64(time.Second)), true
-			}
-		} else if pd, err := time.ParseDuration(t); err == nil {
-			d, ok = pd, true
-		}
-	}
-	if !ok {
-		return 0, s.errorf("want seconds (10, 2.5) or a Go duration (1m30s), not %s", s.shown())
-	}
-	if d < 0 {
-		return 0, s.errorf("may not be negative")
-	}
-	return d, nil
-}
-
-func (s setting) setDuration(dst *time.Duration) error {
-	d, err := s.duration()
+// setDuration stores the duration s holds in dst.
+func setDuration(s dialect.Setting, dst *time.Duration) error {
+	d, err := duration(s)
 	if err == nil {
 		*dst = d
 	}
@@ -405,8 +296,8 @@ func (s setting) setDuration(dst *time.Duration) error {
 }
 
 // location reads a time zone name ("UTC", "Local", "Europe/Paris") or a *time.Location.
-func (s setting) location() (*time.Location, error) {
-	switch v := s.value.(type) {
+func location(s dialect.Setting) (*time.Location, error) {
+	switch v := s.Value.(type) {
 	case *time.Location:
 		if v != nil {
 			return v, nil
@@ -414,34 +305,34 @@ func (s setting) location() (*time.Location, error) {
 	case string:
 		loc, err := time.LoadLocation(v)
 		if err != nil {
-			return nil, s.errorf("unknown time zone %s", s.shown())
+			return nil, s.Errorf("unknown time zone %s", s.Shown())
 		}
 		return loc, nil
 	}
-	return nil, s.errorf("want a time zone name or a *time.Location, not %s", s.shown())
+	return nil, s.Errorf("want a time zone name or a *time.Location, not %s", s.Shown())
 }
 
 // tlsValue reads the tls option: a bool, a *tls.Config, or a string.
-func (s setting) tlsValue() (name string, cfg *tls.Config, err error) {
-	switch v := s.value.(type) {
+func tlsValue(s dialect.Setting) (name string, cfg *tls.Config, err error) {
+	switch v := s.Value.(type) {
 	case *tls.Config:
 		if v == nil {
-			return "", nil, s.errorf("is a nil *tls.Config")
+			return "", nil, s.Errorf("is a nil *tls.Config")
 		}
 		return "", v, nil
 	case bool:
 		return strconv.FormatBool(v), nil, nil
 	case string:
-		if on, err := s.boolean(); err == nil {
+		if on, err := s.Bool(); err == nil {
 			return strconv.FormatBool(on), nil, nil
 		}
 		if l := strings.ToLower(v); l == "skip-verify" || l == "preferred" {
 			return l, nil, nil
 		}
 		if v == "" {
-			return "", nil, s.errorf("is empty")
+			return "", nil, s.Errorf("is empty")
 		}
 		return v, nil, nil
 	}
-	return "", nil, s.errorf("want true, false, skip-verify, preferred, a registered name or a *tls.Config, not %s", s.shown())
+	return "", nil, s.Errorf("want true, false, skip-verify, preferred, a registered name or a *tls.Config, not %s", s.Shown())
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/go-alchemy/alchemy/dialect"
 	gomysql "github.com/go-sql-driver/mysql"
 )
 
@@ -48,8 +49,8 @@ type tlsSettings struct {
 	ca, cert, key string
 }
 
-func (t *tlsSettings) setTLS(s setting) error {
-	name, cfg, err := s.tlsValue()
+func (t *tlsSettings) setTLS(s dialect.Setting) error {
+	name, cfg, err := tlsValue(s)
 	if err != nil {
 		return err
 	}
@@ -57,10 +58,10 @@ func (t *tlsSettings) setTLS(s setting) error {
 		probe := gomysql.NewConfig()
 		probe.TLSConfig = name
 		if _, err := gomysql.NewConnector(probe); err != nil {
-			return s.errorf("want true, false, skip-verify, preferred or a name registered with mysql.RegisterTLSConfig; nothing is registered as %s", s.shown())
+			return s.Errorf("want true, false, skip-verify, preferred or a name registered with mysql.RegisterTLSConfig; nothing is registered as %s", s.Shown())
 		}
 	}
-	t.tlsKey, t.tlsName, t.tlsCfg = s.key, name, cfg
+	t.tlsKey, t.tlsName, t.tlsCfg = s.Key, name, cfg
 	return nil
 }
 
@@ -72,43 +73,43 @@ func isBuiltinTLSName(name string) bool {
 	return false
 }
 
-func (t *tlsSettings) setSSL(s setting) error {
+func (t *tlsSettings) setSSL(s dialect.Setting) error {
 	return t.setFlag(s, &t.on)
 }
 
-func (t *tlsSettings) setMode(s setting) error {
-	v, err := s.str()
+func (t *tlsSettings) setMode(s dialect.Setting) error {
+	v, err := s.Text()
 	if err != nil {
 		return err
 	}
 	m, ok := sslModes[strings.ToLower(v)]
 	if !ok {
-		return s.errorf("want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY, not %s", s.shown())
+		return s.Errorf("want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY, not %s", s.Shown())
 	}
-	t.sslKeys = append(t.sslKeys, s.key)
-	t.mode, t.modeKey = m, s.key
+	t.sslKeys = append(t.sslKeys, s.Key)
+	t.mode, t.modeKey = m, s.Key
 	return nil
 }
 
-func (t *tlsSettings) setFlag(s setting, dst **bool) error {
-	v, err := s.boolean()
+func (t *tlsSettings) setFlag(s dialect.Setting, dst **bool) error {
+	v, err := s.Bool()
 	if err != nil {
 		return err
 	}
-	t.sslKeys = append(t.sslKeys, s.key)
+	t.sslKeys = append(t.sslKeys, s.Key)
 	*dst = &v
 	return nil
 }
 
-func (t *tlsSettings) setFile(s setting, dst *string) error {
-	v, err := s.str()
+func (t *tlsSettings) setFile(s dialect.Setting, dst *string) error {
+	v, err := s.Text()
 	if err == nil && v == "" {
-		err = s.errorf("is empty; give a file's path")
+		err = s.Errorf("is empty; give a file's path")
 	}
 	if err != nil {
 		return err
 	}
-	t.sslKeys = append(t.sslKeys, s.key)
+	t.sslKeys = append(t.sslKeys, s.Key)
 	*dst = v
 	return nil
 }

@@ -130,16 +130,18 @@ func queryValues(u dialect.URL) (values map[string]string, hosts []string, err e
 		}
 		for _, v := range vs {
 			if old, dup := values[name]; dup && old != v {
-				if secret[name] {
-					return nil, nil, fmt.Errorf("alchemy: postgresql: option %s is given twice with different values", name)
+				q := option(name, v)
+				q.Origin = dialect.FromQuery
+				if q.Secret {
+					return nil, nil, q.Errorf("is given twice with different values")
 				}
-				return nil, nil, fmt.Errorf("alchemy: postgresql: option %s is given twice (%q and %q)", name, old, v)
+				return nil, nil, q.Errorf("is given twice (%q and %q)", old, v)
 			}
 			values[name] = v
 		}
 	}
 	if len(hosts) > 0 && u.Host != "" {
-		return nil, nil, fmt.Errorf("alchemy: postgresql: option host: the URL names host %q already", u.Host)
+		return nil, nil, option("host", nil).Errorf("the URL names host %q already", u.Host)
 	}
 	return values, hosts, nil
 }
@@ -150,16 +152,17 @@ func (s *settings) args(connectArgs map[string]any, values map[string]string, ho
 	for _, k := range slices.Sorted(maps.Keys(connectArgs)) {
 		name := strings.ToLower(k)
 		v := connectArgs[k]
+		arg := dialect.Setting{Dialect: "postgresql", Key: name, Value: v, Origin: dialect.FromArgs}
 		switch name {
 		case "tls":
 			t, ok := v.(*tls.Config)
 			if !ok || t == nil {
-				return nil, fmt.Errorf("alchemy: postgresql: connect argument tls: want a non-nil *tls.Config, have %T", v)
+				return nil, arg.Errorf("want a non-nil *tls.Config, have %T", v)
 			}
 			s.tls = t
 			continue
 		case "runtime_params":
-			if err := s.runtimeParams(v); err != nil {
+			if err := s.runtimeParams(arg); err != nil {
 				return nil, err
 			}
 			continue
@@ -172,11 +175,11 @@ func (s *settings) args(connectArgs map[string]any, values map[string]string, ho
 				hosts = []string{h}
 				continue
 			}
-			return nil, fmt.Errorf("alchemy: postgresql: connect argument host: want a string or []string, have %T", v)
+			return nil, arg.Errorf("want a string or []string, have %T", v)
 		case "connect_timeout":
 			if d, ok := v.(time.Duration); ok {
 				if d < 0 {
-					return nil, fmt.Errorf("alchemy: postgresql: connect argument connect_timeout: negative duration %v", d)
+					return nil, arg.Errorf("negative duration %v", d)
 				}
 				s.timeout, s.hasTimeout = d, true
 				delete(values, name)
@@ -187,7 +190,7 @@ func (s *settings) args(connectArgs map[string]any, values map[string]string, ho
 			delete(values, name) // a nil connect argument removes the URL's option
 			continue
 		}
-		str, err := argString(name, v)
+		str, err := argString(arg)
 		if err != nil {
 			return nil, err
 		}
@@ -197,15 +200,15 @@ func (s *settings) args(connectArgs map[string]any, values map[string]string, ho
 }
 
 // runtimeParams takes the runtime_params connect argument.
-func (s *settings) runtimeParams(v any) error {
-	m, ok := v.(map[string]string)
+func (s *settings) runtimeParams(arg dialect.Setting) error {
+	m, ok := arg.Value.(map[string]string)
 	if !ok {
-		return fmt.Errorf("alchemy: postgresql: connect argument runtime_params: want map[string]string, have %T", v)
+		return arg.Errorf("want map[string]string, have %T", arg.Value)
 	}
 	for _, pk := range slices.Sorted(maps.Keys(m)) {
 		pname := strings.ToLower(pk)
 		if k, err := classify(pname); err != nil || k != kindRuntime {
-			return fmt.Errorf("alchemy: postgresql: connect argument runtime_params: %q is not a server setting", pk)
+			return arg.Errorf("%q is not a server setting", pk)
 		}
 		if err := validate(pname, m[pk]); err != nil {
 			return err
@@ -227,7 +230,7 @@ func (s *settings) apply(values map[string]string) error {
 			return err
 		}
 		if name == "tls" || name == "runtime_params" {
-			return fmt.Errorf("alchemy: postgresql: option %s is only accepted as a connect argument", name)
+			return option(name, nil).Errorf("is only accepted as a connect argument")
 		}
 		if err := validate(name, v); err != nil {
 			return err
@@ -266,7 +269,7 @@ func (s *settings) local(name, v string) {
 	case "description_cache_capacity":
 		s.descCache, _ = strconv.Atoi(v)
 	case "pgbouncer":
-		s.pgbouncer, _ = parseBool(v)
+		s.pgbouncer, _ = dialect.ParseBool(v)
 	case "ssl":
 		s.sslAlias, _ = sslToMode(v)
 	case "fallback_application_name":
@@ -342,7 +345,8 @@ func (s *settings) hostList(u dialect.URL, values []string) error {
 
 func parseHostPort(item string) (hostPort, error) {
 	bad := func(why string) (hostPort, error) {
-		return hostPort{}, fmt.Errorf("alchemy: postgresql: option host=%q: %s", item, why)
+		s := option("host", item)
+		return hostPort{}, s.Errorf("%s in %s", why, s.Shown())
 	}
 	switch {
 	case item == "":
@@ -505,26 +509,17 @@ func kv(b *strings.Builder, key, value string) {
 	b.WriteByte('\'')
 }
 
-// argString turns a typed connect argument into the string form of the option.
-func argString(name string, v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return fmt.Sprint(x), nil
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32), nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case time.Duration:
-		if timeoutSettings[name] {
-			if x < 0 || x%time.Millisecond != 0 {
-				return "", fmt.Errorf("alchemy: postgresql: connect argument %s: %v is not a whole number of milliseconds, 0 or more", name, x)
-			}
-			return strconv.FormatInt(x.Milliseconds(), 10) + "ms", nil
-		}
+// argString turns a typed connect argument into the string form of the option. A
+// time.Duration is whole milliseconds for a server timeout setting.
+func argString(arg dialect.Setting) (string, error) {
+	if str, ok := dialect.FormatArg(arg.Value); ok {
+		return str, nil
 	}
-	return "", fmt.Errorf("alchemy: postgresql: connect argument %s: unsupported type %T", name, v)
+	if x, ok := arg.Value.(time.Duration); ok && timeoutSettings[arg.Key] {
+		if x < 0 || x%time.Millisecond != 0 {
+			return "", arg.Errorf("%v is not a whole number of milliseconds, 0 or more", x)
+		}
+		return strconv.FormatInt(x.Milliseconds(), 10) + "ms", nil
+	}
+	return "", arg.Errorf("unsupported type %T", arg.Value)
 }

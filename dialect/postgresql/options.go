@@ -2,11 +2,12 @@ package postgresql
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/go-alchemy/alchemy/dialect"
 )
 
 // kind says where an option goes.
@@ -120,14 +121,17 @@ var enums = map[string][]string{
 	"default_query_exec_mode": {"cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"},
 }
 
-// optionError is an error about one option: it names the option and, unless the
-// option is secret, quotes its value.
+// option returns the Setting that an error about option name reports; a message
+// that shows its value hides it when the option is secret.
+func option(name string, value any) dialect.Setting {
+	return dialect.Setting{Dialect: "postgresql", Key: name, Value: value, Secret: secret[name]}
+}
+
+// optionError is an error about one option's value: it names the option and,
+// unless the option is secret, quotes the value.
 func optionError(name, value, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if secret[name] {
-		return fmt.Errorf("alchemy: postgresql: option %s: %s", name, msg)
-	}
-	return fmt.Errorf("alchemy: postgresql: option %s=%q: %s", name, value, msg)
+	s := option(name, value)
+	return s.Errorf(format+", not %s", append(args, s.Shown())...)
 }
 
 // classify returns where an option goes, or an error for a name that is not one.
@@ -136,13 +140,13 @@ func classify(name string) (kind, error) {
 		return k, nil
 	}
 	if unsupported[name] {
-		return 0, fmt.Errorf("alchemy: postgresql: option %s is a libpq option that pgx does not support", name)
+		return 0, option(name, nil).Errorf("is a libpq option that pgx does not support")
 	}
 	if name == "prepared_statement_cache_size" {
-		return 0, fmt.Errorf("alchemy: postgresql: option %s is asyncpg's; use statement_cache_capacity", name)
+		return 0, option(name, nil).Errorf("is asyncpg's; use statement_cache_capacity")
 	}
 	if !settingName.MatchString(name) {
-		return 0, fmt.Errorf("alchemy: postgresql: unknown option %q (not a setting name)", name)
+		return 0, option(name, nil).Errorf("is unknown (not a setting name)")
 	}
 	return kindRuntime, nil
 }
@@ -150,7 +154,7 @@ func classify(name string) (kind, error) {
 // validate checks the value of a string option.
 func validate(name, value string) error {
 	if strings.IndexByte(value, 0) >= 0 {
-		return optionError(name, value, "holds a NUL byte")
+		return option(name, value).Errorf("holds a NUL byte")
 	}
 	if allowed, ok := enums[name]; ok {
 		for _, a := range allowed {
@@ -170,8 +174,8 @@ func validate(name, value string) error {
 			return optionError(name, value, "want a whole number, 0 or more")
 		}
 	case "pgbouncer":
-		if _, err := parseBool(value); err != nil {
-			return optionError(name, value, "%v", err)
+		if _, ok := dialect.ParseBool(value); !ok {
+			return optionError(name, value, "want true or false")
 		}
 	case "ssl":
 		if _, err := sslToMode(value); err != nil {
@@ -196,25 +200,14 @@ func validate(name, value string) error {
 
 func checkFile(name, path string) error {
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("alchemy: postgresql: option %s: %w", name, err)
+		return option(name, path).Errorf("%w", err)
 	}
 	return nil
 }
 
-// parseBool reads the spellings of a boolean that URLs use.
-func parseBool(s string) (bool, error) {
-	switch strings.ToLower(s) {
-	case "1", "t", "true", "y", "yes", "on":
-		return true, nil
-	case "0", "f", "false", "n", "no", "off":
-		return false, nil
-	}
-	return false, errors.New("want true or false")
-}
-
 // sslToMode maps asyncpg's and pgx's "ssl" option to an sslmode.
 func sslToMode(s string) (string, error) {
-	if b, err := parseBool(s); err == nil {
+	if b, ok := dialect.ParseBool(s); ok {
 		if b {
 			return "require", nil
 		}

@@ -132,7 +132,7 @@ func gather(u dialect.URL, connectArgs map[string]any) (map[string]string, error
 		name := strings.ToLower(k)
 		for _, v := range u.Query[k] {
 			if old, dup := raw[name]; dup && old != v {
-				return nil, fmt.Errorf("alchemy: sqlite: option %s is given twice (%q and %q)", name, old, v)
+				return nil, dialect.Setting{Dialect: "sqlite", Key: name, Origin: dialect.FromQuery}.Errorf("is given twice (%q and %q)", old, v)
 			}
 			raw[name] = v
 		}
@@ -144,7 +144,7 @@ func gather(u dialect.URL, connectArgs map[string]any) (map[string]string, error
 			delete(raw, name) // a nil connect argument removes the URL's option
 			continue
 		}
-		s, err := argString(name, v)
+		s, err := argString(dialect.Setting{Dialect: "sqlite", Key: name, Value: v, Origin: dialect.FromArgs})
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +166,8 @@ func gather(u dialect.URL, connectArgs map[string]any) (map[string]string, error
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		v, err := options[name](raw[name])
 		if err != nil {
-			return nil, fmt.Errorf("alchemy: sqlite: option %s=%q: %w", name, raw[name], err)
+			s := dialect.Setting{Dialect: "sqlite", Key: name, Value: raw[name]}
+			return nil, s.Errorf("%w, not %s", err, s.Shown())
 		}
 		opts[name] = v
 	}
@@ -187,7 +188,7 @@ func isMemory(u dialect.URL) bool {
 		return true
 	}
 	if uri, _ := u.QueryValue("uri"); uri != "" {
-		if b, err := parseBool(uri); err == nil && b {
+		if b, ok := dialect.ParseBool(uri); ok && b {
 			return strings.HasPrefix(u.Database, "file::memory:")
 		}
 	}
@@ -211,20 +212,10 @@ func escapePath(p string) string {
 	return b.String()
 }
 
-func parseBool(s string) (bool, error) {
-	switch strings.ToLower(s) {
-	case "1", "t", "true", "y", "yes", "on":
-		return true, nil
-	case "0", "f", "false", "n", "no", "off":
-		return false, nil
-	}
-	return false, errors.New("want true or false")
-}
-
 func boolOption(s string) (string, error) {
-	b, err := parseBool(s)
-	if err != nil {
-		return "", err
+	b, ok := dialect.ParseBool(s)
+	if !ok {
+		return "", errors.New("want true or false")
 	}
 	if b {
 		return "1", nil
@@ -259,29 +250,22 @@ func secondsOption(s string) (string, error) {
 	return strconv.FormatInt(int64(f*1000+0.5), 10), nil
 }
 
-// argString turns a typed connect argument into the string form of the option.
-func argString(name string, v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return fmt.Sprint(x), nil
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32), nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case time.Duration:
-		switch name {
+// argString turns a typed connect argument into the string form of the option. A
+// time.Duration is whole milliseconds for busy_timeout and seconds for timeout.
+func argString(arg dialect.Setting) (string, error) {
+	if str, ok := dialect.FormatArg(arg.Value); ok {
+		return str, nil
+	}
+	if x, ok := arg.Value.(time.Duration); ok {
+		switch arg.Key {
 		case "busy_timeout":
 			if x < 0 || x%time.Millisecond != 0 {
-				return "", fmt.Errorf("alchemy: sqlite: connect argument %s: %v is not whole milliseconds, 0 or more", name, x)
+				return "", arg.Errorf("%v is not whole milliseconds, 0 or more", x)
 			}
 			return strconv.FormatInt(x.Milliseconds(), 10), nil
 		case "timeout":
 			return strconv.FormatFloat(x.Seconds(), 'f', -1, 64), nil
 		}
 	}
-	return "", fmt.Errorf("alchemy: sqlite: connect argument %s: unsupported type %T", name, v)
+	return "", arg.Errorf("unsupported type %T", arg.Value)
 }
