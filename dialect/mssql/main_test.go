@@ -2,6 +2,7 @@ package mssql_test
 
 import (
 	"testing"
+	_ "time/tzdata" // time zones for the loc tests, whatever the machine has
 
 	"go.uber.org/goleak"
 )
