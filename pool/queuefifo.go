@@ -67,11 +67,7 @@ func (p *QueuePool) acquireFIFO(ctx context.Context) (*Conn, error) {
 	start := time.Now()
 	p.st.waits.Add(1)
 	w := waiterPool.Get().(*waiter)
-	var timeout <-chan time.Time
-	if p.cfg.Timeout > 0 {
-		w.timer.Reset(p.cfg.Timeout)
-		timeout = w.timer.C
-	}
+	timeout := p.armTimeout(w)
 	var c *Conn
 	var err error
 	select {
@@ -87,8 +83,7 @@ func (p *QueuePool) acquireFIFO(ctx context.Context) (*Conn, error) {
 	p.st.waiters.Add(-1)
 	p.endWait(w, start)
 	if err == ErrTimeout {
-		p.st.timeouts.Add(1)
-		return nil, &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
+		return nil, p.timedOut()
 	}
 	return c, err
 }

@@ -117,15 +117,28 @@ func (p *QueuePool) acquire(ctx context.Context) (*Conn, error) {
 	return p.wait(ctx, w)
 }
 
+// armTimeout starts w's timer for the checkout timeout; nil (never ready) when
+// the pool has none.
+func (p *QueuePool) armTimeout(w *waiter) <-chan time.Time {
+	if p.cfg.Timeout <= 0 {
+		return nil
+	}
+	w.timer.Reset(p.cfg.Timeout)
+	return w.timer.C
+}
+
+// timedOut counts a checkout that waited the whole timeout and says so, with the
+// pool's status, in SQLAlchemy's words.
+func (p *QueuePool) timedOut() error {
+	p.st.timeouts.Add(1)
+	return &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
+}
+
 // wait parks until a checkin or a freed slot reaches w, the timeout, or ctx's end.
 func (p *QueuePool) wait(ctx context.Context, w *waiter) (*Conn, error) {
 	start := time.Now()
 	p.st.waits.Add(1)
-	var timeout <-chan time.Time
-	if p.cfg.Timeout > 0 {
-		w.timer.Reset(p.cfg.Timeout)
-		timeout = w.timer.C
-	}
+	timeout := p.armTimeout(w)
 	var c *Conn
 	var err error
 	select {
@@ -143,8 +156,7 @@ func (p *QueuePool) wait(ctx context.Context, w *waiter) (*Conn, error) {
 			p.mu.Unlock()
 			p.endWait(w, start)
 			if err == ErrTimeout {
-				p.st.timeouts.Add(1)
-				return nil, &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
+				return nil, p.timedOut()
 			}
 			return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
 		}
