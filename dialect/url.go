@@ -275,6 +275,21 @@ func (u URL) Format(f fmt.State, verb rune) {
 // struct (slog.JSONHandler) does not reveal the password.
 func (u URL) LogValue() slog.Value { return slog.StringValue(u.String()) }
 
+// MarshalText renders String, so that encoding a configuration that holds a URL
+// (as JSON, say) does not reveal the password: the result has "***" in its place.
+// To store a URL with its password, store RenderWithPassword's string.
+func (u URL) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
+
+// UnmarshalText parses a URL, so that a configuration file may hold one as a string.
+func (u *URL) UnmarshalText(text []byte) error {
+	v, err := ParseURL(string(text))
+	if err != nil {
+		return err
+	}
+	*u = v
+	return nil
+}
+
 // userEscape escapes what a user name or password may not hold unescaped.
 func userEscape(s string) string {
 	return escapeExcept(s, "-._~!$&'()*+,;=")

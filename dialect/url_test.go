@@ -2,6 +2,8 @@ package dialect
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -423,5 +425,34 @@ func TestURLRoundTrip(t *testing.T) {
 				t.Errorf("String() parsed back is %s, want %s but for the password", fields(hidden), fields(tt.u))
 			}
 		})
+	}
+}
+
+// TestURLJSONHidesPassword checks that a configuration holding a URL, encoded as
+// JSON, shows "***" for the password, and that a URL in a JSON string decodes.
+func TestURLJSONHidesPassword(t *testing.T) {
+	type config struct {
+		DB URL `json:"db"`
+	}
+	u := MustParseURL("postgresql://scott:Sup3rS3cret@db.example:5432/app?sslmode=require")
+	b, err := json.Marshal(config{DB: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "Sup3rS3cret") {
+		t.Fatalf("JSON reveals the password: %s", b)
+	}
+	if want := `{"db":"postgresql://scott:***@db.example:5432/app?sslmode=require"}`; string(b) != want {
+		t.Fatalf("JSON %s, want %s", b, want)
+	}
+	var back config
+	if err := json.Unmarshal([]byte(`{"db":"postgresql://scott:Sup3rS3cret@db.example:5432/app?sslmode=require"}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.DB.Equal(u) {
+		t.Fatalf("decoded %v, want %v", back.DB, u)
+	}
+	if err := json.Unmarshal([]byte(`{"db":"no scheme here"}`), &back); !errors.Is(err, ErrInvalidURL) {
+		t.Fatalf("bad URL in JSON: %v, want ErrInvalidURL", err)
 	}
 }
