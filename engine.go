@@ -189,6 +189,21 @@ func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Re
 	return res, nil
 }
 
+// ExecuteMany runs one statement for each parameter set (see Conn.ExecuteMany)
+// without a connection of the caller's: on the transaction ctx carries, if any,
+// else on a connection checked out for the call and returned before it ends.
+func (e *Engine) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
+	if c := connFromContext(ctx, e); c != nil {
+		return c.ExecuteMany(ctx, stmt, sets)
+	}
+	c, err := e.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return c.ExecuteMany(ctx, stmt, sets)
+}
+
 // Begin runs fn in a transaction on a connection of its own: it commits when fn
 // returns nil, rolls back when fn returns an error or panics (and panics again), and
 // always returns the connection to the pool. Options may set the isolation level or a

@@ -321,3 +321,42 @@ func TestExecuteManyAtomic(t *testing.T) {
 		}
 	})
 }
+
+// TestEngineExecuteMany checks connectionless executemany: it returns its connection
+// before it returns, and with a context from Transact it joins that transaction (its
+// rows go when the transaction rolls back).
+func TestEngineExecuteMany(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
+		t.Parallel()
+		ctx := context.Background()
+		eng := newEngine(t, tg.URL)
+		table := makeTable(t, eng, "id int primary key")
+		insert := alchemy.Text("insert into " + table + " (id) values (:id)")
+		res, err := eng.ExecuteMany(ctx, insert, []any{alchemy.Params{"id": 1}, alchemy.Params{"id": 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := res.RowsAffected(); n != 2 || err != nil {
+			t.Fatalf("RowsAffected %d, %v; want 2", n, err)
+		}
+		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+			t.Fatalf("connection not returned: %+v", st)
+		}
+		err = alchemy.Transact(ctx, eng, func(ctx context.Context) error {
+			if _, err := eng.ExecuteMany(ctx, insert, []any{[]any{3}, []any{4}}); err != nil {
+				return err
+			}
+			if st := eng.Pool().Status(); st.CheckedOut != 1 {
+				t.Errorf("ExecuteMany inside Transact took a connection of its own: %+v", st)
+			}
+			return errors.New("roll back")
+		})
+		if err == nil || err.Error() != "roll back" {
+			t.Fatalf("Transact: %v", err)
+		}
+		if n := countFromOther(t, eng, table); n != 2 {
+			t.Fatalf("%d rows, want 2: the rows of the rolled-back transaction stayed", n)
+		}
+	})
+}
