@@ -48,6 +48,8 @@ readonly MARIADB_MARK=$STATE_DIR/started-mariadb
 # Bounded waits, in tenths of a second.
 readonly PG_WAIT=${ALCHEMY_PG_WAIT:-300}
 readonly MARIADB_WAIT=${ALCHEMY_MARIADB_WAIT:-600}
+readonly PG_START_ATTEMPTS=${ALCHEMY_PG_START_ATTEMPTS:-10}
+readonly MARIADB_START_ATTEMPTS=${ALCHEMY_MARIADB_START_ATTEMPTS:-10}
 readonly PGB_WAIT=${ALCHEMY_PGBOUNCER_WAIT:-150}
 
 readonly PG_URL="postgresql://$TEST_USER:$TEST_PASSWORD@$HOST:$PG_PORT/$TEST_DB?sslmode=disable"
@@ -222,11 +224,22 @@ start_postgresql() {
     log "PostgreSQL: starting cluster $PG_VERSION/$PG_CLUSTER"
     local pglog=/var/log/postgresql/postgresql-$PG_VERSION-$PG_CLUSTER.log
     # The cluster may be "online" on its socket but not on TCP; a start then fails: say so.
-    if (without_fds pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start) >&2; then
-        touch "$PG_MARK"
-    elif ! pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" 2>/dev/null | grep -q online; then
-        tail_log "$pglog"; die "PostgreSQL $PG_VERSION/$PG_CLUSTER failed to start"
-    fi
+    # A postmaster killed a moment ago (the end of a session, a crash test) can leave
+    # processes exiting and a lock file naming a PID that is not yet gone: the start
+    # then fails, and succeeds a second later. So try a few times.
+    local attempt
+    for ((attempt = 1; ; attempt++)); do
+        if (without_fds pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start) >&2; then
+            touch "$PG_MARK"
+            break
+        fi
+        pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" 2>/dev/null | grep -q online && break
+        if ((attempt >= PG_START_ATTEMPTS)); then
+            tail_log "$pglog"; die "PostgreSQL $PG_VERSION/$PG_CLUSTER failed to start ($attempt attempts)"
+        fi
+        log "PostgreSQL: start failed (attempt $attempt of $PG_START_ATTEMPTS); retrying in 1 s"
+        sleep 1
+    done
     if ! wait_for "$PG_WAIT" "PostgreSQL on $HOST:$PG_PORT" pg_ready; then
         tail_log "$pglog"
         die "PostgreSQL does not accept TCP connections on $HOST:$PG_PORT (check listen_addresses/port in /etc/postgresql/$PG_VERSION/$PG_CLUSTER)"
@@ -313,19 +326,33 @@ start_mariadb() {
     touch "$MARIADB_LOG"
     chown mysql:mysql "$MARIADB_LOG"   # --log-error: mariadbd writes it as mysql
     log "MariaDB: starting mariadbd (log: $MARIADB_LOG)"
-    # Detached: its own session, no controlling terminal, stdio away from the caller's pipes.
-    without_fds setsid nohup /usr/sbin/mariadbd --user=mysql --datadir="$MARIADB_DATADIR" \
-        --bind-address="$HOST" --port="$MARIADB_PORT" --socket="$MARIADB_SOCKET" \
-        --pid-file="$MARIADB_PIDFILE" --log-error="$MARIADB_LOG" \
-        </dev/null >>"$MARIADB_LOG" 2>&1 &
-    local pid=$! i
+    local pid i attempt=1
+    start_mariadbd() {
+        # Detached: its own session, no controlling terminal, stdio away from the caller's pipes.
+        without_fds setsid nohup /usr/sbin/mariadbd --user=mysql --datadir="$MARIADB_DATADIR" \
+            --bind-address="$HOST" --port="$MARIADB_PORT" --socket="$MARIADB_SOCKET" \
+            --pid-file="$MARIADB_PIDFILE" --log-error="$MARIADB_LOG" \
+            </dev/null >>"$MARIADB_LOG" 2>&1 &
+        pid=$!
+    }
+    start_mariadbd
     touch "$MARIADB_MARK"
     for ((i = 0; ; i++)); do
         maria_ready >/dev/null 2>&1 && break
         if ! kill -0 "$pid" 2>/dev/null; then
+            # A mariadbd killed a moment ago may still hold the port or the data
+            # directory's lock while it exits: try again a few times.
+            if ((attempt < MARIADB_START_ATTEMPTS)); then
+                log "MariaDB: mariadbd exited during start-up (attempt $attempt of $MARIADB_START_ATTEMPTS); retrying in 1 s"
+                attempt=$((attempt + 1))
+                sleep 1
+                start_mariadbd
+                i=0
+                continue
+            fi
             rm -f "$MARIADB_MARK"
             tail_log "$MARIADB_LOG"
-            die "MariaDB exited during start-up (port $MARIADB_PORT taken? see $MARIADB_LOG)"
+            die "MariaDB exited during start-up, $attempt times (port $MARIADB_PORT taken? see $MARIADB_LOG)"
         fi
         if ((i >= MARIADB_WAIT)); then
             tail_log "$MARIADB_LOG"
