@@ -239,6 +239,11 @@ start_postgresql() {
         fi
         log "PostgreSQL: start failed (attempt $attempt of $PG_START_ATTEMPTS); retrying in 1 s"
         sleep 1
+        # With no postgres process left, a socket lock file is stale even when the PID
+        # it names has been reused by another process (which would block every start).
+        if ((attempt >= 3)) && ! pgrep -x postgres >/dev/null; then
+            rm -f "/run/postgresql/.s.PGSQL.$PG_PORT" "/run/postgresql/.s.PGSQL.$PG_PORT.lock"
+        fi
     done
     if ! wait_for "$PG_WAIT" "PostgreSQL on $HOST:$PG_PORT" pg_ready; then
         tail_log "$pglog"
