@@ -1,35 +1,15 @@
 package alchemy_test
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/internal/testdb"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // leakConnInTx checks a connection out, writes a row inside a transaction, and
 // drops the connection without Close or Commit.
@@ -57,10 +37,10 @@ func TestLeakedConnIsReclaimedWithoutCommitting(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
-		logs := &lockedBuffer{}
+		logs := &logCapture{}
 		eng := newEngine(t, tg.URL, alchemy.PoolSize(1), alchemy.MaxOverflow(0),
 			alchemy.PoolTimeout(5*time.Second), alchemy.PoolTrackCheckouts(true),
-			alchemy.Logger(slog.New(slog.NewTextHandler(logs, nil))))
+			alchemy.Logger(logs.logger()))
 		table := makeTable(t, eng, "id int primary key")
 		leakConnInTx(t, eng, table)
 
@@ -79,8 +59,16 @@ func TestLeakedConnIsReclaimedWithoutCommitting(t *testing.T) {
 		if n := countFromOther(t, eng, table); n != 0 {
 			t.Fatalf("%d rows: the leaked transaction was committed", n)
 		}
-		if log := logs.String(); !strings.Contains(log, "never returned") || !strings.Contains(log, "leakConnInTx") {
-			t.Fatalf("the warning lacks the message or the checkout stack:\n%s", log)
+		var warned bool
+		for _, r := range logs.records(t) {
+			stack, _ := r["checkout_stack"].(string)
+			msg, _ := r["msg"].(string)
+			if r["level"] == "WARN" && strings.Contains(msg, "never returned") && strings.Contains(stack, "leakConnInTx") {
+				warned = true
+			}
+		}
+		if !warned {
+			t.Fatalf("no warning with the message and the checkout stack: %v", logs.records(t))
 		}
 	})
 }
