@@ -3,6 +3,7 @@ package alchemy
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -11,24 +12,34 @@ import (
 	"github.com/go-alchemy/alchemy/pool"
 )
 
-// ErrConnBusy is returned by a statement on a Conn whose previous Result is still
-// open: read it to the end or close it first.
-var ErrConnBusy = errors.New("alchemy: connection busy: a Result is still open on it (read it to the end or close it)")
+// ErrNilContext is returned by a call given a nil context.
+var ErrNilContext = errors.New("alchemy: nil context (pass context.Background() or context.TODO())")
 
 // Conn is a connection checked out of an engine's pool. Close returns it, rolling back
 // whatever it left open; defer conn.Close() is Go's form of SQLAlchemy's
-// "with engine.connect() as conn". A Conn is for one goroutine at a time.
+// "with engine.connect() as conn".
+//
+// A Conn is safe for concurrent use: statements from several goroutines run one at a
+// time, in the order they get the connection. A statement issued while a Result of
+// the Conn is still open first reads that Result's remaining rows into memory (as a
+// DBAPI cursor buffers them), so the statement runs at once and the Result can still
+// be read.
 //
 // Outside a transaction each statement commits on its own (autocommit). Begin opens a
 // transaction; a Begin while one is open joins it, and only the outermost Commit
 // commits. BeginNested opens a savepoint.
 type Conn struct {
-	eng    *Engine
+	eng  *Engine
+	turn chan struct{} // one token: whoever holds it may use the fields below
+	// owned is set for the connection of a transaction block (Engine.Begin,
+	// Transact): the block returns it to the pool, and Close does nothing.
+	owned bool
+
 	pc     *pool.Conn // nil after an invalidation until the next use reconnects
 	dc     *dbConn
 	opts   ExecutionOptions
 	tx     *txState
-	result *Result // the Result still reading rows, if any
+	result *Result // the Result still reading rows from the connection, if any
 	spSeq  int
 	closed bool
 }
@@ -47,20 +58,52 @@ type RowsReturner interface {
 	ReturnsRows() bool
 }
 
-// querier is what both *sql.Conn and *sql.Tx offer.
+// querier is what both *sql.Conn and *sql.Stmt-less execution need.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
+func (e *Engine) newConn() *Conn {
+	return &Conn{eng: e, opts: e.cfg.execOptions, turn: make(chan struct{}, 1)}
+}
+
+// lock takes the connection's turn, waiting at most until ctx ends.
+func (c *Conn) lock(ctx context.Context) error {
+	select {
+	case c.turn <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("alchemy: not run: waiting for the connection: %w", ctx.Err())
+	}
+}
+
+// lockWait takes the connection's turn, however long it takes: for reading rows
+// and closing, which must not be abandoned half-way.
+func (c *Conn) lockWait() { c.turn <- struct{}{} }
+
+func (c *Conn) unlock() { <-c.turn }
+
+// checkout takes a connection from the pool.
 func (c *Conn) checkout(ctx context.Context) error {
 	pc, err := c.eng.pool.Get(ctx)
 	if err != nil {
+		if errors.Is(err, pool.ErrClosed) && !errors.Is(err, ErrClosed) {
+			return fmt.Errorf("%w: %w", ErrClosed, err)
+		}
 		return err
 	}
-	c.pc = pc
-	c.dc = pc.Connection().(*dbConn)
+	dc, ok := pc.Connection().(*dbConn)
+	if !ok { // invalidated by a checkout listener
+		_ = c.eng.pool.Put(pc)
+		return fmt.Errorf("%w: alchemy: the connection was invalidated during checkout", ErrDisconnect)
+	}
+	c.pc, c.dc = pc, dc
 	return nil
 }
 
@@ -74,21 +117,29 @@ func (c *Conn) SetExecutionOptions(o ExecutionOptions) error {
 	if err := o.IsolationLevel.validate(); err != nil {
 		return err
 	}
+	c.lockWait()
+	defer c.unlock()
 	c.opts = o
 	return nil
 }
 
 // ExecutionOptions returns the connection's execution options.
-func (c *Conn) ExecutionOptions() ExecutionOptions { return c.opts }
+func (c *Conn) ExecutionOptions() ExecutionOptions {
+	c.lockWait()
+	defer c.unlock()
+	return c.opts
+}
 
 // SetIsolationLevel is SetExecutionOptions for the isolation level alone.
 func (c *Conn) SetIsolationLevel(level IsolationLevel) error {
-	o := c.opts
+	o := c.ExecutionOptions()
 	o.IsolationLevel = level
 	return c.SetExecutionOptions(o)
 }
 
-// ready checks that a statement may run, and reconnects after an invalidation.
+// ready checks that a statement may run; it reads an open Result into memory,
+// reconnects after an invalidation, and begins a transaction that waited for its
+// first statement. The caller holds the turn.
 func (c *Conn) ready(ctx context.Context) error {
 	if c.closed {
 		return fmt.Errorf("%w: connection", ErrClosed)
@@ -104,22 +155,23 @@ func (c *Conn) ready(ctx context.Context) error {
 		return ErrTxInactive
 	}
 	if c.result != nil {
-		return ErrConnBusy
+		c.result.buffer()
+		if c.tx != nil && c.tx.broken { // reading the rest lost the connection
+			return ErrPendingRollback
+		}
 	}
 	if c.pc == nil {
 		if c.eng.closed.Load() {
 			return fmt.Errorf("%w: engine %s is disposed", ErrClosed, c.eng.name())
 		}
-		return c.checkout(ctx)
+		if err := c.checkout(ctx); err != nil {
+			return err
+		}
+	}
+	if c.tx != nil && c.tx.lazy {
+		return c.beginNow(ctx, c.tx)
 	}
 	return nil
-}
-
-func (c *Conn) target() querier {
-	if c.tx != nil && c.tx.sqlTx != nil {
-		return c.tx.sqlTx
-	}
-	return c.dc.sc
 }
 
 // Execute runs a statement with its bind values: a Params map, a struct with db
@@ -127,9 +179,16 @@ func (c *Conn) target() querier {
 // any other gives a Result with RowsAffected and nothing to close (closing does no
 // harm).
 func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	if stmt == nil {
 		return nil, errors.New("alchemy: Execute of a nil statement")
 	}
+	if err := c.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer c.unlock()
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -162,11 +221,12 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 	}
 	res := &Result{conn: c, ctx: ctx, query: query, params: params, cancel: cancel}
+	var q querier = c.dc.sc
 	err := c.instrument(ctx, query, params, 0, func() (err error) {
 		if rows {
-			res.rows, err = c.target().QueryContext(ctx, query, params...)
+			res.rows, err = q.QueryContext(ctx, query, params...)
 		} else {
-			res.res, err = c.target().ExecContext(ctx, query, params...)
+			res.res, err = q.ExecContext(ctx, query, params...)
 		}
 		return err
 	})
@@ -185,17 +245,44 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 	return res, nil
 }
 
-// ExecuteMany runs one statement once for each parameter set (executemany), on one
-// prepared statement, and returns a Result whose RowsAffected is the total. Each set
-// is what Execute takes as its one argument: a Params map, a struct, or a []any of
-// positional values.
+// exec runs a statement of the engine's own (BEGIN, COMMIT, SAVEPOINT...): echoed,
+// as SQLAlchemy's echo shows them, but reported to listeners by their own events
+// (Begin, Commit...) rather than as executes. A failure is cleaned up after as any
+// statement's is.
+func (c *Conn) exec(ctx context.Context, op, query string) error {
+	var start time.Time
+	if c.eng.cfg.echo {
+		start = time.Now()
+	}
+	_, err := c.dc.sc.ExecContext(ctx, query)
+	if c.eng.cfg.echo {
+		c.eng.echo(ctx, &ExecuteEvent{Conn: c, Statement: query, Duration: time.Since(start), Err: err})
+	}
+	if err != nil {
+		return c.fail(ctx, op, query, nil, err)
+	}
+	return nil
+}
+
+// ExecuteMany runs one statement once for each parameter set (executemany) and
+// returns a Result whose RowsAffected is the total. Each set is what Execute takes
+// as its one argument: a Params map, a struct, or a []any of positional values.
+// Outside a transaction the sets run in one of their own, so that a failing set
+// leaves none of them committed, as a DBAPI executemany does.
 func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	if stmt == nil {
 		return nil, errors.New("alchemy: ExecuteMany of a nil statement")
 	}
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("%w: ExecuteMany with no parameter sets", ErrBindParameter)
 	}
+	if err := c.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer c.unlock()
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -221,43 +308,52 @@ func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*R
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 		defer cancel()
 	}
+	own := c.tx == nil && !c.opts.IsolationLevel.autocommit()
+	var st *txState
+	if own {
+		st = &txState{active: true}
+		if err := c.beginNow(ctx, st); err != nil {
+			return nil, err
+		}
+		c.tx = st
+	}
 	var total int64
 	err := c.instrument(ctx, query, rendered[0], len(sets), func() (err error) {
 		total, err = c.execMany(ctx, query, rendered)
 		return err
 	})
 	if err != nil {
-		return nil, c.fail(ctx, "executemany", query, nil, err)
+		err = c.fail(ctx, "executemany", query, nil, err)
 	}
-	return &Result{conn: c, query: query, res: manyResult(total)}, nil
+	if own {
+		c.tx = nil
+		if err == nil {
+			err = c.commitNow(ctx, st)
+		} else {
+			c.rollbackNow(ctx, st)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Result{conn: c, query: query, res: manyResult(total), closed: true}, nil
 }
 
-// execMany runs the sets on one prepared statement. Outside a transaction it runs
-// them in one of its own, so that a failing set leaves none of them committed, as a
-// DBAPI executemany does.
-func (c *Conn) execMany(ctx context.Context, query string, sets [][]any) (total int64, err error) {
-	target := c.target()
-	if c.tx == nil && !c.opts.IsolationLevel.autocommit() {
-		tx, berr := c.dc.sc.BeginTx(ctx, &sql.TxOptions{Isolation: c.opts.IsolationLevel.sql()})
-		if berr != nil {
-			return 0, berr
+// execMany runs the sets one after the other: on one prepared statement, unless the
+// driver prepares statements itself (dialect.SelfPreparing).
+func (c *Conn) execMany(ctx context.Context, query string, sets [][]any) (int64, error) {
+	exec := func(params []any) (sql.Result, error) { return c.dc.sc.ExecContext(ctx, query, params...) }
+	if sp, ok := c.eng.dialect.(dialect.SelfPreparing); !ok || !sp.PreparesStatements() {
+		st, err := c.dc.sc.PrepareContext(ctx, query)
+		if err != nil {
+			return 0, err
 		}
-		defer func() { // err is the named result: the outcome of the sets
-			if err != nil {
-				_ = tx.Rollback()
-			} else {
-				err = tx.Commit()
-			}
-		}()
-		target = tx
+		defer st.Close()
+		exec = func(params []any) (sql.Result, error) { return st.ExecContext(ctx, params...) }
 	}
-	st, err := target.PrepareContext(ctx, query)
-	if err != nil {
-		return 0, err
-	}
-	defer st.Close()
+	var total int64
 	for _, params := range sets {
-		r, err := st.ExecContext(ctx, params...)
+		r, err := exec(params)
 		if err != nil {
 			return total, err
 		}
@@ -273,17 +369,24 @@ type manyResult int64
 func (m manyResult) LastInsertId() (int64, error) { return 0, ErrNotAvailable }
 func (m manyResult) RowsAffected() (int64, error) { return int64(m), nil }
 
-// fail wraps a driver error and cleans up after it: a lost connection (or a statement
-// cut off by its context, which leaves the connection in an unknown state) is
-// invalidated, and a transaction it was part of must be rolled back by the caller.
+// fail wraps a driver error and cleans up after it. A connection whose state is no
+// longer known is invalidated (that one only, unless the dialect says the server
+// dropped it, when the whole pool follows as SQLAlchemy's does): a lost connection,
+// database/sql's ErrBadConn or ErrConnDone, or a statement cut off by its context.
+// A transaction it was part of must then be rolled back by the caller, and so must
+// one that failed with a serialization failure or deadlock, which the server has
+// rolled back already (MySQL would otherwise run what follows in autocommit).
 func (c *Conn) fail(ctx context.Context, op, query string, params []any, err error) error {
 	e := c.eng.wrapErr(c, op, query, params, err)
 	ctxErr := ctx.Err()
 	if ctxErr != nil && !errors.Is(err, ctxErr) {
 		e.ctxErr = ctxErr
 	}
-	if e.Disconnect || ctxErr != nil {
-		c.invalidate(e, e.Disconnect && e.invalidatePool)
+	unknown := ctxErr != nil || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone)
+	if e.Disconnect || unknown {
+		c.invalidate(e, e.Disconnect && e.invalidatePool && ctxErr == nil)
+	} else if c.tx != nil && e.SerializationFailure {
+		c.tx.broken = true
 	}
 	return e
 }
@@ -292,6 +395,8 @@ func (c *Conn) fail(ctx context.Context, op, query string, params []any, err err
 // it is never reused. A transaction that was open must be rolled back; the next
 // statement then runs on a fresh connection from the pool.
 func (c *Conn) Invalidate() error {
+	c.lockWait()
+	defer c.unlock()
 	if c.closed {
 		return fmt.Errorf("%w: connection", ErrClosed)
 	}
@@ -301,19 +406,22 @@ func (c *Conn) Invalidate() error {
 
 // Invalidated reports whether the connection has been invalidated and not yet
 // replaced.
-func (c *Conn) Invalidated() bool { return !c.closed && c.pc == nil }
+func (c *Conn) Invalidated() bool {
+	c.lockWait()
+	defer c.unlock()
+	return !c.closed && c.pc == nil && (c.tx == nil || !c.tx.lazy)
+}
 
+// invalidate discards the database connection: its open Result ends, a transaction
+// on it is broken (the server rolls it back as the connection closes), and the
+// pool never hands it out again. The caller holds the turn.
 func (c *Conn) invalidate(reason error, wholePool bool) {
 	if c.result != nil {
-		c.result.release()
+		c.result.release(reason)
 	}
-	if c.tx != nil {
-		if c.tx.sqlTx != nil {
-			_ = c.tx.sqlTx.Rollback() // a dead connection fails at once; the tx must end before closing
-			c.forgetSQLTx()
-		}
+	if c.tx != nil && !c.tx.lazy {
+		c.tx.begun = false
 		c.tx.broken = true
-		c.tx.active = false
 	}
 	if c.pc == nil {
 		return
@@ -329,14 +437,25 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 
 // Close returns the connection to the pool. An open Result is closed; an open
 // transaction is rolled back (or committed, with PoolResetOnReturn(pool.ResetCommit)).
-// A second Close does nothing.
+// A second Close does nothing, and so does closing the connection of a transaction
+// block (Engine.Begin, Transact, ConnFromContext): the block ends it.
 func (c *Conn) Close() error {
+	if c.owned {
+		return nil
+	}
+	c.lockWait()
+	defer c.unlock()
+	return c.close()
+}
+
+// close is Close for the holder of the turn.
+func (c *Conn) close() error {
 	if c.closed {
 		return nil
 	}
 	c.closed = true
 	if c.result != nil {
-		c.result.release()
+		c.result.release(nil)
 	}
 	if c.tx != nil {
 		c.abandonTx()
@@ -349,40 +468,11 @@ func (c *Conn) Close() error {
 	return c.eng.pool.Put(pc)
 }
 
-// abandonTx ends the transaction a closing Conn left open. Its *sql.Tx is already
-// known to the dbConn, so the pool's reset on return commits it (ResetCommit) or
-// rolls it back; with ResetNone it is rolled back here, since a reserved connection
-// cannot be handed on inside a transaction.
-func (c *Conn) abandonTx() {
-	st := c.tx
-	c.tx = nil
-	mode := c.eng.cfg.pool.ResetOnReturn
-	if st.sqlTx != nil && mode == pool.ResetNone {
-		_ = st.sqlTx.Rollback()
-		c.dc.tx = nil
-	}
-	committed := mode == pool.ResetCommit && st.sqlTx != nil && st.active
-	st.sqlTx = nil
-	if committed {
-		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
-	} else {
-		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
-	}
-}
-
-// forgetSQLTx records that the database/sql transaction has ended.
-func (c *Conn) forgetSQLTx() {
-	if c.tx != nil {
-		c.tx.sqlTx = nil
-	}
-	if c.dc != nil {
-		c.dc.tx = nil
-	}
-}
-
 // Raw runs fn with the driver's own connection (pgx's *stdlib.Conn, say), for what
 // alchemy does not offer. fn must not close it or keep it.
 func (c *Conn) Raw(fn func(driverConn any) error) error {
+	c.lockWait()
+	defer c.unlock()
 	if err := c.ready(context.Background()); err != nil {
 		return err
 	}
@@ -390,4 +480,20 @@ func (c *Conn) Raw(fn func(driverConn any) error) error {
 }
 
 // InTransaction reports whether a transaction is open on the connection.
-func (c *Conn) InTransaction() bool { return c.tx != nil }
+func (c *Conn) InTransaction() bool {
+	c.lockWait()
+	defer c.unlock()
+	return c.tx != nil
+}
+
+// withConn runs fn with the database connection, its turn held.
+func (c *Conn) withConn(ctx context.Context, fn func(sc *sql.Conn) error) error {
+	if err := c.lock(ctx); err != nil {
+		return err
+	}
+	defer c.unlock()
+	if err := c.ready(ctx); err != nil {
+		return err
+	}
+	return fn(c.dc.sc)
+}

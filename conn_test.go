@@ -147,10 +147,10 @@ func TestInvalidateInTransaction(t *testing.T) {
 		if _, err := c.Execute(ctx, alchemy.Text("select 1")); !errors.Is(err, alchemy.ErrPendingRollback) {
 			t.Fatalf("statement after invalidation inside a transaction: %v, want ErrPendingRollback", err)
 		}
-		if err := tx.Commit(); err == nil {
+		if err := tx.Commit(ctx); err == nil {
 			t.Fatal("Commit of a transaction whose connection was invalidated succeeded")
 		}
-		if err := tx.Rollback(); err != nil {
+		if err := tx.Rollback(ctx); err != nil {
 			t.Fatalf("Rollback: %v", err)
 		}
 		if n := scalarInt(t, c, "select count(*) from "+table); n != 0 {

@@ -4,27 +4,38 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
+	"github.com/go-alchemy/alchemy/dialect"
 	"github.com/go-alchemy/alchemy/pool"
 )
 
+// resetTimeout bounds the ROLLBACK (or COMMIT) the pool's reset on return sends
+// for a transaction a Conn left open; a reset that takes longer invalidates the
+// connection, which ends the transaction on the server just as well.
+const resetTimeout = 5 * time.Second
+
 // dbConn is what the engine's pool holds: a connection reserved from the factory
-// sql.DB. While a Conn uses it, that Conn owns its transaction; a transaction still
-// open when the Conn is closed is handed over here, so that the pool's
-// reset-on-return ends it (rollback or commit) and its reset event fires.
+// sql.DB. Transactions on it are the engine's own (BEGIN, COMMIT and ROLLBACK sent
+// as statements), never database/sql's Tx, so no context given to a Begin can end
+// one behind the engine's back. inTx records that one is open on the server, so
+// that the pool's reset on return ends it.
 type dbConn struct {
-	sc *sql.Conn
-	tx *sql.Tx // a transaction left open by the last Conn, ended by Reset or Close
+	sc   *sql.Conn
+	raw  any // the driver's connection, captured when made, for dialect.CloseWaiter
+	d    dialect.Dialect
+	inTx bool
 }
 
-// Close ends a transaction left open and closes the connection. The factory keeps no
-// idle connections, so the driver connection is closed, not pooled by database/sql.
+// Close closes the connection; the server rolls back a transaction still open.
+// The factory keeps no idle connections, so the driver connection is closed, not
+// pooled by database/sql, and Close returns once the driver has let go of it.
 func (d *dbConn) Close() error {
-	if d.tx != nil {
-		_ = d.tx.Rollback() // the connection is being closed: its failure does not matter
-		d.tx = nil
-	}
+	d.inTx = false
 	err := d.sc.Close()
+	if w, ok := d.d.(dialect.CloseWaiter); ok && d.raw != nil {
+		w.WaitClosed(d.raw)
+	}
 	if errors.Is(err, sql.ErrConnDone) {
 		return nil
 	}
@@ -35,22 +46,19 @@ func (d *dbConn) Close() error {
 func (d *dbConn) Ping(ctx context.Context) error { return d.sc.PingContext(ctx) }
 
 // Reset ends the transaction left open, if any: committed with ResetCommit, rolled
-// back otherwise. database/sql cannot hand on a reserved connection with an open
-// transaction, so ResetNone rolls back too; with nothing open it costs nothing.
-func (d *dbConn) Reset(_ context.Context, mode pool.ResetMode) error {
-	tx := d.tx
-	if tx == nil {
+// back otherwise. With nothing open it costs nothing. A failure makes the pool
+// invalidate the connection.
+func (d *dbConn) Reset(ctx context.Context, mode pool.ResetMode) error {
+	if !d.inTx {
 		return nil
 	}
-	d.tx = nil
-	var err error
+	d.inTx = false
+	q := "ROLLBACK"
 	if mode == pool.ResetCommit {
-		err = tx.Commit()
-	} else {
-		err = tx.Rollback()
+		q = "COMMIT"
 	}
-	if errors.Is(err, sql.ErrTxDone) {
-		return nil
-	}
+	ctx, cancel := context.WithTimeout(ctx, resetTimeout)
+	defer cancel()
+	_, err := d.sc.ExecContext(ctx, q)
 	return err
 }

@@ -130,7 +130,11 @@ func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
 		}
 		return nil, e.wrapErr(nil, "connect", "", nil, err)
 	}
-	return &dbConn{sc: sc}, nil
+	dc := &dbConn{sc: sc, d: e.dialect}
+	if _, ok := e.dialect.(dialect.CloseWaiter); ok {
+		_ = sc.Raw(func(raw any) error { dc.raw = raw; return nil })
+	}
+	return dc, nil
 }
 
 func (e *Engine) name() string {
@@ -155,10 +159,13 @@ func (e *Engine) String() string { return "Engine(" + e.url.String() + ")" }
 // Connect checks a connection out of the pool. Close it when done (defer conn.Close()):
 // that returns it to the pool, rolling back whatever it left open.
 func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	if e.closed.Load() {
 		return nil, fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
 	}
-	c := &Conn{eng: e, opts: e.cfg.execOptions}
+	c := e.newConn()
 	if err := c.checkout(ctx); err != nil {
 		return nil, err
 	}
@@ -166,9 +173,10 @@ func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
 }
 
 // Execute runs a statement without a connection of the caller's (connectionless
-// execution). When ctx carries a transaction of this engine (see Transact), the
-// statement joins it. Otherwise a connection is checked out and goes back to the pool
-// when the Result is exhausted or closed: close the Result.
+// execution). When ctx carries a connection of this engine (see Transact and
+// ContextWithConn), the statement runs on it, inside its transaction. Otherwise a
+// connection is checked out and goes back to the pool when the Result is exhausted
+// or closed: close the Result.
 func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
 	if c := connFromContext(ctx, e); c != nil {
 		return c.Execute(ctx, stmt, args...)
@@ -190,7 +198,7 @@ func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Re
 }
 
 // ExecuteMany runs one statement for each parameter set (see Conn.ExecuteMany)
-// without a connection of the caller's: on the transaction ctx carries, if any,
+// without a connection of the caller's: on the connection ctx carries, if any,
 // else on a connection checked out for the call and returned before it ends.
 func (e *Engine) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
 	if c := connFromContext(ctx, e); c != nil {
@@ -204,20 +212,13 @@ func (e *Engine) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (
 	return c.ExecuteMany(ctx, stmt, sets)
 }
 
-// Begin runs fn in a transaction on a connection of its own: it commits when fn
-// returns nil, rolls back when fn returns an error or panics (and panics again), and
-// always returns the connection to the pool. Options may set the isolation level or a
-// retry policy for serialization failures.
+// Begin runs fn in a transaction: it commits when fn returns nil, rolls back when fn
+// returns an error or panics (and panics again). The connection is fn's for the
+// block (closing it does nothing) and goes back to the pool when the block ends. When ctx carries a transaction of this
+// engine (Transact), fn joins it instead, as a Begin inside a Begin does. Options
+// may set the isolation level or a retry policy for serialization failures.
 func (e *Engine) Begin(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
-	o := txOptionsOf(opts)
-	return o.retry.run(ctx, func() error {
-		conn, err := e.Connect(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return conn.inTx(ctx, o, fn)
-	})
+	return e.runTx(ctx, txOptionsOf(opts), false, fn)
 }
 
 // Dispose closes the pool: idle connections now, checked-out ones when they come
@@ -233,6 +234,9 @@ func (e *Engine) Dispose() error {
 
 // ServerVersion asks the server its version once and remembers it.
 func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
+	if ctx == nil {
+		return dialect.Version{}, ErrNilContext
+	}
 	e.versionOnce.Lock()
 	defer e.versionOnce.Unlock()
 	if e.version != nil {
@@ -243,7 +247,12 @@ func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 		return dialect.Version{}, err
 	}
 	defer c.Close()
-	v, err := e.dialect.ServerVersion(ctx, c.dc.sc)
+	var v dialect.Version
+	err = c.withConn(ctx, func(sc *sql.Conn) error {
+		var err error
+		v, err = e.dialect.ServerVersion(ctx, sc)
+		return err
+	})
 	if err != nil {
 		return v, e.wrapErr(c, "server version", "", nil, err)
 	}

@@ -530,7 +530,7 @@ func seesLaterCommit(t testing.TB, eng *alchemy.Engine, table string, o alchemy.
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
+	defer tx.Rollback(ctx)
 	before := scalarInt(t, c, "select count(*) from "+table)
 	other, err := eng.Connect(ctx)
 	if err != nil {
@@ -560,7 +560,7 @@ func TestDefaultExecutionOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx.Rollback()
+	tx.Rollback(ctx)
 	if !hasSQL(d.Events(), fakedriver.OpBegin, "BEGIN ISOLATION LEVEL REPEATABLE READ") {
 		t.Fatalf("default isolation level not used: %v", d.Events())
 	}

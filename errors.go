@@ -1,6 +1,7 @@
 package alchemy
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,8 +14,9 @@ var (
 	// ErrClosed is returned by a Conn, Result or Engine used after Close or Dispose.
 	ErrClosed = errors.New("alchemy: closed")
 	// ErrNoRows is returned when a statement that must return a row returned none.
-	// It is not a failure to log: "not found" is an answer.
-	ErrNoRows = errors.New("alchemy: no rows in result")
+	// It is not a failure to log: "not found" is an answer. errors.Is(err,
+	// sql.ErrNoRows) holds for it too.
+	ErrNoRows error = noRowsError{}
 	// ErrMultipleRows is returned by One and OneOrNone when more than one row came back.
 	ErrMultipleRows = errors.New("alchemy: multiple rows in result where one was expected")
 	// ErrDisconnect is satisfied by an error that means the database connection was
@@ -32,10 +34,27 @@ var (
 	// rolls that transaction back. Nothing runs outside the transaction the caller
 	// believes is open.
 	ErrPendingRollback = errors.New("alchemy: this connection's transaction failed and must be rolled back before anything else runs on it")
+	// ErrRolledBack is returned by Commit when the server rolled the transaction
+	// back instead: a statement in it had failed (PostgreSQL refuses to commit such
+	// a transaction). The transaction is over; none of its work was kept.
+	ErrRolledBack = errors.New("alchemy: the transaction was rolled back, not committed: a statement in it had failed")
+	// ErrCommitUnknown is returned by Commit when the answer to a COMMIT already
+	// sent did not arrive within a short grace after the caller's context ended: the
+	// server may or may not have committed. The connection has been invalidated.
+	ErrCommitUnknown = errors.New("alchemy: the outcome of COMMIT is unknown: its answer never came")
 	// ErrNotAvailable is returned by RowsAffected and LastInsertID when the statement
 	// or the driver cannot give that figure.
 	ErrNotAvailable = errors.New("alchemy: not available for this result")
 )
+
+// noRowsError is ErrNoRows: an error of its own that also matches sql.ErrNoRows,
+// so that code written for database/sql keeps working.
+type noRowsError struct{}
+
+func (noRowsError) Error() string { return "alchemy: no rows in result" }
+
+// Is makes errors.Is(ErrNoRows, sql.ErrNoRows) hold.
+func (noRowsError) Is(target error) bool { return target == sql.ErrNoRows }
 
 // Error is a failure reported by the database or its driver, with what alchemy was
 // doing at the time. It unwraps to the driver's error, and satisfies ErrDisconnect
@@ -60,6 +79,8 @@ type Error struct {
 	SerializationFailure bool
 	// UniqueViolation reports a unique or primary key violation.
 	UniqueViolation bool
+	// Hint says what may fix the error (a URL option to set), or "".
+	Hint string
 	// Err is the driver's error.
 	Err error
 
@@ -94,6 +115,11 @@ func (e *Error) Error() string {
 		b.WriteString(" [parameters hidden]")
 	case len(e.Params) > 0:
 		fmt.Fprintf(&b, " [parameters: %v]", e.Params)
+	}
+	if e.Hint != "" {
+		b.WriteString(" (hint: ")
+		b.WriteString(e.Hint)
+		b.WriteByte(')')
 	}
 	return b.String()
 }

@@ -93,7 +93,7 @@ func TestDriverErrors(t *testing.T) {
 			t.Errorf("unique violation misclassified")
 		}
 		driverErrorIs(t, tg, err)
-		if err := tx.Rollback(); err != nil {
+		if err := tx.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := namesFromOther(t, eng, table); len(got) != 1 || got[0] != "dup" {
@@ -245,7 +245,7 @@ func TestCancelMidStatement(t *testing.T) {
 				if _, err := c.Execute(context.Background(), alchemy.Text("select 1")); err == nil {
 					t.Error("a statement ran after the transaction's statement was cut off")
 				}
-				if err := tx.Rollback(); err != nil && !errors.Is(err, alchemy.ErrTxDone) {
+				if err := tx.Rollback(ctx); err != nil && !errors.Is(err, alchemy.ErrTxDone) {
 					t.Errorf("Rollback: %v", err)
 				}
 				return stmtErr

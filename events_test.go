@@ -122,12 +122,12 @@ func TestTransactionEvents(t *testing.T) {
 
 		tx, _ := c.Begin(ctx)
 		inner, _ := c.Begin(ctx) // joins: no event
-		inner.Commit()           // nothing happens on the database
+		inner.Commit(ctx)           // nothing happens on the database
 		sp, _ := c.BeginNested(ctx)
-		sp.Commit()
+		sp.Commit(ctx)
 		sp2, _ := c.BeginNested(ctx)
-		sp2.Rollback()
-		tx.Commit()
+		sp2.Rollback(ctx)
+		tx.Commit(ctx)
 		got := log.take()
 		if len(got) != 6 || got[0] != "begin" || !strings.HasPrefix(got[1], "savepoint ") ||
 			got[2] != "release "+got[1][len("savepoint "):] || !strings.HasPrefix(got[3], "savepoint ") ||
@@ -136,7 +136,7 @@ func TestTransactionEvents(t *testing.T) {
 		}
 
 		tx, _ = c.Begin(ctx)
-		tx.Rollback()
+		tx.Rollback(ctx)
 		if got := log.take(); !slices.Equal(got, []string{"begin", "rollback"}) {
 			t.Fatalf("events %q", got)
 		}
@@ -217,9 +217,25 @@ func TestEchoLogging(t *testing.T) {
 		c.Close()
 		recs := logs.records(t)
 		execs := withMsg(recs, "alchemy: execute")
-		if len(execs) != 2 {
+		// The statement, then executemany in a transaction of its own, whose BEGIN
+		// and COMMIT (or ROLLBACK) are echoed as SQLAlchemy's echo shows them, with
+		// no parameters.
+		if len(execs) != 4 {
 			t.Fatalf("%d execute records:\n%s", len(execs), logs.String())
 		}
+		begin, end := execs[1], execs[3]
+		if b := begin["sql"].(string); b != "BEGIN" && b != "START TRANSACTION" {
+			t.Errorf("no BEGIN echoed before executemany: %v", begin)
+		}
+		if e := end["sql"].(string); e != "COMMIT" && e != "ROLLBACK" {
+			t.Errorf("no COMMIT or ROLLBACK echoed after executemany: %v", end)
+		}
+		for _, r := range []map[string]any{begin, end} {
+			if _, ok := r["params"]; ok {
+				t.Errorf("params on a statement without any: %v", r)
+			}
+		}
+		execs = []map[string]any{execs[0], execs[2]}
 		e := execs[0]
 		if e["engine"] != "billing-db" || !strings.Contains(e["sql"].(string), placeholder(tg)) || e["level"] != "INFO" {
 			t.Errorf("execute record %v", e)
@@ -324,9 +340,9 @@ func TestRollbackEventSymmetry(t *testing.T) {
 	defer c.Close()
 	c.SetIsolationLevel(alchemy.Autocommit)
 	tx, _ := c.Begin(ctx)
-	tx.Commit()
+	tx.Commit(ctx)
 	tx, _ = c.Begin(ctx)
-	tx.Rollback()
+	tx.Rollback(ctx)
 	if got := log.take(); !slices.Equal(got, []string{"begin", "commit", "begin", "rollback"}) {
 		t.Errorf("AUTOCOMMIT: events %q, want [begin commit begin rollback]", got)
 	}

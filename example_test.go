@@ -121,23 +121,23 @@ func ExampleConn_Begin() {
 		if err != nil {
 			return err
 		}
-		defer tx.Rollback() // does nothing once committed
+		defer tx.Rollback(ctx) // does nothing once committed
 		if _, err := conn.Execute(ctx, alchemy.Text("insert into users (id, name) values (3, 'bat')")); err != nil {
 			return err
 		}
-		return tx.Commit() // not committed yet
+		return tx.Commit(ctx) // not committed yet
 	}
 	methodA := func(conn *alchemy.Conn) error {
 		tx, err := conn.Begin(ctx)
 		if err != nil {
 			return err
 		}
-		defer tx.Rollback()
+		defer tx.Rollback(ctx)
 		if err := methodB(conn); err != nil {
 			return err
 		}
 		fmt.Println("in a transaction after method_b:", conn.InTransaction())
-		return tx.Commit() // committed here
+		return tx.Commit(ctx) // committed here
 	}
 
 	conn, _ := eng.Connect(ctx)
@@ -159,8 +159,8 @@ func ExampleConn_BeginNested() {
 	conn.Execute(ctx, alchemy.Text("insert into users (id, name) values (3, 'kept')"))
 	sp, _ := conn.BeginNested(ctx) // SAVEPOINT
 	conn.Execute(ctx, alchemy.Text("insert into users (id, name) values (4, 'undone')"))
-	sp.Rollback() // ROLLBACK TO SAVEPOINT
-	tx.Commit()
+	sp.Rollback(ctx) // ROLLBACK TO SAVEPOINT
+	tx.Commit(ctx)
 
 	res, _ := conn.Execute(ctx, alchemy.Text("select name from users order by id"))
 	names, _ := alchemy.Scalars[string](res)

@@ -130,13 +130,13 @@ func TestDisconnectInTransaction(t *testing.T) {
 			t.Errorf("%s after a disconnect in a transaction: %v, want ErrPendingRollback", name, err)
 		}
 	}
-	if err := tx.Commit(); !errors.Is(err, alchemy.ErrPendingRollback) {
+	if err := tx.Commit(ctx); !errors.Is(err, alchemy.ErrPendingRollback) {
 		t.Errorf("Commit after a disconnect: %v, want ErrPendingRollback", err)
 	}
 	if d.Opened() != opened || len(d.Statements()) != stmts {
 		t.Fatalf("something ran after the disconnect: %d new connections, statements %q", d.Opened()-opened, d.Statements()[stmts:])
 	}
-	if err := tx.Rollback(); err != nil {
+	if err := tx.Rollback(ctx); err != nil {
 		t.Fatalf("Rollback: %v", err)
 	}
 	if c.InTransaction() {
@@ -207,7 +207,7 @@ func TestFailedCommit(t *testing.T) {
 		tx, _ := c.Begin(ctx)
 		mustExec(t, c, "insert into t values (1)")
 		d.FailNext(fakedriver.OpCommit, commitErr)
-		err = tx.Commit()
+		err = tx.Commit(ctx)
 		var ae *alchemy.Error
 		if !errors.As(err, &ae) || ae.Op != "commit" || !errors.Is(err, commitErr) {
 			t.Fatalf("%v: Commit returned %v", commitErr, err)
@@ -222,7 +222,7 @@ func TestFailedCommit(t *testing.T) {
 		if len(d.Statements()) != n {
 			t.Fatalf("%v: a statement ran after the failed Commit, outside the transaction", commitErr)
 		}
-		if err := tx.Rollback(); err != nil {
+		if err := tx.Rollback(ctx); err != nil {
 			t.Fatalf("%v: Rollback: %v", commitErr, err)
 		}
 		mustExec(t, c, "select 1")
@@ -273,7 +273,7 @@ func TestFailedBeginAndConnect(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Begin after a refused one: %v", err)
 	}
-	tx.Rollback()
+	tx.Rollback(ctx)
 
 	d.FailNext(fakedriver.OpBegin, driver.ErrBadConn)
 	_, err = c.Begin(ctx)
@@ -287,7 +287,7 @@ func TestFailedBeginAndConnect(t *testing.T) {
 	if fakeConn(t, c).ID() == first {
 		t.Fatal("the lost connection was reused")
 	}
-	tx.Commit()
+	tx.Commit(ctx)
 }
 
 // TestFailedRollback: a ROLLBACK that fails on a lost connection still ends the
@@ -299,7 +299,7 @@ func TestFailedRollback(t *testing.T) {
 	c, _ := eng.Connect(ctx)
 	tx, _ := c.Begin(ctx)
 	d.FailNext(fakedriver.OpRollback, driver.ErrBadConn)
-	err := tx.Rollback()
+	err := tx.Rollback(ctx)
 	if !errors.Is(err, alchemy.ErrDisconnect) {
 		t.Errorf("Rollback on a lost connection: %v", err)
 	}
@@ -475,10 +475,10 @@ func TestServerKillsConnection(t *testing.T) {
 			if _, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values ('outside')")); !errors.Is(err, alchemy.ErrPendingRollback) {
 				t.Fatalf("statement after the disconnect: %v, want ErrPendingRollback", err)
 			}
-			if err := tx.Commit(); !errors.Is(err, alchemy.ErrPendingRollback) {
+			if err := tx.Commit(ctx); !errors.Is(err, alchemy.ErrPendingRollback) {
 				t.Fatalf("Commit: %v", err)
 			}
-			if err := tx.Rollback(); err != nil {
+			if err := tx.Rollback(ctx); err != nil {
 				t.Fatal(err)
 			}
 			mustExec(t, c, "select 1")

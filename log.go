@@ -2,9 +2,12 @@ package alchemy
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"log/slog"
 
+	"github.com/go-alchemy/alchemy/dialect"
 	"github.com/go-alchemy/alchemy/pool"
 )
 
@@ -18,11 +21,23 @@ func (e *Engine) beforeExecute(ctx context.Context, lis []Listener, ev *ExecuteE
 
 func (e *Engine) afterExecute(ctx context.Context, lis []Listener, ev *ExecuteEvent) {
 	if e.cfg.echo {
+		e.echo(ctx, ev)
+	}
+	for _, l := range lis {
+		if l.AfterExecute != nil {
+			l.AfterExecute(ctx, ev)
+		}
+	}
+}
+
+// echo logs one statement (Echo).
+func (e *Engine) echo(ctx context.Context, ev *ExecuteEvent) {
+	{
 		attrs := []slog.Attr{slog.String("sql", ev.Statement), slog.Duration("duration", ev.Duration)}
 		if ev.Many > 0 {
 			attrs = append(attrs, slog.Int("many", ev.Many))
 		}
-		if e.cfg.hideParams {
+		if len(ev.Params) > 0 && e.cfg.hideParams {
 			attrs = append(attrs, slog.String("params", "[hidden]"))
 		} else if len(ev.Params) > 0 {
 			attrs = append(attrs, slog.Any("params", ev.Params))
@@ -31,11 +46,6 @@ func (e *Engine) afterExecute(ctx context.Context, lis []Listener, ev *ExecuteEv
 			attrs = append(attrs, slog.String("error", ev.Err.Error()))
 		}
 		e.logger.LogAttrs(ctx, slog.LevelInfo, "alchemy: execute", attrs...)
-	}
-	for _, l := range lis {
-		if l.AfterExecute != nil {
-			l.AfterExecute(ctx, ev)
-		}
 	}
 }
 
@@ -62,16 +72,23 @@ func (e *Engine) wrapErr(c *Conn, op, query string, params []any, err error) *Er
 		return already
 	}
 	d := e.dialect
+	// A connection that was never made was not lost; database/sql's ErrBadConn
+	// and ErrConnDone say an established one is unusable, whatever the dialect says.
+	disconnect := op != "connect" &&
+		(d.IsDisconnect(err) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone))
 	w := &Error{
 		Op:                   op,
 		Dialect:              d.Name(),
 		Code:                 d.ErrorCode(err),
 		Statement:            query,
-		Disconnect:           d.IsDisconnect(err),
+		Disconnect:           disconnect,
 		SerializationFailure: d.IsSerializationFailure(err),
 		UniqueViolation:      d.IsUniqueViolation(err),
 		Err:                  err,
 		invalidatePool:       e.cfg.disconnectAll,
+	}
+	if h, ok := d.(dialect.ErrorHinter); ok {
+		w.Hint = h.Hint(err)
 	}
 	if e.cfg.hideParams {
 		w.ParamsHidden = len(params) > 0

@@ -15,7 +15,7 @@ import (
 type Result struct {
 	conn      *Conn
 	ctx       context.Context // the statement's, to tell a fetch cut off by it
-	rows      *sql.Rows
+	rows      *sql.Rows       // the driver's, or the rows read into memory (buffered)
 	res       sql.Result
 	cancel    context.CancelFunc
 	closeConn bool // connectionless execution: the connection goes back with the result
@@ -25,26 +25,50 @@ type Result struct {
 	types     []*sql.ColumnType
 	err       error
 	closed    bool
+	onRow     bool    // Next reported a row that is still current
+	drained   bool    // Next reached the end of the rows without an error
+	buffered  bool    // the remaining rows were read into memory; the connection is free
+	replay    *sql.DB // serves the buffered rows
 }
 
 // Next advances to the next row and reports whether there is one. When there is
 // none it closes the Result; check Err.
 func (r *Result) Next() bool {
+	if r.rows == nil && r.res != nil {
+		return false
+	}
+	r.conn.lockWait()
+	defer r.conn.unlock()
+	return r.next()
+}
+
+func (r *Result) next() bool {
 	if r.closed || r.rows == nil {
 		return false
 	}
 	if r.rows.Next() {
+		r.onRow = true
 		return true
 	}
+	r.onRow = false
 	if err := r.rows.Err(); err != nil {
-		r.err = r.conn.fail(r.ctx, "fetch", r.query, r.params, err)
+		if r.buffered {
+			r.err = err // classified when it was read
+		} else {
+			r.conn.result = nil
+			r.err = r.conn.fail(r.ctx, "fetch", r.query, r.params, err)
+		}
+	} else {
+		r.drained = true
 	}
-	r.Close()
+	r.finish()
 	return false
 }
 
 // Scan copies the columns of the current row into dest, as database/sql's Scan does.
 func (r *Result) Scan(dest ...any) error {
+	r.conn.lockWait()
+	defer r.conn.unlock()
 	if r.closed || r.rows == nil {
 		return fmt.Errorf("%w: result (no current row)", ErrClosed)
 	}
@@ -55,46 +79,92 @@ func (r *Result) Scan(dest ...any) error {
 }
 
 // Err returns the error that ended the rows, if any.
-func (r *Result) Err() error { return r.err }
+func (r *Result) Err() error {
+	r.conn.lockWait()
+	defer r.conn.unlock()
+	return r.err
+}
 
 // Close closes the cursor and, for a connectionless Result, returns its connection to
 // the pool. It is safe to call more than once.
 func (r *Result) Close() error {
+	r.conn.lockWait()
+	defer r.conn.unlock()
 	if r.closed {
 		return nil
 	}
-	r.release()
+	return r.finish()
+}
+
+// finish closes the cursor and, for a connectionless Result, the connection. The
+// caller holds the turn.
+func (r *Result) finish() error {
+	r.release(nil)
 	if r.closeConn {
-		return r.conn.Close()
+		return r.conn.close()
 	}
 	return nil
 }
 
-// release closes the cursor and frees the connection for the next statement.
-func (r *Result) release() {
+// release closes the cursor and frees the connection for the next statement. A
+// cursor closed before its end by a context that has ended, or whose close failed,
+// leaves the connection in a state nobody knows: it is invalidated. reason, when
+// not nil, is why the Result ends early (its connection is going away), and
+// becomes its error if rows were left unread. The caller holds the turn.
+func (r *Result) release(reason error) {
 	if r.closed {
 		return
 	}
 	r.closed = true
+	r.onRow = false
+	c := r.conn
+	if c.result == r {
+		c.result = nil
+	}
+	var unknown error
 	if r.rows != nil {
-		if err := r.rows.Close(); err != nil && r.err == nil {
+		err := r.rows.Close()
+		if err != nil && r.err == nil {
 			r.err = err
+		}
+		if !r.drained && !r.buffered && reason == nil {
+			if ctxErr := r.ctx.Err(); ctxErr != nil {
+				unknown = fmt.Errorf("alchemy: a Result was closed after its context ended: %w", ctxErr)
+			} else if err != nil {
+				unknown = fmt.Errorf("alchemy: closing a Result failed: %w", err)
+			}
+		}
+		if reason != nil && !r.drained && r.err == nil {
+			r.err = fmt.Errorf("alchemy: the Result ended before all its rows were read: %w", reason)
 		}
 	}
 	if r.cancel != nil {
 		r.cancel()
 		r.cancel = nil
 	}
-	if r.conn.result == r {
-		r.conn.result = nil
+	if r.replay != nil {
+		_ = r.replay.Close()
+		r.replay = nil
+	}
+	if unknown != nil {
+		c.invalidate(unknown, false)
 	}
 }
 
 // ReturnsRows reports whether the statement returned rows (even zero of them).
-func (r *Result) ReturnsRows() bool { return r.rows != nil }
+func (r *Result) ReturnsRows() bool { return r.res == nil }
 
 // Columns returns the names of the result's columns; nil for a statement without rows.
 func (r *Result) Columns() []string {
+	if r.res != nil {
+		return nil
+	}
+	r.conn.lockWait()
+	defer r.conn.unlock()
+	return r.columns()
+}
+
+func (r *Result) columns() []string {
 	if r.cols == nil && r.rows != nil && !r.closed {
 		r.cols, _ = r.rows.Columns()
 	}
@@ -169,7 +239,9 @@ func (r Row) Map() map[string]any {
 // Row reads the current row into a Row. Text that the driver gives as bytes
 // (MySQL's) is turned into strings; binary columns stay []byte.
 func (r *Result) Row() (Row, error) {
-	cols := r.Columns()
+	r.conn.lockWait()
+	defer r.conn.unlock()
+	cols := r.columns()
 	if r.closed || r.rows == nil {
 		return Row{}, fmt.Errorf("%w: result (no current row)", ErrClosed)
 	}
@@ -295,7 +367,7 @@ func (r *Result) noRow() error {
 	if err := r.Err(); err != nil {
 		return err
 	}
-	if r.rows == nil {
+	if r.res != nil {
 		return fmt.Errorf("%w: the statement returns no rows", ErrNoRows)
 	}
 	return ErrNoRows

@@ -83,7 +83,7 @@ func Scalars[T any](res *Result) ([]T, error) {
 
 func scanFirstColumn(res *Result, dest any) error {
 	n := len(res.Columns())
-	if n == 1 {
+	if n <= 1 { // 0: closed under us (its context ended); Scan says so
 		return res.Scan(dest)
 	}
 	targets := make([]any, n)

@@ -3,6 +3,7 @@ package alchemy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -87,22 +88,34 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
+// detached gives the cleanup a block does after fn (a rollback) a context that the
+// caller's cancellation does not reach, bounded on its own.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), resetTimeout)
+}
+
 // inTx runs fn in a transaction on c: commit on nil, rollback on an error or a panic
-// (which is raised again).
-func (c *Conn) inTx(ctx context.Context, o txOptions, fn func(*Conn) error) (err error) {
+// (which is raised again). lazy defers BEGIN, and the checkout, to fn's first
+// statement.
+func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) error) (err error) {
 	var tx *Tx
 	if o.nested {
 		tx, err = c.BeginNested(ctx)
 	} else {
-		tx, err = c.BeginTx(ctx, o.tx)
+		tx, err = c.begin(ctx, o.tx, lazy)
 	}
 	if err != nil {
 		return err
 	}
+	rollback := func() error {
+		rctx, cancel := detached(ctx)
+		defer cancel()
+		return tx.Rollback(rctx)
+	}
 	finished := false
 	defer func() {
 		if !finished { // fn panicked (or called runtime.Goexit)
-			_ = tx.Rollback()
+			_ = rollback()
 			if p := recover(); p != nil {
 				panic(p)
 			}
@@ -111,62 +124,100 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, fn func(*Conn) error) (err
 	err = fn(c)
 	finished = true
 	if err != nil {
-		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, ErrTxDone) {
+		if rbErr := rollback(); rbErr != nil && !errors.Is(rbErr, ErrTxDone) {
 			return errors.Join(err, rbErr)
 		}
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(ctx); err != nil {
+		_ = rollback() // ends what Commit left open; ErrTxDone when it ended it
+		return err
+	}
+	return nil
 }
 
-// txKey is the context key of the connection Transact carries.
-type txKey struct{}
+// runTx runs fn in a transaction: the one ctx carries for e, joined (or a savepoint
+// inside it, WithSavepoint), or else a new one on a connection of its own, returned
+// when the block ends; lazy defers its checkout and BEGIN to fn's first statement. A serialization
+// failure retries the new transaction as the RetryPolicy says.
+func (e *Engine) runTx(ctx context.Context, o txOptions, lazy bool, fn func(c *Conn) error) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	if c := connFromContext(ctx, e); c != nil {
+		return c.inTx(ctx, o, false, fn)
+	}
+	o.nested = false // nothing to nest in
+	return o.retry.run(ctx, func() error {
+		if e.closed.Load() {
+			return fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
+		}
+		c := e.newConn()
+		c.owned = true
+		defer func() {
+			c.lockWait()
+			_ = c.close()
+			c.unlock()
+		}()
+		return c.inTx(ctx, o, lazy, fn)
+	})
+}
 
-var ctxKey = &txKey{}
+// ctxKey is the context key of the connections ContextWithConn records.
+type ctxKey struct{}
 
-type txContext struct {
-	eng    *Engine
+// ctxConn is one connection recorded in a context, over those of other engines.
+type ctxConn struct {
 	conn   *Conn
-	parent *txContext
+	parent *ctxConn
 }
 
 func connFromContext(ctx context.Context, e *Engine) *Conn {
 	if ctx == nil {
 		return nil
 	}
-	tc, _ := ctx.Value(ctxKey).(*txContext)
-	for ; tc != nil; tc = tc.parent {
-		if tc.eng == e {
-			return tc.conn
+	cc, _ := ctx.Value(ctxKey{}).(*ctxConn)
+	for ; cc != nil; cc = cc.parent {
+		if cc.conn.eng == e {
+			return cc.conn
 		}
 	}
 	return nil
 }
 
-// ConnFromContext returns the connection a Transact on e put into ctx, if any.
+// ContextWithConn returns a context that carries c: Engine.Execute, Engine.Begin and
+// Transact given it (or a context derived from it) run on c, inside the transaction
+// open on it, instead of on a connection of their own. The caller still owns c and
+// closes it. A context carries one connection per engine; a later one for the same
+// engine takes the place of the earlier.
+func ContextWithConn(ctx context.Context, c *Conn) context.Context {
+	parent, _ := ctx.Value(ctxKey{}).(*ctxConn)
+	return context.WithValue(ctx, ctxKey{}, &ctxConn{conn: c, parent: parent})
+}
+
+// ConnFromContext returns the connection ctx carries for e: the one of the Transact
+// block ctx comes from, or one recorded with ContextWithConn. Closing a block's
+// connection does nothing: the block ends it.
 func ConnFromContext(ctx context.Context, e *Engine) (*Conn, bool) {
 	c := connFromContext(ctx, e)
 	return c, c != nil
 }
 
 // Transact runs fn in a transaction carried by its context: the Go form of
-// SQLAlchemy's threadlocal strategy. Code below fn that calls Transact with that
-// context joins the transaction (or opens a savepoint, WithSavepoint), and
-// e.Execute with it runs on the transaction's connection. Transact commits when fn
-// returns nil and rolls back when it returns an error or panics.
+// SQLAlchemy's threadlocal strategy. Code below fn that calls Transact or
+// Engine.Begin with that context joins the transaction (or opens a savepoint,
+// WithSavepoint), and Engine.Execute with it runs on the transaction's connection.
+// The context may be shared by many goroutines (an errgroup fan-out): their
+// statements run one at a time on the one transaction, and commit or roll back
+// together. The connection is checked out at the first statement, so a block that
+// never touches the database takes none. Transact commits when fn returns nil and
+// rolls back when it returns an error or panics.
 func Transact(ctx context.Context, e *Engine, fn func(ctx context.Context) error, opts ...TxOption) error {
 	o := txOptionsOf(opts)
-	if c := connFromContext(ctx, e); c != nil {
-		return c.inTx(ctx, o, func(*Conn) error { return fn(ctx) })
-	}
-	return o.retry.run(ctx, func() error {
-		conn, err := e.Connect(ctx)
-		if err != nil {
-			return err
+	return e.runTx(ctx, o, true, func(c *Conn) error {
+		if connFromContext(ctx, e) == c {
+			return fn(ctx)
 		}
-		defer conn.Close()
-		parent, _ := ctx.Value(ctxKey).(*txContext)
-		inner := context.WithValue(ctx, ctxKey, &txContext{eng: e, conn: conn, parent: parent})
-		return conn.inTx(inner, o, func(*Conn) error { return fn(inner) })
+		return fn(ContextWithConn(ctx, c))
 	})
 }

@@ -2,18 +2,32 @@ package alchemy
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-alchemy/alchemy/dialect"
+	"github.com/go-alchemy/alchemy/pool"
 )
+
+// commitGrace is how long a COMMIT already sent is waited for after the caller's
+// context ends. Abandoning it at once would leave its outcome unknown (the server
+// may have committed); waiting a little lets the answer arrive in all but a dead
+// network, where the connection is then invalidated and the error says the
+// outcome is unknown.
+const commitGrace = 2 * time.Second
 
 // txState is the one real transaction of a Conn, shared by every Tx that joined it.
 type txState struct {
-	sqlTx      *sql.Tx // nil under AUTOCOMMIT, and once ended
-	active     bool    // false once an inner Rollback rolled the whole of it back
-	broken     bool    // a lost connection or failed commit: only Rollback may follow
-	savepoints []*Tx   // open savepoints, innermost last
+	opts       dialect.TxOptions
+	autocommit bool  // AUTOCOMMIT: Begin, Commit and Rollback send nothing
+	lazy       bool  // BEGIN waits for the first statement (transaction blocks)
+	begun      bool  // BEGIN ran, and no COMMIT, ROLLBACK or lost connection ended it
+	active     bool  // false once an inner Rollback rolled the whole of it back
+	broken     bool  // a lost connection, failed commit or serialization failure: only Rollback may follow
+	savepoints []*Tx // open savepoints, innermost last
 }
 
 type txKind int
@@ -30,6 +44,12 @@ const (
 // Commit fails with ErrTxInactive (SQLAlchemy's method_a / method_b nesting).
 // BeginNested returns a savepoint: its Commit releases it and its Rollback rolls back
 // to it.
+//
+// The engine owns the transaction: it sends BEGIN, COMMIT and ROLLBACK itself, each
+// bounded by the context of that call only. A context given to Begin that ends later
+// ends nothing; a statement cut off by its context, a lost connection or a failed
+// COMMIT or ROLLBACK invalidates the connection (the server then rolls back), and the
+// transaction must be rolled back before the Conn runs anything else.
 type Tx struct {
 	conn  *Conn
 	state *txState
@@ -46,18 +66,8 @@ type TxOptions struct {
 	ReadOnly bool
 }
 
-// Begin begins a transaction, or joins the one already open.
-func (c *Conn) Begin(ctx context.Context) (*Tx, error) { return c.BeginTx(ctx, TxOptions{}) }
-
-// BeginTx is Begin with options. The options apply only when a real transaction
-// begins; joining one keeps its settings.
-func (c *Conn) BeginTx(ctx context.Context, o TxOptions) (*Tx, error) {
-	if err := c.ready(ctx); err != nil {
-		return nil, err
-	}
-	if c.tx != nil {
-		return &Tx{conn: c, state: c.tx, kind: txJoined}, nil
-	}
+// newTxState resolves the options of a transaction about to begin on c.
+func (c *Conn) newTxState(o TxOptions) (*txState, error) {
 	level := c.opts.IsolationLevel
 	if o.Isolation != DefaultIsolation {
 		if err := o.Isolation.validate(); err != nil {
@@ -65,37 +75,107 @@ func (c *Conn) BeginTx(ctx context.Context, o TxOptions) (*Tx, error) {
 		}
 		level = o.Isolation
 	}
-	st := &txState{active: true}
-	if !level.autocommit() {
-		t, err := c.dc.sc.BeginTx(ctx, &sql.TxOptions{Isolation: level.sql(), ReadOnly: o.ReadOnly})
-		if err != nil {
-			return nil, c.fail(ctx, "begin", "", nil, err)
+	st := &txState{active: true, autocommit: level.autocommit()}
+	if !st.autocommit {
+		st.opts = dialect.TxOptions{Isolation: strings.ToUpper(string(level)), ReadOnly: o.ReadOnly}
+	}
+	return st, nil
+}
+
+// Begin begins a transaction, or joins the one already open.
+func (c *Conn) Begin(ctx context.Context) (*Tx, error) { return c.BeginTx(ctx, TxOptions{}) }
+
+// BeginTx is Begin with options. The options apply only when a real transaction
+// begins; joining one keeps its settings.
+func (c *Conn) BeginTx(ctx context.Context, o TxOptions) (*Tx, error) {
+	return c.begin(ctx, o, false)
+}
+
+// begin begins (or joins) a transaction; lazily, BEGIN waits for the first statement.
+func (c *Conn) begin(ctx context.Context, o TxOptions, lazy bool) (*Tx, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
+	if err := c.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer c.unlock()
+	if c.tx != nil || !lazy {
+		if err := c.ready(ctx); err != nil {
+			return nil, err
 		}
-		st.sqlTx = t
-		c.dc.tx = t // so that a leaked or invalidated connection ends it before closing
+	} else if c.closed {
+		return nil, fmt.Errorf("%w: connection", ErrClosed)
+	}
+	if c.tx != nil {
+		return &Tx{conn: c, state: c.tx, kind: txJoined}, nil
+	}
+	st, err := c.newTxState(o)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.autocommit:
+		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
+	case lazy:
+		st.lazy = true
+	default:
+		if err := c.beginNow(ctx, st); err != nil {
+			return nil, err
+		}
 	}
 	c.tx = st
-	c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
 	return &Tx{conn: c, state: st, kind: txRoot}, nil
+}
+
+// beginNow sends the BEGIN of st. The caller holds the turn and a connection.
+func (c *Conn) beginNow(ctx context.Context, st *txState) error {
+	stmts, err := dialect.BeginSQL(c.eng.dialect, c.eng.url, st.opts)
+	if err != nil {
+		return err
+	}
+	for _, q := range stmts {
+		if err := c.exec(ctx, "begin", q); err != nil {
+			return err
+		}
+	}
+	st.lazy, st.begun = false, true
+	c.dc.inTx = true
+	c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
+	return nil
 }
 
 // BeginNested opens a savepoint inside the open transaction; with none open it
 // begins a real transaction instead (whose Commit commits).
 func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
+	if err := c.lock(ctx); err != nil {
+		return nil, err
+	}
+	unlocked := false
+	defer func() {
+		if !unlocked {
+			c.unlock()
+		}
+	}()
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
 	if c.tx == nil {
+		c.unlock()
+		unlocked = true
 		return c.Begin(ctx)
 	}
-	if c.tx.sqlTx == nil {
+	if c.tx.autocommit {
 		return nil, errors.New("alchemy: a savepoint needs a transaction, and this connection runs in AUTOCOMMIT")
 	}
 	c.spSeq++
 	name := "alchemy_sp_" + strconv.Itoa(c.spSeq)
 	create, _, _ := c.eng.dialect.SavepointSQL(name)
-	if _, err := c.tx.sqlTx.ExecContext(ctx, create); err != nil {
-		return nil, c.fail(ctx, "savepoint", create, nil, err)
+	if err := c.exec(ctx, "savepoint", create); err != nil {
+		return nil, err
 	}
 	sp := &Tx{conn: c, state: c.tx, kind: txSavepoint, name: name}
 	c.tx.savepoints = append(c.tx.savepoints, sp)
@@ -105,6 +185,8 @@ func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 
 // IsActive reports whether the transaction can still commit.
 func (t *Tx) IsActive() bool {
+	t.conn.lockWait()
+	defer t.conn.unlock()
 	return !t.done && t.state.active && !t.state.broken && t.conn.tx == t.state
 }
 
@@ -113,12 +195,26 @@ func (t *Tx) Nested() bool { return t.kind == txSavepoint }
 
 // Commit commits the transaction if t began it; a joined Tx only marks itself done;
 // a savepoint is released. After an inner Rollback it fails with ErrTxInactive and
-// ends the transaction.
-func (t *Tx) Commit() error {
-	if t.done || t.conn.tx != t.state {
-		return ErrTxDone
+// ends the transaction. A Result still open on the connection is read into memory
+// first, so none of its rows is lost.
+//
+// ctx bounds Commit alone. When it has ended before COMMIT is sent, nothing is sent
+// and the transaction stays open: roll it back. Once COMMIT is sent, Commit waits
+// for the server's answer even past the end of ctx (for a short grace, see
+// ErrCommitUnknown), so that a transaction reported failed is one the server did not
+// commit. A failed COMMIT invalidates the connection.
+func (t *Tx) Commit(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
 	}
 	c := t.conn
+	if err := c.lock(ctx); err != nil {
+		return fmt.Errorf("alchemy: commit not sent: %w", err)
+	}
+	defer c.unlock()
+	if t.done || c.tx != t.state {
+		return ErrTxDone
+	}
 	switch t.kind {
 	case txJoined:
 		t.done = true
@@ -127,29 +223,30 @@ func (t *Tx) Commit() error {
 		}
 		return nil
 	case txSavepoint:
-		return t.release()
+		return t.release(ctx)
 	}
-	// The outermost transaction.
-	if t.state.broken {
+	st := t.state
+	if st.broken {
 		return ErrPendingRollback
 	}
-	if !t.state.active {
+	if !st.active {
 		t.done = true
 		c.tx = nil
 		return ErrTxInactive
 	}
 	if c.result != nil {
-		c.result.release() // database/sql closes a transaction's rows at commit
-	}
-	if t.state.sqlTx != nil {
-		if err := t.state.sqlTx.Commit(); err != nil {
-			// The transaction is over on the server; the caller must still roll
-			// back before the connection runs anything else.
-			c.forgetSQLTx()
-			t.state.broken = true
-			return c.fail(context.Background(), "commit", "", nil, err)
+		c.result.buffer()
+		if st.broken {
+			return ErrPendingRollback
 		}
-		c.forgetSQLTx()
+	}
+	if err := c.commitNow(ctx, st); err != nil {
+		if !st.begun && !st.broken { // rolled back instead: over
+			t.done = true
+			c.tx = nil
+			c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
+		}
+		return err
 	}
 	t.done = true
 	c.tx = nil
@@ -157,37 +254,97 @@ func (t *Tx) Commit() error {
 	return nil
 }
 
+// commitNow sends COMMIT for st, if BEGIN was sent. The caller holds the turn.
+// On an error st is either still open (nothing was sent), rolled back (begun and
+// broken both false), or broken (the connection was invalidated).
+func (c *Conn) commitNow(ctx context.Context, st *txState) error {
+	if !st.begun {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("alchemy: commit not sent: %w", err)
+	}
+	if r, ok := c.eng.dialect.(dialect.FailedTxReporter); ok {
+		failed := false
+		_ = c.dc.sc.Raw(func(dc any) error { failed = r.TxFailed(dc); return nil })
+		if failed {
+			err := c.rollbackNow(ctx, st)
+			return errors.Join(c.eng.wrapErr(c, "commit", "", nil, ErrRolledBack), err)
+		}
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(commitGrace, cancel) })
+	defer stop()
+	err := c.exec(sctx, "commit", "COMMIT")
+	if err == nil {
+		st.begun = false
+		c.dc.inTx = false
+		return nil
+	}
+	st.begun, st.broken = false, true
+	if c.pc != nil {
+		c.invalidate(err, false)
+	}
+	if sctx.Err() != nil {
+		return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
+	}
+	return err
+}
+
+// rollbackNow ends st on the server: ROLLBACK, or, when ctx has already ended,
+// closing the connection, which rolls back as surely. The caller holds the turn.
+func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
+	if !st.begun || c.pc == nil {
+		st.begun = false
+		return nil
+	}
+	st.begun = false
+	if err := ctx.Err(); err != nil {
+		c.invalidate(fmt.Errorf("alchemy: rollback with an ended context (%w): connection closed instead", err), false)
+		return nil
+	}
+	err := c.exec(ctx, "rollback", "ROLLBACK")
+	if err != nil && c.pc != nil {
+		c.invalidate(err, false)
+	}
+	if c.dc != nil {
+		c.dc.inTx = false
+	}
+	return err
+}
+
 // Rollback rolls back the whole transaction (for a Tx that began or joined it) or
 // back to the savepoint. It returns ErrTxDone when t has already ended, so that a
-// deferred Rollback after Commit is harmless.
-func (t *Tx) Rollback() error {
-	if t.done || t.conn.tx != t.state {
-		return ErrTxDone
+// deferred Rollback after Commit is harmless. When ctx has ended, Rollback closes
+// the connection instead of sending ROLLBACK: the server rolls back either way.
+// A Result still open on the connection is read into memory first.
+func (t *Tx) Rollback(ctx context.Context) error {
+	if ctx == nil {
+		return ErrNilContext
 	}
 	c := t.conn
+	c.lockWait()
+	defer c.unlock()
+	if t.done || c.tx != t.state {
+		return ErrTxDone
+	}
 	t.done = true
 	if t.kind == txSavepoint {
-		return t.rollbackTo()
+		return t.rollbackTo(ctx)
 	}
-	var err error
-	ending := t.state.sqlTx != nil || (t.state.active && !t.state.broken) // AUTOCOMMIT has no sqlTx
-	if t.state.sqlTx != nil {
-		if c.result != nil {
-			c.result.release()
-		}
-		err = t.state.sqlTx.Rollback()
-		c.forgetSQLTx()
-		if err != nil && !errors.Is(err, sql.ErrTxDone) {
-			err = c.fail(context.Background(), "rollback", "", nil, err)
-		} else {
-			err = nil
-		}
+	st := t.state
+	if c.result != nil {
+		c.result.buffer()
 	}
+	ending := st.begun || (st.autocommit && st.active)
+	err := c.rollbackNow(ctx, st)
 	if ending {
 		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
 	}
-	t.state.active = false
-	t.state.savepoints = nil
+	st.active = false
+	st.lazy = false
+	st.savepoints = nil
 	if t.kind == txRoot {
 		c.tx = nil
 	}
@@ -204,21 +361,24 @@ func (t *Tx) spIndex() int {
 	return -1
 }
 
-func (t *Tx) release() error {
+func (t *Tx) release(ctx context.Context) error {
 	c := t.conn
 	i := t.spIndex()
-	if i < 0 || t.state.sqlTx == nil {
+	if t.state.broken {
+		return ErrPendingRollback
+	}
+	if i < 0 || !t.state.begun {
 		t.done = true
 		return ErrTxDone
 	}
-	if !t.state.active || t.state.broken {
+	if !t.state.active {
 		t.done = true
 		return ErrTxInactive
 	}
 	_, rel, _ := c.eng.dialect.SavepointSQL(t.name)
 	if rel != "" {
-		if _, err := t.state.sqlTx.ExecContext(context.Background(), rel); err != nil {
-			return c.fail(context.Background(), "release savepoint", rel, nil, err)
+		if err := c.exec(ctx, "release savepoint", rel); err != nil {
+			return err
 		}
 	}
 	t.done = true
@@ -227,25 +387,51 @@ func (t *Tx) release() error {
 	return nil
 }
 
-func (t *Tx) rollbackTo() error {
+func (t *Tx) rollbackTo(ctx context.Context) error {
 	c := t.conn
-	i := t.spIndex()
-	if i < 0 || t.state.sqlTx == nil {
-		return ErrTxDone
-	}
 	if t.state.broken {
 		return ErrPendingRollback
 	}
+	i := t.spIndex()
+	if i < 0 || !t.state.begun {
+		return ErrTxDone
+	}
 	if c.result != nil {
-		c.result.release()
+		c.result.buffer()
 	}
 	_, _, rb := c.eng.dialect.SavepointSQL(t.name)
-	if _, err := t.state.sqlTx.ExecContext(context.Background(), rb); err != nil {
-		return c.fail(context.Background(), "rollback to savepoint", rb, nil, err)
+	if err := c.exec(ctx, "rollback to savepoint", rb); err != nil {
+		return err
 	}
 	t.state.savepoints = t.state.savepoints[:i]
 	c.eng.fireSavepoint(c, t.name, func(l Listener) func(*Conn, string) { return l.RollbackSavepoint })
 	return nil
+}
+
+// abandonTx ends the transaction a closing Conn left open. A healthy one is left to
+// the pool's reset on return, which commits it (ResetCommit) or rolls it back; one
+// that is broken or inactive, or any with ResetNone, is rolled back here, since a
+// connection is never handed on inside a transaction. The caller holds the turn.
+func (c *Conn) abandonTx() {
+	st := c.tx
+	c.tx = nil
+	mode := c.eng.cfg.pool.ResetOnReturn
+	wasOpen := st.begun || st.autocommit
+	committed := false
+	if st.begun && c.dc != nil {
+		if mode == pool.ResetNone || st.broken || !st.active {
+			ctx, cancel := context.WithTimeout(context.Background(), resetTimeout)
+			_ = c.rollbackNow(ctx, st)
+			cancel()
+		} else {
+			committed = mode == pool.ResetCommit
+		}
+	}
+	if committed {
+		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
+	} else if wasOpen {
+		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
+	}
 }
 
 // String describes the transaction.

@@ -56,16 +56,16 @@ func TestTxCommitRollback(t *testing.T) {
 		if n := countFromOther(t, eng, table); n != 0 {
 			t.Fatalf("another connection sees %d uncommitted rows", n)
 		}
-		if err := tx.Commit(); err != nil {
+		if err := tx.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if c.InTransaction() || tx.IsActive() {
 			t.Fatal("the transaction is still open after Commit")
 		}
-		if err := tx.Commit(); !errors.Is(err, alchemy.ErrTxDone) {
+		if err := tx.Commit(ctx); !errors.Is(err, alchemy.ErrTxDone) {
 			t.Errorf("second Commit: %v, want ErrTxDone", err)
 		}
-		if err := tx.Rollback(); !errors.Is(err, alchemy.ErrTxDone) {
+		if err := tx.Rollback(ctx); !errors.Is(err, alchemy.ErrTxDone) {
 			t.Errorf("Rollback after Commit: %v, want ErrTxDone (harmless in a defer)", err)
 		}
 
@@ -74,7 +74,7 @@ func TestTxCommitRollback(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustExec(t, c, "insert into "+table+" (name) values ('dropped')")
-		if err := tx.Rollback(); err != nil {
+		if err := tx.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"kept"}) {
@@ -95,14 +95,14 @@ func methodA(t *testing.T, eng *alchemy.Engine, c *alchemy.Conn, table string, f
 		return err
 	}
 	if err := methodB(t, eng, c, table, failB); err != nil {
-		tx.Rollback()
+		tx.Rollback(ctx)
 		return err
 	}
 	// methodB committed, yet nothing is visible elsewhere.
 	if n := countFromOther(t, eng, table); n != 0 {
 		t.Errorf("after the inner Commit another connection sees %d rows; want 0 until the outer Commit", n)
 	}
-	return tx.Commit()
+	return tx.Commit(ctx)
 }
 
 func methodB(t *testing.T, eng *alchemy.Engine, c *alchemy.Conn, table string, fail bool) error {
@@ -112,18 +112,18 @@ func methodB(t *testing.T, eng *alchemy.Engine, c *alchemy.Conn, table string, f
 		return err
 	}
 	if _, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values ('bat')")); err != nil {
-		tx.Rollback()
+		tx.Rollback(ctx)
 		return err
 	}
 	if _, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values (:name)"), alchemy.Params{"name": "lala"}); err != nil {
-		tx.Rollback()
+		tx.Rollback(ctx)
 		return err
 	}
 	if fail {
-		tx.Rollback()
+		tx.Rollback(ctx)
 		return errors.New("method_b failed")
 	}
-	return tx.Commit() // not committed yet
+	return tx.Commit(ctx) // not committed yet
 }
 
 func TestNestedBeginJoins(t *testing.T) {
@@ -196,7 +196,7 @@ func TestInnerRollback(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustExec(t, c, "insert into "+table+" (name) values ('inner')")
-		if err := inner.Rollback(); err != nil {
+		if err := inner.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if outer.IsActive() {
@@ -208,7 +208,7 @@ func TestInnerRollback(t *testing.T) {
 		if _, err := c.Begin(ctx); !errors.Is(err, alchemy.ErrTxInactive) {
 			t.Fatalf("Begin after an inner Rollback: %v, want ErrTxInactive", err)
 		}
-		if err := outer.Commit(); !errors.Is(err, alchemy.ErrTxInactive) {
+		if err := outer.Commit(ctx); !errors.Is(err, alchemy.ErrTxInactive) {
 			t.Fatalf("outer Commit after an inner Rollback: %v, want ErrTxInactive", err)
 		}
 		if n := countFromOther(t, eng, table); n != 0 {
@@ -224,11 +224,11 @@ func TestInnerRollback(t *testing.T) {
 		outer, _ = c.Begin(ctx)
 		a, _ := c.Begin(ctx)
 		b, _ := c.Begin(ctx)
-		a.Rollback()
-		if err := b.Commit(); !errors.Is(err, alchemy.ErrTxInactive) {
+		a.Rollback(ctx)
+		if err := b.Commit(ctx); !errors.Is(err, alchemy.ErrTxInactive) {
 			t.Errorf("joined Commit after a sibling's Rollback: %v, want ErrTxInactive", err)
 		}
-		if err := outer.Rollback(); err != nil {
+		if err := outer.Rollback(ctx); err != nil {
 			t.Errorf("outer Rollback after an inner one: %v", err)
 		}
 		if c.InTransaction() {
@@ -265,7 +265,7 @@ func TestBeginNested(t *testing.T) {
 			t.Fatalf("savepoint: nested %v active %v", sp1.Nested(), sp1.IsActive())
 		}
 		ins("b")
-		if err := sp1.Rollback(); err != nil {
+		if err := sp1.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
 		ins("c")
@@ -279,19 +279,19 @@ func TestBeginNested(t *testing.T) {
 			t.Fatal(err)
 		}
 		ins("e")
-		if err := sp3.Rollback(); err != nil {
+		if err := sp3.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := sp2.Commit(); err != nil {
+		if err := sp2.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := sp2.Commit(); !errors.Is(err, alchemy.ErrTxDone) {
+		if err := sp2.Commit(ctx); !errors.Is(err, alchemy.ErrTxDone) {
 			t.Errorf("second release: %v, want ErrTxDone", err)
 		}
 		if n := countFromOther(t, eng, table); n != 0 {
 			t.Fatalf("releasing a savepoint committed %d rows", n)
 		}
-		if err := tx.Commit(); err != nil {
+		if err := tx.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"a", "c", "d"}) {
@@ -306,11 +306,11 @@ func TestBeginNested(t *testing.T) {
 		if _, err := c.Execute(ctx, alchemy.Text("insert into no_such_table_at_all values (1)")); err == nil {
 			t.Fatal("insert into a missing table succeeded")
 		}
-		if err := sp.Rollback(); err != nil {
+		if err := sp.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
 		ins("g")
-		if err := tx.Commit(); err != nil {
+		if err := tx.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"a", "c", "d", "f", "g"}) {
@@ -323,7 +323,7 @@ func TestBeginNested(t *testing.T) {
 			t.Fatal(err)
 		}
 		ins("h")
-		if err := top.Commit(); err != nil {
+		if err := top.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := countFromOther(t, eng, table); n != 6 {
@@ -334,8 +334,8 @@ func TestBeginNested(t *testing.T) {
 		tx, _ = c.Begin(ctx)
 		sp, _ = c.BeginNested(ctx)
 		ins("i")
-		sp.Commit()
-		tx.Rollback()
+		sp.Commit(ctx)
+		tx.Rollback(ctx)
 		if n := countFromOther(t, eng, table); n != 6 {
 			t.Fatalf("%d rows after rolling back a transaction with a released savepoint, want 6", n)
 		}
@@ -403,7 +403,7 @@ func TestEngineBegin(t *testing.T) {
 			if err := insert(c, "joined"); err != nil {
 				return err
 			}
-			return tx.Commit()
+			return tx.Commit(ctx)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -563,7 +563,7 @@ func TestAutocommit(t *testing.T) {
 		if n := countFromOther(t, eng, table); n != 2 {
 			t.Fatalf("under AUTOCOMMIT an INSERT inside Begin is not visible at once (%d rows)", n)
 		}
-		if err := tx.Rollback(); err != nil {
+		if err := tx.Rollback(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := countFromOther(t, eng, table); n != 2 {
@@ -607,7 +607,7 @@ func TestIsolationLevels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer tx.Rollback()
+			defer tx.Rollback(ctx)
 			res, err := c.Execute(ctx, alchemy.Text("show transaction_isolation"))
 			if err != nil {
 				t.Fatal(err)
@@ -692,7 +692,7 @@ func TestIsolationLevels(t *testing.T) {
 		if after := scalarInt(t, c, "select count(*) from "+table); after != before+1 {
 			t.Fatal("SetIsolationLevel(READ COMMITTED) did not apply")
 		}
-		tx.Rollback()
+		tx.Rollback(ctx)
 		c.Close()
 		if seesLaterCommit(t, eng, table, alchemy.TxOptions{}) {
 			t.Fatal("a connection's level leaked to the next checkout")
@@ -739,9 +739,9 @@ func TestCommitWithOpenResult(t *testing.T) {
 			}
 			res.Next()
 			if end == "commit" {
-				err = tx.Commit()
+				err = tx.Commit(ctx)
 			} else {
-				err = tx.Rollback()
+				err = tx.Rollback(ctx)
 			}
 			if err != nil {
 				t.Fatalf("%s: %v", end, err)

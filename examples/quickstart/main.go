@@ -120,10 +120,10 @@ func run(ctx context.Context, url string) error {
 	if _, err := conn.Execute(ctx, insert, alchemy.Params{"id": 99, "name": "oops"}); err != nil {
 		return err
 	}
-	if err := sp.Rollback(); err != nil {
+	if err := sp.Rollback(ctx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
 
@@ -172,11 +172,11 @@ func methodA(ctx context.Context, conn *alchemy.Conn) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback() // does nothing once committed
+	defer tx.Rollback(ctx) // does nothing once committed
 	if err := methodB(ctx, conn); err != nil {
 		return err
 	}
-	return tx.Commit() // commits here
+	return tx.Commit(ctx) // commits here
 }
 
 func methodB(ctx context.Context, conn *alchemy.Conn) error {
@@ -184,10 +184,10 @@ func methodB(ctx context.Context, conn *alchemy.Conn) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer tx.Rollback(ctx)
 	if _, err := conn.Execute(ctx, alchemy.Text("insert into users (id, name) values (:id, :name)"),
 		alchemy.Params{"id": 5, "name": "bat"}); err != nil {
 		return err
 	}
-	return tx.Commit() // not committed yet: methodA's transaction is still open
+	return tx.Commit(ctx) // not committed yet: methodA's transaction is still open
 }

@@ -71,6 +71,18 @@ func (d Dialect) SavepointSQL(name string) (create, release, rollbackTo string) 
 	return "SAVEPOINT " + q, "RELEASE SAVEPOINT " + q, "ROLLBACK TO SAVEPOINT " + q
 }
 
+// BeginSQL is PostgreSQL's: BEGIN [ISOLATION LEVEL ...] [READ ONLY].
+func (Dialect) BeginSQL(_ dialect.URL, o dialect.TxOptions) ([]string, error) {
+	s := "BEGIN"
+	if o.Isolation != "" {
+		s += " ISOLATION LEVEL " + strings.ToUpper(o.Isolation)
+	}
+	if o.ReadOnly {
+		s += " READ ONLY"
+	}
+	return []string{s}, nil
+}
+
 // ServerVersion is 1.2.3.
 func (Dialect) ServerVersion(ctx context.Context, q dialect.Queryer) (dialect.Version, error) {
 	return dialect.ParseVersion("1.2.3-fake")
@@ -125,4 +137,5 @@ var (
 	_ dialect.Dialect              = Dialect{}
 	_ dialect.SingleConnection     = Dialect{}
 	_ dialect.ConnectArgsValidator = Dialect{}
+	_ dialect.Transactor           = Dialect{}
 )

@@ -467,6 +467,24 @@ func (t tx) Rollback() error {
 	return err
 }
 
+// txStatement recognises BEGIN, COMMIT and ROLLBACK sent as statements (as the
+// engine sends them) and returns their Op and the change they make to the
+// connection's transaction; "" for any other statement. ROLLBACK TO SAVEPOINT is
+// an ordinary statement.
+func (c *Conn) txStatement(query string) (Op, func()) {
+	q := strings.ToUpper(strings.TrimSpace(query))
+	word, rest, _ := strings.Cut(q, " ")
+	switch {
+	case word == "BEGIN" || word == "START":
+		return OpBegin, func() { c.inTx = true }
+	case word == "COMMIT":
+		return OpCommit, func() { c.inTx = false }
+	case word == "ROLLBACK" && !strings.HasPrefix(rest, "TO"):
+		return OpRollback, func() { c.inTx = false }
+	}
+	return "", nil
+}
+
 func (c *Conn) endTx() {
 	c.d.mu.Lock()
 	c.inTx = false
@@ -523,6 +541,12 @@ func sleep(ctx context.Context, query string) (bool, error) {
 func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	if err := ctx.Err(); err != nil { // ended before the call: nothing is sent, as pgx does
 		return nil, err
+	}
+	if op, change := c.txStatement(query); op != "" {
+		if err := c.op(op, query, nil, change); err != nil {
+			return nil, err
+		}
+		return result{}, nil
 	}
 	vals := values(args)
 	if err := c.op(OpExec, query, vals, nil); err != nil {

@@ -1,0 +1,147 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// buffer reads the rows a Result has not yet read into memory and frees the
+// connection for the next statement (or for a COMMIT): the Result goes on giving
+// the same rows, scanned by database/sql as before. It is what lets a statement run
+// while a Result of the same connection is still open, from another goroutine or
+// from a loop over that Result. The caller holds the turn.
+func (r *Result) buffer() {
+	c := r.conn
+	if c.result == r {
+		c.result = nil
+	}
+	if r.closed || r.buffered || r.rows == nil {
+		return
+	}
+	b := &rowBuffer{}
+	b.cols, _ = r.rows.Columns()
+	if types, err := r.rows.ColumnTypes(); err == nil {
+		for _, t := range types {
+			b.types = append(b.types, t.DatabaseTypeName())
+		}
+	}
+	read := func() error {
+		vals := make([]any, len(b.cols))
+		ptrs := make([]any, len(b.cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		b.rows = append(b.rows, vals)
+		return nil
+	}
+	var err error
+	if r.onRow {
+		err = read()
+	}
+	for err == nil && r.rows.Next() {
+		err = read()
+	}
+	if err == nil {
+		err = r.rows.Err()
+	}
+	if err != nil {
+		b.err = c.fail(r.ctx, "fetch", r.query, r.params, err)
+	}
+	_ = r.rows.Close()
+	if r.cancel != nil {
+		r.cancel()
+		r.cancel = nil
+	}
+	r.replay = sql.OpenDB(replayConnector{})
+	rows, qerr := r.replay.QueryContext(context.Background(), "", b)
+	if qerr != nil { // the in-memory driver does not fail; keep the error if it does
+		_ = r.replay.Close()
+		r.replay = nil
+		r.rows = nil
+		r.err = fmt.Errorf("alchemy: buffering a Result: %w", qerr)
+		r.closed = true
+		return
+	}
+	r.rows = rows
+	r.buffered = true
+	if r.onRow && len(b.rows) > 0 {
+		rows.Next() // the row the reader was on stays current
+	}
+}
+
+// rowBuffer is a Result's remaining rows, held in memory.
+type rowBuffer struct {
+	cols  []string
+	types []string // database type names, for Result.Row's text-or-bytes choice
+	rows  [][]any
+	err   error // what ended the reading early, given after the last row
+}
+
+// replayConnector serves a rowBuffer back through database/sql (a sql.DB of the
+// Result's own, closed with it), so that a buffered Result scans its values with
+// database/sql's own conversions.
+type replayConnector struct{}
+
+func (replayConnector) Connect(context.Context) (driver.Conn, error) { return replayConn{}, nil }
+func (replayConnector) Driver() driver.Driver                        { return replayDriver{} }
+
+type replayDriver struct{}
+
+func (replayDriver) Open(string) (driver.Conn, error) { return replayConn{}, nil }
+
+var errReplayOnly = errors.New("alchemy: the in-memory row buffer only replays rows")
+
+type replayConn struct{}
+
+func (replayConn) Prepare(string) (driver.Stmt, error)      { return nil, errReplayOnly }
+func (replayConn) Close() error                             { return nil }
+func (replayConn) Begin() (driver.Tx, error)                { return nil, errReplayOnly }
+func (replayConn) CheckNamedValue(*driver.NamedValue) error { return nil }
+
+func (replayConn) QueryContext(_ context.Context, _ string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(args) != 1 {
+		return nil, errReplayOnly
+	}
+	b, ok := args[0].Value.(*rowBuffer)
+	if !ok {
+		return nil, errReplayOnly
+	}
+	return &replayRows{b: b}, nil
+}
+
+type replayRows struct {
+	b *rowBuffer
+	i int
+}
+
+func (r *replayRows) Columns() []string { return r.b.cols }
+func (r *replayRows) Close() error      { return nil }
+
+func (r *replayRows) Next(dest []driver.Value) error {
+	if r.i >= len(r.b.rows) {
+		if r.b.err != nil {
+			return r.b.err
+		}
+		return io.EOF
+	}
+	for i, v := range r.b.rows[r.i] {
+		dest[i] = v
+	}
+	r.i++
+	return nil
+}
+
+// ColumnTypeDatabaseTypeName gives the type names of the original columns.
+func (r *replayRows) ColumnTypeDatabaseTypeName(i int) string {
+	if i < len(r.b.types) {
+		return r.b.types[i]
+	}
+	return ""
+}
