@@ -236,7 +236,10 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 		}
 		return nil, c.fail(ctx, "execute", query, params, err)
 	}
-	if res.rows != nil {
+	if ctx.Err() != nil {
+		c.checkAlive()
+	}
+	if res.rows != nil && c.pc != nil {
 		c.result = res
 	} else if cancel != nil {
 		cancel()
@@ -261,7 +264,32 @@ func (c *Conn) exec(ctx context.Context, op, query string) error {
 	if err != nil {
 		return c.fail(ctx, op, query, nil, err)
 	}
+	if ctx.Err() != nil {
+		c.checkAlive()
+		if c.pc == nil {
+			return fmt.Errorf("alchemy: %s: the connection closed as the context ended: %w", op, ctx.Err())
+		}
+	}
 	return nil
+}
+
+// checkAlive invalidates the connection if the driver has closed it. A driver may
+// do that on its own goroutine when a context ends just as a statement returns
+// (go-sql-driver/mysql): the statement succeeded, and the connection is dead. The
+// caller holds the turn.
+func (c *Conn) checkAlive() {
+	if c.dc == nil {
+		return
+	}
+	alive := false
+	_ = c.dc.sc.Raw(func(dc any) error {
+		v, ok := dc.(driver.Validator)
+		alive = !ok || v.IsValid()
+		return nil
+	})
+	if !alive {
+		c.invalidate(errors.New("alchemy: the driver closed the connection as its context ended"), false)
+	}
 }
 
 // ExecuteMany runs one statement once for each parameter set (executemany) and

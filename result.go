@@ -127,6 +127,9 @@ func (r *Result) release(reason error) {
 		if err != nil && r.err == nil {
 			r.err = err
 		}
+		if r.drained && !r.buffered && reason == nil && r.ctx.Err() != nil {
+			c.checkAlive()
+		}
 		if !r.drained && !r.buffered && reason == nil {
 			if ctxErr := r.ctx.Err(); ctxErr != nil {
 				unknown = fmt.Errorf("alchemy: a Result was closed after its context ended: %w", ctxErr)
