@@ -122,7 +122,7 @@ func TestTransactionEvents(t *testing.T) {
 
 		tx, _ := c.Begin(ctx)
 		inner, _ := c.Begin(ctx) // joins: no event
-		inner.Commit(ctx)           // nothing happens on the database
+		inner.Commit(ctx)        // nothing happens on the database
 		sp, _ := c.BeginNested(ctx)
 		sp.Commit(ctx)
 		sp2, _ := c.BeginNested(ctx)
