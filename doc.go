@@ -52,11 +52,34 @@
 // until it is rolled back: nothing runs outside the transaction the caller believes
 // is open.
 //
+// The engine owns each transaction: it sends BEGIN, COMMIT and ROLLBACK itself, each
+// bounded by the context given to that call (Tx.Commit(ctx), Tx.Rollback(ctx)), so a
+// context given to Begin that ends later ends nothing behind the caller's back.
+// Commit sends nothing when its context has already ended; once COMMIT is sent it
+// waits for the answer, so a transaction reported failed is one the server did not
+// commit. A connection whose state is unknown (a statement or COMMIT cut off by its
+// context, a lost connection, a Result closed after its context ended) is
+// invalidated, that one only, and never handed out again.
+//
+// # Concurrency
+//
+// An Engine and a Conn are safe for concurrent use. Statements on one Conn run one
+// at a time; a statement issued while a Result of the same Conn is still open first
+// reads that Result's remaining rows into memory, so both go on (a loop over rows
+// that updates each one works, and so does a fan-out of goroutines). The context
+// Transact hands its function may be shared by many goroutines (an errgroup): their
+// statements are serialised onto the one transaction and commit or roll back
+// together. Transact checks its connection out at the first statement, so a request
+// that never touches the database takes none. ContextWithConn and ConnFromContext
+// put a connection (and the transaction open on it) into a context and find it
+// again.
+//
 // # Errors
 //
 // Driver failures come wrapped in *Error, which carries the statement, the
 // parameters (unless HideParameters), the SQLSTATE or error number, and unwraps to
 // the driver's error. Branch on behaviour with errors.Is(err, ErrDisconnect),
 // IsSerializationFailure and IsUniqueViolation, and on the sentinels ErrNoRows,
-// ErrPoolTimeout, ErrClosed and ErrTxInactive.
+// ErrPoolTimeout, ErrClosed, ErrTxInactive, ErrPendingRollback, ErrRolledBack and
+// ErrCommitUnknown. ErrNoRows also matches database/sql's sql.ErrNoRows.
 package alchemy

@@ -34,7 +34,7 @@ type Result struct {
 // Next advances to the next row and reports whether there is one. When there is
 // none it closes the Result; check Err.
 func (r *Result) Next() bool {
-	if r.rows == nil && r.res != nil {
+	if r.res != nil { // a statement without rows
 		return false
 	}
 	r.conn.lockWait()
