@@ -51,10 +51,10 @@ func (r *Result) buffer() {
 	if err == nil {
 		err = r.rows.Err()
 	}
+	_ = r.rows.Close() // before fail, which may close the connection under it
 	if err != nil {
 		b.err = c.fail(r.ctx, "fetch", r.query, r.params, err)
 	}
-	_ = r.rows.Close()
 	if r.cancel != nil {
 		r.cancel()
 		r.cancel = nil

@@ -7,7 +7,9 @@ import (
 
 // Listener holds engine event handlers; every field is optional. Add one with
 // WithListener at CreateEngine or Engine.Listen later. Handlers run on the goroutine
-// that caused the event and must not block. Pool events (connect, checkout, checkin,
+// that caused the event, while the connection is busy with it: they must not block,
+// and must not call methods of the Conn they are given (which would wait for the
+// event's own statement to finish). Pool events (connect, checkout, checkin,
 // reset, invalidate...) are pool.Listener's, added with PoolListener.
 type Listener struct {
 	// BeforeExecute runs before a statement is sent.
