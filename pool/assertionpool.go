@@ -37,10 +37,11 @@ func NewAssertionPool(create Creator, cfg Config) (*AssertionPool, error) {
 }
 
 // Get checks out the pool's one connection, or fails with ErrAssertion if it
-// is already checked out.
+// is already checked out; a nil ctx is an error. Making the connection during
+// a connect back-off fails at once with an error wrapping ErrConnectBackoff.
 func (p *AssertionPool) Get(ctx context.Context) (*Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
 	}
 	p.mu.Lock()
 	if p.closed {
@@ -84,15 +85,17 @@ func (p *AssertionPool) Get(ctx context.Context) (*Conn, error) {
 // Put checks the connection in and keeps it for the next checkout.
 func (p *AssertionPool) Put(c *Conn) error { return p.put(c) }
 
+// giveBack keeps c for the next checkout, or closes it if it is stale or the
+// pool closed; the pool stays busy until that close has returned.
 func (p *AssertionPool) giveBack(c *Conn) {
 	p.mu.Lock()
-	p.busy = false
 	if p.closed || p.stale(c.rec) {
-		p.st.open.Store(0)
 		p.mu.Unlock()
 		_ = p.closeRaw(c.rec)
+		p.releaseSlot()
 		return
 	}
+	p.busy = false
 	p.conn = c
 	p.st.idle.Store(1)
 	p.mu.Unlock()
@@ -105,10 +108,11 @@ func (p *AssertionPool) releaseSlot() {
 	p.mu.Unlock()
 }
 
+// detach takes r out of the checked-out count; the pool stays busy until Put
+// has closed it.
 func (p *AssertionPool) detach(r *record) {
 	r.detached.Store(true)
 	p.st.out.Add(-1)
-	p.releaseSlot()
 }
 
 // Status reports the pool's numbers.
@@ -118,20 +122,18 @@ func (p *AssertionPool) Status() Status { return p.status() }
 func (p *AssertionPool) Listen(l Listener) { p.lis.add(l) }
 
 // InvalidateAll invalidates the connection by generation: closed now if idle,
-// else at its checkin.
+// else at its checkin. An idle one is closed under the pool's lock, so that no
+// checkout makes the next connection before it is gone.
 func (p *AssertionPool) InvalidateAll(reason error) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.invalidateGeneration(reason)
-	c := p.conn
-	p.conn = nil
-	if c != nil {
-		p.st.open.Store(0)
-		p.st.idle.Store(0)
-	}
-	p.mu.Unlock()
-	if c != nil {
+	if c := p.conn; c != nil {
+		p.conn = nil
 		p.st.invalidated.Add(1)
 		_ = p.closeRaw(c.rec)
+		p.st.idle.Store(0)
+		p.st.open.Store(0)
 	}
 }
 
@@ -139,16 +141,15 @@ func (p *AssertionPool) InvalidateAll(reason error) {
 // Later calls to Get return ErrClosed.
 func (p *AssertionPool) Dispose() error {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.closed = true
 	c := p.conn
+	if c == nil {
+		return nil
+	}
 	p.conn = nil
-	if c != nil {
-		p.st.open.Store(0)
-		p.st.idle.Store(0)
-	}
-	p.mu.Unlock()
-	if c != nil {
-		return p.closeRaw(c.rec)
-	}
-	return nil
+	err := p.closeRaw(c.rec)
+	p.st.idle.Store(0)
+	p.st.open.Store(0)
+	return err
 }

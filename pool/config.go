@@ -78,6 +78,25 @@ type Config struct {
 	Listeners []Listener
 	// Logger receives the pool's log records; nil means slog.Default().
 	Logger *slog.Logger
+	// ConnectBackoff is how long the pool waits after a failed connect
+	// before it calls the creator again: the first wait, doubled after each
+	// further failure up to ConnectBackoffMax, each lowered at random by up to
+	// half so that many pools do not retry in step. Meanwhile a checkout that
+	// needs a new connection fails at once with an error wrapping
+	// ErrConnectBackoff and the last connect error, instead of dialling a
+	// server that is down; once the wait is over, one checkout tries again
+	// (the others still fail fast until it has its answer) and a success ends
+	// the back-off at once. Checkouts served by an idle connection are not
+	// affected. A connect cut short by the caller's own context does not
+	// count as a failure; one that overruns Timeout does. SQLAlchemy has no
+	// such knob: its pool calls the creator for every checkout that needs a
+	// connection, so an outage draws a storm of connects. 0 turns the
+	// back-off off (SQLAlchemy's behaviour).
+	ConnectBackoff time.Duration
+	// ConnectBackoffMax caps the wait between connect attempts during an
+	// outage, and so bounds how long after the server is back the pool first
+	// tries it. It must be at least ConnectBackoff when that is on.
+	ConnectBackoffMax time.Duration
 	// TrackCheckouts records the call stack of every checkout, shown when a
 	// leaked connection is reported and in AssertionPool's error. It costs a
 	// stack walk per checkout; use it to debug.
@@ -86,14 +105,27 @@ type Config struct {
 	Name string
 }
 
+// Defaults of the connect back-off, which SQLAlchemy does not have.
+const (
+	// DefaultConnectBackoff is DefaultConfig's ConnectBackoff.
+	DefaultConnectBackoff = 50 * time.Millisecond
+	// DefaultConnectBackoffMax is DefaultConfig's ConnectBackoffMax: well under
+	// a second, so that the pool tries a server that is back within half a
+	// second.
+	DefaultConnectBackoffMax = 500 * time.Millisecond
+)
+
 // DefaultConfig returns SQLAlchemy's defaults: Size 5, MaxOverflow 10,
-// Timeout 30s, no recycle, no pre-ping, FIFO, ResetRollback.
+// Timeout 30s, no recycle, no pre-ping, FIFO, ResetRollback; and a connect
+// back-off from 50ms up to 500ms, which SQLAlchemy lacks.
 func DefaultConfig() Config {
 	return Config{
-		Size:          5,
-		MaxOverflow:   10,
-		Timeout:       30 * time.Second,
-		ResetOnReturn: ResetRollback,
+		Size:              5,
+		MaxOverflow:       10,
+		Timeout:           30 * time.Second,
+		ResetOnReturn:     ResetRollback,
+		ConnectBackoff:    DefaultConnectBackoff,
+		ConnectBackoffMax: DefaultConnectBackoffMax,
 	}
 }
 
@@ -141,6 +173,14 @@ func (c Config) validateCommon() error {
 		return &ConfigError{Option: "PingTimeout", Value: c.PingTimeout, Reason: fmt.Sprintf("must be at most %v", MaxTimeout)}
 	case c.ResetOnReturn < ResetRollback || c.ResetOnReturn > ResetNone:
 		return &ConfigError{Option: "ResetOnReturn", Value: c.ResetOnReturn, Reason: "must be ResetRollback, ResetCommit or ResetNone"}
+	case c.ConnectBackoff < 0:
+		return &ConfigError{Option: "ConnectBackoff", Value: c.ConnectBackoff, Reason: "must not be negative (0 turns it off)"}
+	case c.ConnectBackoffMax < 0:
+		return &ConfigError{Option: "ConnectBackoffMax", Value: c.ConnectBackoffMax, Reason: "must not be negative"}
+	case c.ConnectBackoffMax > MaxTimeout:
+		return &ConfigError{Option: "ConnectBackoffMax", Value: c.ConnectBackoffMax, Reason: fmt.Sprintf("must be at most %v", MaxTimeout)}
+	case c.ConnectBackoff > 0 && c.ConnectBackoffMax < c.ConnectBackoff:
+		return &ConfigError{Option: "ConnectBackoffMax", Value: c.ConnectBackoffMax, Reason: fmt.Sprintf("must be at least ConnectBackoff (%v)", c.ConnectBackoff)}
 	}
 	return nil
 }

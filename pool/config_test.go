@@ -11,7 +11,8 @@ import (
 func TestDefaultConfigIsSQLAlchemys(t *testing.T) {
 	c := DefaultConfig()
 	if c.Size != 5 || c.MaxOverflow != 10 || c.Timeout != 30*time.Second || c.ResetOnReturn != ResetRollback ||
-		c.Recycle != 0 || c.PrePing || c.LIFO {
+		c.Recycle != 0 || c.PrePing || c.LIFO ||
+		c.ConnectBackoff != 50*time.Millisecond || c.ConnectBackoffMax != 500*time.Millisecond {
 		t.Fatalf("DefaultConfig() = %+v", c)
 	}
 	if err := c.Validate(); err != nil {
@@ -41,6 +42,11 @@ func TestValidateRejectsBadInput(t *testing.T) {
 		{"negative ping timeout", func(c *Config) { c.PingTimeout = -1 }, "PingTimeout"},
 		{"unknown reset mode", func(c *Config) { c.ResetOnReturn = 7 }, "ResetOnReturn"},
 		{"negative reset mode", func(c *Config) { c.ResetOnReturn = -1 }, "ResetOnReturn"},
+		{"negative connect backoff", func(c *Config) { c.ConnectBackoff = -1 }, "ConnectBackoff"},
+		{"negative connect backoff max", func(c *Config) { c.ConnectBackoff, c.ConnectBackoffMax = 0, -1 }, "ConnectBackoffMax"},
+		{"connect backoff max below backoff", func(c *Config) { c.ConnectBackoff, c.ConnectBackoffMax = time.Second, time.Millisecond }, "ConnectBackoffMax"},
+		{"connect backoff max not set", func(c *Config) { c.ConnectBackoffMax = 0 }, "ConnectBackoffMax"},
+		{"absurd connect backoff max", func(c *Config) { c.ConnectBackoffMax = 1000 * time.Hour }, "ConnectBackoffMax"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,5 +115,13 @@ func TestResetModeString(t *testing.T) {
 		if got := m.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int(m), got, want)
 		}
+	}
+}
+
+func TestConnectBackoffOffNeedsNoMax(t *testing.T) {
+	c := DefaultConfig()
+	c.ConnectBackoff, c.ConnectBackoffMax = 0, 0
+	if err := c.Validate(); err != nil {
+		t.Fatalf("back-off off: %v", err)
 	}
 }

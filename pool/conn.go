@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -54,7 +55,12 @@ type record struct {
 	invalid  atomic.Bool
 	soft     atomic.Bool
 	detached atomic.Bool
-	closed   atomic.Bool
+
+	// closeMu is held while the raw connection is being closed, so that
+	// whoever else asks to close it returns only once Close has: a slot is
+	// never freed before its connection is gone.
+	closeMu sync.Mutex
+	closed  bool // under closeMu
 
 	info map[string]any
 
@@ -114,9 +120,13 @@ func (c *Conn) Info() map[string]any {
 	return c.rec.info
 }
 
-// Detach removes the connection from its pool, SQLAlchemy's detach(): its slot
-// is freed at once, and at Put the raw connection is closed (CloseDetached
-// event) instead of returning. It has no effect on a StaticPool's connection.
+// Detach removes the connection from its pool, SQLAlchemy's detach(): it no
+// longer counts as checked out, is not reset, and at Put the raw connection is
+// closed (CloseDetached event) instead of returning. Unlike SQLAlchemy, whose
+// pool forgets a detached connection at once and may so exceed its limit, the
+// connection keeps its slot (Status.Open) until that close has returned: the
+// pool never has more raw connections open than Size+MaxOverflow. It has no
+// effect on a StaticPool's connection.
 func (c *Conn) Detach() {
 	r := c.rec
 	if r.state.Load() != stateOut || r.detached.Load() {

@@ -33,6 +33,7 @@ type base struct {
 	first     atomic.Bool
 	impl      poolImpl
 	leakCheck bool
+	bo        backoff
 }
 
 func (b *base) init(kind string, create Creator, cfg Config, impl poolImpl) error {
@@ -40,6 +41,7 @@ func (b *base) init(kind string, create Creator, cfg Config, impl poolImpl) erro
 		return fmt.Errorf("alchemy: pool: %s needs a creator: %w", kind, ErrInvalidConfig)
 	}
 	b.kind, b.create, b.cfg, b.impl = kind, create, cfg, impl
+	b.bo.base, b.bo.max = cfg.ConnectBackoff, cfg.ConnectBackoffMax
 	b.cfg.Listeners = nil
 	if len(cfg.Listeners) > 0 {
 		b.lis.add(cfg.Listeners...)
@@ -73,21 +75,68 @@ func (call *connectCall) run(b *base, ctx context.Context, release func()) {
 		return
 	}
 	if c != nil {
+		// Too late for its checkout, but proof that the server is back.
+		b.bo.succeeded(false, b.logger(), b.cfg.Name)
 		_ = c.Close()
 		b.lis.close(c, true)
 	}
 	if release != nil {
-		release()
+		release() // only now: the late connection is closed
 	}
 }
 
 // connect makes a new raw connection and its Conn, bounded by ctx and
-// Config.Timeout, and fires FirstConnect and Connect. On failure it calls
-// release (if not nil) to give back the caller's slot: at once, or, when it
-// stops waiting for a creator that ignores its context, only once that
-// creator has returned and its late connection is closed, so that the pool
-// never has more raw connections than slots.
+// Config.Timeout, and fires FirstConnect and Connect. It asks the back-off
+// gate first (see backoff.go): during a back-off it fails fast, without
+// calling the creator, with an error wrapping ErrConnectBackoff and the last
+// connect error.
+//
+// On failure it calls release (if not nil) to give back the caller's slot: at
+// once, or, when it stops waiting for a creator that ignores its context, only
+// once that creator has returned and its late connection is closed, so that
+// the pool never has more raw connections than slots.
 func (b *base) connect(ctx context.Context, release func()) (*Conn, error) {
+	probe, err := b.bo.admit()
+	if err != nil {
+		b.st.connectFailFast.Add(1)
+		if release != nil {
+			release()
+		}
+		return nil, err
+	}
+	b.st.connects.Add(1)
+	r := b.dial(ctx, release)
+	switch {
+	case r.err == nil:
+		b.bo.succeeded(probe, b.logger(), b.cfg.Name)
+		return b.newConn(r.raw), nil
+	case ctx.Err() != nil:
+		// The caller gave up: no evidence against the server.
+		b.bo.abandoned(probe)
+	default:
+		b.st.connectFailures.Add(1)
+		b.bo.failed(probe, r.cause, b.logger(), b.cfg.Name)
+	}
+	// Only now that the back-off knows, or a checkout handed this slot would
+	// dial before it does.
+	if !r.late && release != nil {
+		release()
+	}
+	return nil, r.err
+}
+
+// dialResult is what one call of the creator came to.
+type dialResult struct {
+	raw   Connection
+	err   error // for the caller
+	cause error // for the back-off: the creator's own error, or the timeout
+	late  bool  // abandoned: the creator frees the slot when it returns
+}
+
+// dial runs the creator, bounded by ctx and Config.Timeout. If it stops
+// waiting for a creator that ignores its context, that creator's goroutine
+// closes what it returns late and then calls release.
+func (b *base) dial(ctx context.Context, release func()) dialResult {
 	cctx := ctx
 	if b.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -102,25 +151,24 @@ func (b *base) connect(ctx context.Context, release func()) (*Conn, error) {
 	case <-cctx.Done():
 		if call.state.CompareAndSwap(0, 2) {
 			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("alchemy: pool: connect: %w", err)
+				return dialResult{err: fmt.Errorf("alchemy: pool: connect: %w", err), cause: err, late: true}
 			}
-			return nil, fmt.Errorf("alchemy: pool: connect timed out after %v: %w (%w)", b.cfg.Timeout, ErrTimeout, context.DeadlineExceeded)
+			err := fmt.Errorf("alchemy: pool: connect timed out after %v: %w (%w)", b.cfg.Timeout, ErrTimeout, context.DeadlineExceeded)
+			return dialResult{err: err, cause: err, late: true}
 		}
 		r = <-call.ch
 	}
-	if r.err != nil || r.c == nil {
-		if r.c != nil {
-			_ = r.c.Close()
-		}
-		if release != nil {
-			release()
-		}
-		if r.err == nil {
-			return nil, errors.New("alchemy: pool: connect: creator returned a nil connection and no error")
-		}
-		return nil, fmt.Errorf("alchemy: pool: connect: %w", r.err)
+	if r.err == nil && r.c != nil {
+		return dialResult{raw: r.c}
 	}
-	return b.newConn(r.c), nil
+	if r.c != nil {
+		_ = r.c.Close()
+	}
+	if r.err == nil {
+		err := errors.New("alchemy: pool: connect: creator returned a nil connection and no error")
+		return dialResult{err: err, cause: err}
+	}
+	return dialResult{err: fmt.Errorf("alchemy: pool: connect: %w", r.err), cause: r.err}
 }
 
 func (b *base) newConn(raw Connection) *Conn {
@@ -145,10 +193,15 @@ func (b *base) newConn(raw Connection) *Conn {
 }
 
 // closeRaw closes the raw connection once and fires Close or CloseDetached.
+// If another goroutine is closing it, closeRaw waits until that Close has
+// returned: a caller that frees the slot next never frees it early.
 func (b *base) closeRaw(r *record) error {
-	if !r.closed.CompareAndSwap(false, true) {
+	r.closeMu.Lock()
+	defer r.closeMu.Unlock()
+	if r.closed {
 		return nil
 	}
+	r.closed = true
 	if r.hasCleanup {
 		r.cleanup.Stop()
 	}
@@ -195,7 +248,9 @@ func (b *base) put(c *Conn) error {
 	}
 	r := c.rec
 	if r.detached.Load() {
-		return b.closeRaw(r)
+		err := b.closeRaw(r)
+		b.impl.releaseSlot() // a detached connection kept its slot until now
+		return err
 	}
 	err := b.resetOnReturn(c)
 	b.lis.checkin(c)
@@ -223,10 +278,15 @@ func (b *base) resetOnReturn(c *Conn) error {
 }
 
 // checkoutListeners runs the Checkout listeners, replacing the connection
-// when one reports a disconnect. On error the slot has been given back.
+// when one reports a disconnect, or invalidates it (Conn.Invalidate) and
+// returns nil: a checkout never hands out an invalidated connection. On error
+// the slot has been given back.
 func (b *base) checkoutListeners(ctx context.Context, c *Conn) (*Conn, error) {
 	for attempt := 1; ; attempt++ {
 		err := b.lis.checkout(ctx, c)
+		if err == nil && c.rec.invalid.Load() {
+			err = errListenerInvalidated
+		}
 		if err == nil {
 			return c, nil
 		}
@@ -243,6 +303,18 @@ func (b *base) checkoutListeners(ctx context.Context, c *Conn) (*Conn, error) {
 			return nil, err
 		}
 	}
+}
+
+// checkCtx is the start of every Get: a nil ctx is an error, not a panic
+// further down, and a ctx that has already ended fails the checkout.
+func checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("alchemy: pool: checkout: %w", err)
+	}
+	return nil
 }
 
 // ping pre-pings r, bounded by PingTimeout.

@@ -22,7 +22,18 @@
 // warning (with the checkout's stack when Config.TrackCheckouts is on); its raw
 // connection is closed, never reused, and its slot freed.
 //
+// A connection counts against Size+MaxOverflow until its raw Close has
+// returned, so the pool never has more raw connections than that, even while
+// slow closes run.
+//
+// When connects fail (the database is down), the pool backs off: for a
+// while, growing from Config.ConnectBackoff to Config.ConnectBackoffMax, a
+// checkout that needs a new connection fails at once with an error wrapping
+// ErrConnectBackoff and the driver's last error, instead of dialling again;
+// then one checkout tries, and a success ends the back-off. Checkouts served
+// by an idle connection are not affected.
+//
 // Errors start with "alchemy: pool:" and are checked with errors.Is against
-// ErrTimeout, ErrClosed, ErrDisconnect, ErrNotCheckedOut, ErrAssertion and
-// ErrInvalidConfig.
+// ErrTimeout, ErrClosed, ErrDisconnect, ErrNotCheckedOut, ErrAssertion,
+// ErrConnectBackoff and ErrInvalidConfig.
 package pool

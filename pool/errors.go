@@ -24,6 +24,21 @@ var (
 	ErrAssertion = errors.New("alchemy: pool: assertion failed")
 	// ErrInvalidConfig: a Config value was rejected; the error is a *ConfigError.
 	ErrInvalidConfig = errors.New("alchemy: pool: invalid config")
+	// ErrConnectBackoff: a checkout that needed a new connection failed at
+	// once, without calling the creator, because recent connects failed and
+	// the pool is backing off (Config.ConnectBackoff). The error also wraps
+	// the last connect error, so errors.Is and errors.As reach the driver's
+	// error. Checkouts that arrive while the one retry after a back-off window
+	// is under way fail fast the same way rather than wait for it.
+	ErrConnectBackoff = errors.New("alchemy: pool: backing off after failed connects")
+)
+
+var (
+	// errNilContext is returned by every Get given a nil context.
+	errNilContext = errors.New("alchemy: pool: checkout: nil context (use context.Background())")
+	// errListenerInvalidated: a Checkout listener invalidated the connection
+	// and returned nil; the pool treats it as a disconnect.
+	errListenerInvalidated = fmt.Errorf("alchemy: pool: checkout listener invalidated the connection: %w", ErrDisconnect)
 )
 
 // ConfigError names the Config option that was rejected.

@@ -16,8 +16,10 @@ type Listener struct {
 	// Connect runs for every raw connection made.
 	Connect func(c *Conn)
 	// Checkout runs at every checkout, after any pre-ping. An error wrapping
-	// ErrDisconnect drops this connection and tries a new one, up to 3 times;
-	// any other error returns the connection to the pool unused and fails the
+	// ErrDisconnect drops this connection and tries a new one, up to 3 times,
+	// and so does a listener that invalidates the connection (Conn.Invalidate)
+	// and returns nil: a checkout never hands out an invalidated connection.
+	// Any other error returns the connection to the pool unused and fails the
 	// checkout with that error.
 	Checkout func(ctx context.Context, c *Conn) error
 	// Checkin runs at every checkin, after the reset.

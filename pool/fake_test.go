@@ -199,3 +199,16 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// waitBackoff sleeps until the pool's connect back-off window has passed, so
+// that the next checkout may dial again. The pool must be backing off.
+func waitBackoff(t *testing.T, b *base) {
+	t.Helper()
+	if !b.bo.active.Load() {
+		t.Fatal("the pool is not backing off")
+	}
+	b.bo.mu.Lock()
+	until := b.bo.until
+	b.bo.mu.Unlock()
+	time.Sleep(time.Until(until))
+}

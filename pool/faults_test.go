@@ -20,6 +20,7 @@ func TestCreatorFailureFreesTheSlot(t *testing.T) {
 	if after.Open != before.Open || after.CheckedOut != before.CheckedOut || after.Overflow != before.Overflow {
 		t.Fatalf("counts moved: %v -> %v", before, after)
 	}
+	waitBackoff(t, &p.base)
 	b := mustGet(t, p) // the overflow slot is still there
 	mustPut(t, p, a)
 	mustPut(t, p, b)

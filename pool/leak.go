@@ -15,10 +15,11 @@ func leakCleanup(r *record) {
 	go r.b.reclaimLeaked(r)
 }
 
-// reclaimLeaked closes a leaked connection (never reused: its state is unknown)
-// and frees its slot, then reports it, so that a reported leak is already
-// closed and freed. A Conn that was checked in, closed or detached before it
-// became unreachable is not a leak.
+// reclaimLeaked closes a leaked connection (never reused: its state is unknown),
+// then frees its slot (a detached one kept its slot too), then reports it, so
+// that a reported leak is already closed and freed. A Conn that was checked
+// in before it became unreachable is not a leak; a detached one never checked
+// in is.
 func (b *base) reclaimLeaked(r *record) {
 	if !r.state.CompareAndSwap(stateOut, stateGone) {
 		return
@@ -28,16 +29,15 @@ func (b *base) reclaimLeaked(r *record) {
 		b.st.out.Add(-1)
 	}
 	_ = b.closeRaw(r) // before the slot is freed: never more raw connections than slots
-	if !detached {
-		b.impl.releaseSlot()
-	}
+	b.impl.releaseSlot()
 	b.reportLeak(r)
 }
 
 // reportLeak logs SQLAlchemy's "garbage collector is trying to clean up
-// non-checked-in connection" warning, with the checkout stack if tracked.
+// non-checked-in connection" warning, with the checkout stack if tracked, and
+// then counts it: a leak seen in Status has been logged.
 func (b *base) reportLeak(r *record) {
-	b.st.leaked.Add(1)
+	defer b.st.leaked.Add(1)
 	attrs := []any{"pool", b.cfg.Name, "created", r.created}
 	if r.nstack > 0 {
 		attrs = append(attrs, "checkout_stack", formatStack(r.stack[:r.nstack]))

@@ -120,6 +120,7 @@ func TestPrePingReconnectFailureFreesTheSlot(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	checkStatus(t, p.Status(), 0, 0, 0)
+	waitBackoff(t, &p.base)
 	mustPut(t, p, mustGet(t, p))
 }
 
@@ -288,17 +289,28 @@ func testInvalidateAllByGeneration(t *testing.T, lifo bool) {
 
 func TestDetach(t *testing.T) { bothModes(t, testDetach) }
 
+// A detached connection is no longer checked out, but keeps its slot until Put
+// has closed it: the pool never has more raw connections than Size+MaxOverflow.
 func testDetach(t *testing.T, lifo bool) {
-	p, db := newQueue(t, modeConfig(lifo, 1, 0))
+	cfg := modeConfig(lifo, 1, 0)
+	cfg.Timeout = 20 * time.Millisecond
+	p, db := newQueue(t, cfg)
 	var detached int
 	p.Listen(Listener{CloseDetached: func(Connection) { detached++ }})
 	c := mustGet(t, p)
 	c.Detach()
+	checkStatus(t, p.Status(), 1, 0, 0)
+	if _, err := p.Get(context.Background()); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Get while the detached connection is open: %v, want a timeout", err)
+	}
+	mustPut(t, p, c)
+	if !raw(c).closed.Load() || detached != 1 || db.open.Load() != 0 {
+		t.Fatalf("detached connection: closed=%v events=%d", raw(c).closed.Load(), detached)
+	}
 	checkStatus(t, p.Status(), 0, 0, 0)
 	c2 := mustGet(t, p) // the slot is free again
-	mustPut(t, p, c)
-	if !raw(c).closed.Load() || detached != 1 || db.open.Load() != 1 {
-		t.Fatalf("detached connection: closed=%v events=%d", raw(c).closed.Load(), detached)
+	if raw(c2).id != 2 || raw(c2).resets.Load() != 0 || raw(c).resets.Load() != 0 {
+		t.Fatalf("got conn %d; the detached one must be closed unreset", raw(c2).id)
 	}
 	mustPut(t, p, c2)
 	checkStatus(t, p.Status(), 1, 1, 0)

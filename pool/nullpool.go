@@ -2,7 +2,6 @@ package pool
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 )
 
@@ -27,13 +26,14 @@ func NewNullPool(create Creator, cfg Config) (*NullPool, error) {
 	return p, nil
 }
 
-// Get makes a new connection.
+// Get makes a new connection; a nil ctx is an error. During a connect
+// back-off it fails at once with an error wrapping ErrConnectBackoff.
 func (p *NullPool) Get(ctx context.Context) (*Conn, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if p.closed.Load() {
 		return nil, ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
 	}
 	p.st.open.Add(1)
 	c, err := p.connect(ctx, p.releaseSlot)
@@ -54,7 +54,9 @@ func (p *NullPool) Put(c *Conn) error {
 	}
 	r := c.rec
 	if r.detached.Load() {
-		return p.closeRaw(r)
+		err := p.closeRaw(r)
+		p.releaseSlot()
+		return err
 	}
 	err := p.resetOnReturn(c)
 	p.lis.checkin(c)
@@ -76,7 +78,6 @@ func (p *NullPool) releaseSlot() { p.st.open.Add(-1) }
 func (p *NullPool) detach(r *record) {
 	r.detached.Store(true)
 	p.st.out.Add(-1)
-	p.st.open.Add(-1)
 }
 
 // Status reports the pool's numbers.

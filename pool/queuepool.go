@@ -66,10 +66,12 @@ func NewQueuePool(create Creator, cfg Config) (*QueuePool, error) {
 // Get checks a connection out: an idle one (FIFO, or LIFO with Config.LIFO),
 // else a new one if a slot is free, else it waits its turn at most
 // Config.Timeout. A wait that times out returns a *TimeoutError; a ctx that
-// ends first returns an error wrapping ctx.Err().
+// ends first returns an error wrapping ctx.Err(); a nil ctx is an error. A
+// checkout that needs a new connection during a connect back-off fails at
+// once with an error wrapping ErrConnectBackoff (see Config.ConnectBackoff).
 func (p *QueuePool) Get(ctx context.Context) (*Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
 	}
 	c, err := p.acquire(ctx)
 	if err != nil {
@@ -292,10 +294,11 @@ func (p *QueuePool) releaseSlots(n int) {
 	p.mu.Unlock()
 }
 
+// detach takes r out of the checked-out count; its slot is freed at Put, once
+// the raw connection is closed.
 func (p *QueuePool) detach(r *record) {
 	r.detached.Store(true)
 	p.st.out.Add(-1)
-	p.releaseSlot()
 }
 
 // Status reports the pool's numbers without taking its lock.

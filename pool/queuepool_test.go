@@ -197,12 +197,16 @@ func testCheckoutHonoursContext(t *testing.T, lifo bool) {
 
 // A waiter granted a freed slot whose creator fails gives the slot to the next
 // waiter, which keeps waiting and succeeds: nobody fails early, nothing leaks.
+// (With the connect back-off on, the next waiter fails fast instead, with the
+// first one's error: TestBackoffFailsQueuedWaitersFast.)
 func TestWaiterThatLosesTheSlotKeepsWaiting(t *testing.T) {
 	bothModes(t, testWaiterThatLosesTheSlotKeepsWaiting)
 }
 
 func testWaiterThatLosesTheSlotKeepsWaiting(t *testing.T, lifo bool) {
-	p, db := newQueue(t, modeConfig(lifo, 1, 0))
+	cfg := modeConfig(lifo, 1, 0)
+	cfg.ConnectBackoff = 0
+	p, db := newQueue(t, cfg)
 	held := mustGet(t, p)
 	first, second := make(chan result, 1), make(chan result, 1)
 	enqueue(t, p, context.Background(), first)

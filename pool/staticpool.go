@@ -34,10 +34,13 @@ func NewStaticPool(create Creator, cfg Config) (*StaticPool, error) {
 	return p, nil
 }
 
-// Get returns the shared connection, making it first if needed.
+// Get returns the shared connection, making it first if needed; a nil ctx is
+// an error. Making it during a connect back-off fails at once with an error
+// wrapping ErrConnectBackoff. A Checkout listener that invalidates the
+// connection is treated as one that reports a disconnect.
 func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
 	}
 	for attempt := 1; ; attempt++ {
 		c, err := p.take(ctx)
@@ -45,6 +48,9 @@ func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
 			return nil, err
 		}
 		lerr := p.lis.checkout(ctx, c)
+		if lerr == nil && c.rec.invalid.Load() {
+			lerr = errListenerInvalidated
+		}
 		if lerr == nil {
 			return c, nil
 		}
@@ -53,6 +59,11 @@ func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
 			return nil, fmt.Errorf("alchemy: pool: checkout listener: %w", lerr)
 		}
 		p.invalidate(c, lerr)
+		p.mu.Lock()
+		if p.conn == c { // forget it now, not at the next Get
+			p.dropLocked()
+		}
+		p.mu.Unlock()
 		if attempt >= maxCheckoutAttempts {
 			return nil, fmt.Errorf("alchemy: pool: reconnection attempts exhausted on checkout: %w", lerr)
 		}

@@ -16,7 +16,9 @@ type Status struct {
 	Size        int // Config.Size (pool_size); 0 for pools that ignore it
 	MaxOverflow int // Config.MaxOverflow; -1 means no limit
 
-	Open       int // connections open or being opened (slots taken)
+	// Open counts the slots taken: connections open or being opened, and
+	// detached or discarded ones whose Close has not returned yet.
+	Open       int
 	CheckedIn  int // idle connections in the pool
 	CheckedOut int // connections held by callers
 	// Overflow is SQLAlchemy's overflow(): Open - Size. It is negative while
@@ -32,6 +34,16 @@ type Status struct {
 	WaitTime    time.Duration // total time spent waiting
 	Timeouts    int64         // checkouts that timed out
 	Leaked      int64         // checked-out connections garbage-collected without Put
+
+	// ConnectAttempts counts calls of the creator.
+	ConnectAttempts int64
+	// ConnectFailures counts creator calls that failed, returned nothing or
+	// overran Config.Timeout; those cut short by the caller's own context are
+	// not counted, as they are no evidence against the server.
+	ConnectFailures int64
+	// ConnectFailFast counts checkouts that failed at once, without calling
+	// the creator, during a connect back-off (ErrConnectBackoff).
+	ConnectFailFast int64
 }
 
 // String renders the status as SQLAlchemy's Pool.status() does, with the
@@ -48,9 +60,10 @@ func (s Status) String() string {
 // counters are the pool's numbers, kept as atomics so that Status never takes
 // the pool's lock.
 type counters struct {
-	open, idle, out, waiters                  atomic.Int64
-	created, closed, invalidated, pingsFailed atomic.Int64
-	waits, waitNanos, timeouts, leaked        atomic.Int64
+	open, idle, out, waiters                   atomic.Int64
+	created, closed, invalidated, pingsFailed  atomic.Int64
+	waits, waitNanos, timeouts, leaked         atomic.Int64
+	connects, connectFailures, connectFailFast atomic.Int64
 }
 
 func (b *base) status() Status {
@@ -69,6 +82,10 @@ func (b *base) status() Status {
 		WaitTime:    time.Duration(b.st.waitNanos.Load()),
 		Timeouts:    b.st.timeouts.Load(),
 		Leaked:      b.st.leaked.Load(),
+
+		ConnectAttempts: b.st.connects.Load(),
+		ConnectFailures: b.st.connectFailures.Load(),
+		ConnectFailFast: b.st.connectFailFast.Load(),
 	}
 	if b.kind == "QueuePool" {
 		s.Size = b.cfg.Size
