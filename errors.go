@@ -24,6 +24,10 @@ var (
 	ErrDisconnect = pool.ErrDisconnect
 	// ErrPoolTimeout is satisfied by a checkout that waited the pool's timeout in vain.
 	ErrPoolTimeout = pool.ErrTimeout
+	// ErrConnectBackoff is satisfied by a checkout that failed at once because
+	// connecting failed a moment ago (see PoolConnectBackoff); the error also wraps
+	// that connect error.
+	ErrConnectBackoff = pool.ErrConnectBackoff
 	// ErrTxInactive is returned by Commit (and statements) on a transaction that an
 	// inner block has rolled back: the whole transaction is gone.
 	ErrTxInactive = errors.New("alchemy: this transaction is inactive: an inner transaction was rolled back")

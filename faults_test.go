@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/internal/fakedriver"
 	"github.com/go-alchemy/alchemy/internal/testdb"
+	"github.com/go-alchemy/alchemy/pool"
 )
 
 // checkoutN checks out n connections at once and returns them to the pool, so that
@@ -258,6 +260,16 @@ func TestFailedBeginAndConnect(t *testing.T) {
 	if st := eng.Pool().Status(); st.Open != 0 || st.CheckedOut != 0 {
 		t.Fatalf("a failed connect took a slot: %+v", st)
 	}
+	// Right after a failed connect the pool backs off: the next checkout fails at
+	// once with the last connect error, without dialling.
+	opened := d.Opened()
+	if _, err := eng.Connect(ctx); !errors.Is(err, alchemy.ErrConnectBackoff) || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("Connect right after a failed connect: %v, want ErrConnectBackoff with the last error", err)
+	}
+	if d.Opened() != opened {
+		t.Fatal("a checkout during the back-off dialled")
+	}
+	time.Sleep(pool.DefaultConnectBackoff)
 
 	c, err := eng.Connect(ctx)
 	if err != nil {

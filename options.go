@@ -103,6 +103,16 @@ func PoolRecycleJitter(d time.Duration) Option {
 	return func(c *config) { c.pool.RecycleJitter = d }
 }
 
+// PoolConnectBackoff sets how failed connects back off: after a failure, checkouts
+// that need a new connection fail at once with ErrConnectBackoff (wrapping the last
+// connect error) for first, doubling after each failed retry up to max, with
+// jitter; one checkout retries when the pause is over, and a success ends it. The
+// defaults are 50ms and 500ms; 0, 0 turns the back-off off. SQLAlchemy has no such
+// setting: its pool dials again for every checkout.
+func PoolConnectBackoff(first, max time.Duration) Option {
+	return func(c *config) { c.pool.ConnectBackoff, c.pool.ConnectBackoffMax = first, max }
+}
+
 // PoolPrePing pings each connection at checkout and replaces a dead one (pool_pre_ping).
 func PoolPrePing(on bool) Option { return func(c *config) { c.pool.PrePing = on } }
 
