@@ -196,7 +196,7 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	return c.run(ctx, query, params, returnsRows(stmt, query))
+	return c.run(ctx, query, params, returnsRows(c.eng.dialect, stmt, query))
 }
 
 // instrument runs do between the BeforeExecute and AfterExecute events and the

@@ -49,6 +49,11 @@ var ErrBindParameter = errors.New("alchemy: bind parameter")
 // A placeholder written in the driver's own syntax outside quotes and comments ("?" for
 // the Question paramstyle, "$1" for Dollar, "@p1" for AtP) would take a value meant for
 // a bind, so Render refuses it.
+//
+// Whether the statement returns rows decides how it runs: as a query whose Result has
+// rows, or as an exec whose Result has RowsAffected. Columns and NoRows state it; a
+// TextClause that states neither is guessed from its SQL, for the dialect it runs on
+// (see ReturnsRows).
 type TextClause struct {
 	sql    string
 	chunks []string       // text around the binds, escapes resolved: len(refs)+1 entries, or none
@@ -59,8 +64,16 @@ type TextClause struct {
 	err    error          // why the text could not be parsed, returned by Render
 	raw    [numStyles]int // 1 + byte offset of the first raw placeholder per paramstyle; 0 for none
 
-	rendered [numStyles]atomic.Pointer[string]
+	// rendered caches the SQL per paramstyle. It is shared by the copies that Columns
+	// and NoRows make, which render the same SQL; nil when there are no binds.
+	rendered *renderCache
+
+	rows    rowsMode // what Columns or NoRows stated
+	columns []string // the names given to Columns
 }
+
+// renderCache holds the SQL rendered for each paramstyle, filled on first use.
+type renderCache [numStyles]atomic.Pointer[string]
 
 // numStyles is how many paramstyles have a cached rendering.
 const numStyles = int(dialect.AtP) + 1
@@ -70,6 +83,9 @@ const numStyles = int(dialect.AtP) + 1
 func Text(sql string) *TextClause {
 	t := &TextClause{sql: sql}
 	t.parse()
+	if len(t.refs) > 0 {
+		t.rendered = new(renderCache)
+	}
 	return t
 }
 
@@ -129,7 +145,7 @@ func (t *TextClause) query(style dialect.Paramstyle) string {
 		}
 		return t.chunks[0]
 	}
-	if style < 0 || int(style) >= numStyles {
+	if style < 0 || int(style) >= numStyles || t.rendered == nil {
 		return t.build(style)
 	}
 	if q := t.rendered[style].Load(); q != nil {
@@ -413,12 +429,7 @@ func (t *TextClause) parse() {
 			}
 			i = end
 		case c == '-' && strings.HasPrefix(s[i:], "--"):
-			end := strings.IndexByte(s[i:], '\n')
-			if end < 0 {
-				end = len(s)
-			} else {
-				end += i
-			}
+			end := lineCommentEnd(s, i)
 			out = append(out, s[i:end]...)
 			i = end
 		case c == '/' && strings.HasPrefix(s[i:], "/*"):
@@ -547,6 +558,15 @@ func bindNameLen(s string, i int) int {
 		j += size
 	}
 	return j - (i + 1)
+}
+
+// lineCommentEnd returns the end of the line comment starting at s[i]: its newline,
+// which is not part of it, or the end of s.
+func lineCommentEnd(s string, i int) int {
+	if end := strings.IndexByte(s[i:], '\n'); end >= 0 {
+		return i + end
+	}
+	return len(s)
 }
 
 // skipQuoted returns the end of the quoted text opening at s[i] (a doubled quote
