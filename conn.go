@@ -52,8 +52,11 @@ type Executable interface {
 }
 
 // RowsReturner is an optional interface of an Executable that knows whether it
-// returns rows. Without it, alchemy looks at the statement's first word (SELECT,
-// WITH, VALUES, SHOW, PRAGMA, EXPLAIN...) and for a RETURNING or OUTPUT clause.
+// returns rows. Without it, alchemy guesses from the SQL for the dialect: the
+// statement's first word (SELECT, WITH ... SELECT, VALUES, SHOW, PRAGMA...), or a
+// RETURNING (OUTPUT INSERTED... on SQL Server) clause, looking only at keywords
+// outside strings, quoted names, comments and parentheses. Text is guessed the
+// same way unless told with Columns or NoRows.
 type RowsReturner interface {
 	ReturnsRows() bool
 }
