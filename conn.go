@@ -491,6 +491,9 @@ func (c *Conn) close() error {
 	if c.tx != nil {
 		c.abandonTx()
 	}
+	// A driver may have closed the connection on its own as a context ended (a
+	// connect or statement that returned success just then): never pool it.
+	c.checkAlive()
 	if c.pc == nil {
 		return nil
 	}

@@ -128,6 +128,9 @@ func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, err
 		}
+		if e.closed.Load() { // Dispose closed the factory under a checkout
+			return nil, fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
+		}
 		return nil, e.wrapErr(nil, "connect", "", nil, err)
 	}
 	dc := &dbConn{sc: sc, d: e.dialect}

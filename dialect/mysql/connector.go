@@ -35,6 +35,9 @@ func NewConnector(u dialect.URL, connectArgs map[string]any) (driver.Connector, 
 	if err != nil {
 		return nil, err
 	}
+	if cfg.DialFunc == nil && (cfg.Net == "tcp" || cfg.Net == "unix") {
+		cfg.DialFunc = quitWaitDial
+	}
 	c, err := gomysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("alchemy: mysql: %w", err)
