@@ -2,13 +2,16 @@
 # scripts/test-servers.sh — real database servers for alchemy's tests.
 #
 #   scripts/test-servers.sh start        install (apt-get, when missing) and start PostgreSQL 15,
-#                                        MariaDB 10.11 and PgBouncer 1.18 on loopback; create the
-#                                        test role/database on each. Idempotent; reuses running servers.
-#   scripts/test-servers.sh env          start, then print `export ALCHEMY_TEST_...=URL` lines:
+#                                        MariaDB 10.11 and PgBouncer 1.18 on loopback, and a second
+#                                        PostgreSQL cluster (15/alchemyfault, port 5439) that the
+#                                        fault suite restarts; create the test role/database on each.
+#                                        Idempotent; reuses running servers.
+#   scripts/test-servers.sh env          start, then print `export ALCHEMY_TEST_...=...` lines:
 #                                            eval "$(scripts/test-servers.sh env)"
 #   scripts/test-servers.sh urls         print the bare URLs (does not start anything)
-#   scripts/test-servers.sh status       say what runs (exit 0 only when all three answer)
-#   scripts/test-servers.sh stop         stop PgBouncer and any server this script itself started
+#   scripts/test-servers.sh status       say what runs (exit 0 only when all four answer)
+#   scripts/test-servers.sh stop         stop PgBouncer, the fault cluster and any server this
+#                                        script itself started
 #   scripts/test-servers.sh stop --all   also stop PostgreSQL and MariaDB that were already running
 #
 # Needs root, Debian 12 (apt-get), no systemd. Everything listens on 127.0.0.1 only.
@@ -26,6 +29,9 @@ readonly MARIADB_SOCKET=${ALCHEMY_TEST_MARIADB_SOCKET:-/run/mysqld/mysqld.sock}
 readonly MARIADB_PIDFILE=${MARIADB_SOCKET%.sock}.pid
 readonly MARIADB_DATADIR=${ALCHEMY_TEST_MARIADB_DATADIR:-/var/lib/mysql}
 readonly PGBOUNCER_PORT=${ALCHEMY_TEST_PGBOUNCER_PORT:-6432}
+# The fault suite's own cluster: it stops and starts it, so no other test may share it.
+readonly PGF_CLUSTER=${ALCHEMY_TEST_PGRESTART_CLUSTER_NAME:-alchemyfault}
+readonly PGF_PORT=${ALCHEMY_TEST_PGRESTART_PORT:-5439}
 readonly HOST=127.0.0.1
 
 readonly TEST_USER=alchemy
@@ -55,6 +61,7 @@ readonly PGB_WAIT=${ALCHEMY_PGBOUNCER_WAIT:-150}
 readonly PG_URL="postgresql://$TEST_USER:$TEST_PASSWORD@$HOST:$PG_PORT/$TEST_DB?sslmode=disable"
 readonly MYSQL_URL="mysql://$TEST_USER:$TEST_PASSWORD@$HOST:$MARIADB_PORT/$TEST_DB"
 readonly PGBOUNCER_URL="postgresql://$TEST_USER:$TEST_PASSWORD@$HOST:$PGBOUNCER_PORT/$TEST_DB?sslmode=disable&pgbouncer=true"
+readonly PGF_URL="postgresql://$TEST_USER:$TEST_PASSWORD@$HOST:$PGF_PORT/$TEST_DB?sslmode=disable"
 
 PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
 
@@ -104,13 +111,16 @@ without_fds() {
 as_postgres() { runuser -u postgres -- "$@"; }
 
 # psql as the postgres superuser over the local socket; -X: ignore ~/.psqlrc.
-pg_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
+pg_admin() { pg_admin_on "$PG_PORT" "$@"; }
+# pg_admin_on PORT ARGS...: the same on the cluster that listens on PORT.
+pg_admin_on() { local port=$1; shift; as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$port" "$@"; }
 
 # mariadb as root over the socket (root@localhost: unix_socket auth or an empty password).
 maria_admin() { mariadb --protocol=socket --socket="$MARIADB_SOCKET" -uroot "$@"; }
 
 maria_down()    { ! maria_ready >/dev/null 2>&1 && ! pid_alive "$MARIADB_PIDFILE" mariadbd; }
-pg_ready()      { "$(pg_isready_bin)" -q -h "$HOST" -p "$PG_PORT"; }
+pg_ready()      { pg_ready_on "$PG_PORT"; }
+pg_ready_on()   { "$(pg_isready_bin)" -q -h "$HOST" -p "$1"; }
 pg_isready_bin() { if have pg_isready; then echo pg_isready; else echo "$PG_BIN/pg_isready"; fi; }
 maria_ready()   { mariadb-admin --protocol=socket --socket="$MARIADB_SOCKET" -uroot --connect-timeout=2 ping; }
 
@@ -202,60 +212,109 @@ install_missing_packages() {
 }
 
 # -------------------------------------------------------------- PostgreSQL ----
-start_postgresql() {
-    if pg_ready; then
-        log "PostgreSQL: running on $HOST:$PG_PORT (reused)"
+# The main cluster ($PG_CLUSTER) serves the tests; the fault cluster ($PGF_CLUSTER) is the
+# fault suite's own, which it stops and starts (faults/restart_test.go). The functions
+# below take the cluster and its port, so that both are made and started the same way.
+
+# cluster_conf CLUSTER: the alchemy settings file of a cluster.
+cluster_conf() { echo "/etc/postgresql/$PG_VERSION/$1/conf.d/90-alchemy-test.conf"; }
+
+# cluster_settings CLUSTER PORT: what goes in that file. Loopback only. The fault cluster
+# keeps nothing worth an fsync and is restarted by the tests: make that cheap.
+cluster_settings() {
+    printf "listen_addresses = '%s'\nport = %s\n" "$HOST" "$2"
+    if [[ $1 == "$PGF_CLUSTER" ]]; then
+        printf '%s\n' "# alchemy fault cluster: throw-away data, restarted by faults/restart_test.go" \
+            "fsync = off" "synchronous_commit = off" "full_page_writes = off" \
+            "shared_buffers = 32MB" "max_connections = 100"
+    fi
+}
+
+# cluster_alive CLUSTER: a postgres process of that cluster runs. Its postmaster names the
+# cluster's data directory (-D /var/lib/postgresql/15/main), its children their title
+# ("postgres: 15/main: checkpointer"). Per cluster: with two clusters on the machine, "no
+# postgres process at all" can no longer tell that one cluster's lock file is stale.
+cluster_alive() {
+    local f pid cmd pat="[ /]$PG_VERSION/$1([:/ ]|\$)"
+    for f in /proc/[0-9]*/cmdline; do
+        pid=${f#/proc/}; pid=${pid%/cmdline}
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null || true) == postgres ]] || continue
+        cmd=" $(tr '\0' ' ' <"$f" 2>/dev/null || true)"
+        [[ $cmd =~ $pat ]] && return 0
+    done
+    return 1
+}
+
+cluster_online() { pg_lsclusters -h "$PG_VERSION" "$1" 2>/dev/null | grep -q online; }
+
+# start_pg_cluster CLUSTER PORT [MARK]: create the cluster if missing, start it if it does
+# not answer on PORT, and wait until it accepts TCP connections. MARK, when given, is touched
+# when this script started the cluster (so that `stop` stops it again).
+start_pg_cluster() {
+    local cluster=$1 port=$2 mark=${3:-}
+    if pg_ready_on "$port"; then
+        log "PostgreSQL $cluster: running on $HOST:$port (reused)"
         return 0
     fi
     [[ -x $PG_BIN/postgres ]] || die "PostgreSQL $PG_VERSION is not installed ($PG_BIN/postgres missing)"
-    if [[ ! -f /etc/postgresql/$PG_VERSION/$PG_CLUSTER/postgresql.conf ]]; then
-        log "PostgreSQL: creating cluster $PG_VERSION/$PG_CLUSTER"
-        pg_createcluster --port="$PG_PORT" "$PG_VERSION" "$PG_CLUSTER" >&2 ||
-            die "pg_createcluster $PG_VERSION $PG_CLUSTER failed"
-        # Loopback only.
-        mkdir -p "/etc/postgresql/$PG_VERSION/$PG_CLUSTER/conf.d"
-        printf "listen_addresses = '%s'\nport = %s\n" "$HOST" "$PG_PORT" \
-            >"/etc/postgresql/$PG_VERSION/$PG_CLUSTER/conf.d/90-alchemy-test.conf"
-        chown -R postgres:postgres "/etc/postgresql/$PG_VERSION/$PG_CLUSTER/conf.d"
+    local conf
+    conf=$(cluster_conf "$cluster")
+    if [[ ! -f /etc/postgresql/$PG_VERSION/$cluster/postgresql.conf ]]; then
+        log "PostgreSQL: creating cluster $PG_VERSION/$cluster on port $port"
+        pg_createcluster --port="$port" "$PG_VERSION" "$cluster" >&2 ||
+            die "pg_createcluster $PG_VERSION $cluster failed"
+        mkdir -p "${conf%/*}"
+        cluster_settings "$cluster" "$port" >"$conf"
+        chown -R postgres:postgres "${conf%/*}"
+    fi
+    local have_port
+    have_port=$(pg_lsclusters -h "$PG_VERSION" "$cluster" 2>/dev/null | awk '{print $3; exit}')
+    if [[ -n $have_port && $have_port != "$port" ]]; then
+        die "cluster $PG_VERSION/$cluster is set to port $have_port, not $port (see /etc/postgresql/$PG_VERSION/$cluster; or pg_dropcluster --stop $PG_VERSION $cluster to have it made again)"
     fi
     mkdir -p /run/postgresql
     chown postgres:postgres /run/postgresql
     chmod 2775 /run/postgresql
-    log "PostgreSQL: starting cluster $PG_VERSION/$PG_CLUSTER"
-    local pglog=/var/log/postgresql/postgresql-$PG_VERSION-$PG_CLUSTER.log
+    log "PostgreSQL: starting cluster $PG_VERSION/$cluster"
+    local pglog=/var/log/postgresql/postgresql-$PG_VERSION-$cluster.log
     # The cluster may be "online" on its socket but not on TCP; a start then fails: say so.
     # A postmaster killed a moment ago (the end of a session, a crash test) can leave
     # processes exiting and a lock file naming a PID that is not yet gone: the start
     # then fails, and succeeds a second later. So try a few times.
     local attempt
     for ((attempt = 1; ; attempt++)); do
-        if (without_fds pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" start) >&2; then
-            touch "$PG_MARK"
+        if (without_fds pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$cluster" start) >&2; then
+            [[ -n $mark ]] && touch "$mark"
             break
         fi
-        pg_lsclusters -h "$PG_VERSION" "$PG_CLUSTER" 2>/dev/null | grep -q online && break
+        cluster_online "$cluster" && break
         if ((attempt >= PG_START_ATTEMPTS)); then
-            tail_log "$pglog"; die "PostgreSQL $PG_VERSION/$PG_CLUSTER failed to start ($attempt attempts)"
+            tail_log "$pglog"; die "PostgreSQL $PG_VERSION/$cluster failed to start ($attempt attempts)"
         fi
-        log "PostgreSQL: start failed (attempt $attempt of $PG_START_ATTEMPTS); retrying in 1 s"
+        log "PostgreSQL: start of $cluster failed (attempt $attempt of $PG_START_ATTEMPTS); retrying in 1 s"
         sleep 1
-        # With no postgres process left, a socket lock file is stale even when the PID
-        # it names has been reused by another process (which would block every start).
-        if ((attempt >= 3)) && ! pgrep -x postgres >/dev/null; then
-            rm -f "/run/postgresql/.s.PGSQL.$PG_PORT" "/run/postgresql/.s.PGSQL.$PG_PORT.lock"
+        # With no process of this cluster left, its socket lock file is stale even when the
+        # PID it names has been reused by another process (which would block every start).
+        if ((attempt >= 3)) && ! cluster_alive "$cluster"; then
+            rm -f "/run/postgresql/.s.PGSQL.$port" "/run/postgresql/.s.PGSQL.$port.lock"
         fi
     done
-    if ! wait_for "$PG_WAIT" "PostgreSQL on $HOST:$PG_PORT" pg_ready; then
+    if ! wait_for "$PG_WAIT" "PostgreSQL $cluster on $HOST:$port" pg_ready_on "$port"; then
         tail_log "$pglog"
-        die "PostgreSQL does not accept TCP connections on $HOST:$PG_PORT (check listen_addresses/port in /etc/postgresql/$PG_VERSION/$PG_CLUSTER)"
+        die "PostgreSQL $cluster does not accept TCP connections on $HOST:$port (check listen_addresses/port in /etc/postgresql/$PG_VERSION/$cluster)"
     fi
-    log "PostgreSQL: ready on $HOST:$PG_PORT (started)"
+    log "PostgreSQL $cluster: ready on $HOST:$port (started)"
 }
 
-setup_postgresql() {
+start_postgresql() { start_pg_cluster "$PG_CLUSTER" "$PG_PORT" "$PG_MARK"; }
+start_pg_fault_cluster() { start_pg_cluster "$PGF_CLUSTER" "$PGF_PORT"; }
+
+# setup_pg_cluster CLUSTER PORT: the test role and database on a running cluster.
+setup_pg_cluster() {
+    local cluster=$1 port=$2
     # Role and database. The password is set on every run (cheap) so it is always right and
     # always a SCRAM verifier. Nothing else about the role is reset: tests may ALTER ROLE ... SET.
-    pg_admin -d postgres <<SQL >/dev/null || die "PostgreSQL: could not create role $TEST_USER / database $TEST_DB"
+    pg_admin_on "$port" -d postgres <<SQL >/dev/null || die "PostgreSQL $cluster: could not create role $TEST_USER / database $TEST_DB"
 SET password_encryption = 'scram-sha-256';
 SELECT format('CREATE ROLE %I', '$TEST_USER')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$TEST_USER') \gexec
@@ -270,7 +329,7 @@ SQL
     # pg_hba: the first rule that matches a TCP connection from 127.0.0.1 as the test role must
     # be scram-sha-256, so that a wrong password fails even where the machine trusts loopback.
     local hba first
-    first=$(pg_admin -At -d postgres -c "
+    first=$(pg_admin_on "$port" -At -d postgres -c "
         SELECT auth_method FROM pg_hba_file_rules
          WHERE error IS NULL AND type IN ('host', 'hostnossl')
            AND ('all' = ANY(database) OR '$TEST_DB' = ANY(database))
@@ -282,8 +341,8 @@ SQL
          ORDER BY line_number LIMIT 1")
     if [[ $first != scram-sha-256 ]]; then
         local rule="host all $TEST_USER $HOST/32 scram-sha-256"
-        hba=$(pg_admin -At -d postgres -c 'SHOW hba_file')
-        log "PostgreSQL: adding '$rule' at the top of $hba (first matching rule was '${first:-none}')"
+        hba=$(pg_admin_on "$port" -At -d postgres -c 'SHOW hba_file')
+        log "PostgreSQL $cluster: adding '$rule' at the top of $hba (first matching rule was '${first:-none}')"
         local tmp
         tmp=$(mktemp)
         # Drop an earlier copy of the rule that sits too low, then insert it before the first rule.
@@ -297,19 +356,30 @@ SQL
             END { if (!done) print rule }' "$hba" >"$tmp"
         cat "$tmp" >"$hba"   # keep the file's owner and mode
         rm -f "$tmp"
-        pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" reload >&2 ||
-            pg_admin -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
+        pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$cluster" reload >&2 ||
+            pg_admin_on "$port" -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
         # The reload is asynchronous: wait until the running server uses the new rules.
-        if ! wait_for 50 "PostgreSQL pg_hba reload" pg_rejects_wrong_password; then
-            die "PostgreSQL still accepts a wrong password for $TEST_USER over TCP after editing $hba"
+        if ! wait_for 50 "PostgreSQL $cluster pg_hba reload" pg_rejects_wrong_password "$port"; then
+            die "PostgreSQL $cluster still accepts a wrong password for $TEST_USER over TCP after editing $hba"
         fi
     fi
-    log "PostgreSQL: role $TEST_USER (SCRAM password, CREATEDB) and database $TEST_DB ready"
+    log "PostgreSQL $cluster: role $TEST_USER (SCRAM password, CREATEDB) and database $TEST_DB ready"
 }
 
+setup_postgresql() { setup_pg_cluster "$PG_CLUSTER" "$PG_PORT"; }
+setup_pg_fault_cluster() { setup_pg_cluster "$PGF_CLUSTER" "$PGF_PORT"; }
+
+# pg_rejects_wrong_password [PORT]
 pg_rejects_wrong_password() {
     ! PGPASSWORD=wrong-$TEST_PASSWORD PGCONNECT_TIMEOUT=3 \
-        psql -X -q -At -h "$HOST" -p "$PG_PORT" -U "$TEST_USER" -d "$TEST_DB" -c 'SELECT 1' >/dev/null 2>&1
+        psql -X -q -At -h "$HOST" -p "${1:-$PG_PORT}" -U "$TEST_USER" -d "$TEST_DB" -c 'SELECT 1' >/dev/null 2>&1
+}
+
+stop_pg_fault_cluster() {
+    if cluster_online "$PGF_CLUSTER"; then
+        pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PGF_CLUSTER" stop -m fast >&2
+        log "PostgreSQL $PGF_CLUSTER: stopped"
+    fi
 }
 
 # ----------------------------------------------------------------- MariaDB ----
@@ -506,6 +576,8 @@ verify() {
     maria_as_test -e 'SELECT 1' >/dev/null ||
         die "cannot connect to MariaDB as $TEST_USER with its password: $MYSQL_URL"
     pgb_ready >/dev/null || die "cannot connect through PgBouncer as $TEST_USER: $PGBOUNCER_URL"
+    pg_as_test -p "$PGF_PORT" -d "$TEST_DB" -c 'SELECT 1' >/dev/null ||
+        die "cannot connect to the fault cluster as $TEST_USER with its password: $PGF_URL"
 }
 
 # ---------------------------------------------------------------- commands ----
@@ -518,12 +590,14 @@ cmd_start() {
     start_mariadb
     setup_mariadb
     start_pgbouncer
+    start_pg_fault_cluster
+    setup_pg_fault_cluster
     verify
-    log "all servers ready: PostgreSQL $HOST:$PG_PORT, MariaDB $HOST:$MARIADB_PORT, PgBouncer $HOST:$PGBOUNCER_PORT"
+    log "all servers ready: PostgreSQL $HOST:$PG_PORT, MariaDB $HOST:$MARIADB_PORT, PgBouncer $HOST:$PGBOUNCER_PORT, fault cluster $HOST:$PGF_PORT"
 }
 
 cmd_urls() {
-    printf '%s\n' "$PG_URL" "$MYSQL_URL" "$PGBOUNCER_URL"
+    printf '%s\n' "$PG_URL" "$MYSQL_URL" "$PGBOUNCER_URL" "$PGF_URL"
 }
 
 cmd_env() {
@@ -533,6 +607,9 @@ cmd_env() {
     printf "export ALCHEMY_TEST_POSTGRESQL_URL='%s'\n" "$PG_URL"
     printf "export ALCHEMY_TEST_MYSQL_URL='%s'\n" "$MYSQL_URL"
     printf "export ALCHEMY_TEST_PGBOUNCER_URL='%s'\n" "$PGBOUNCER_URL"
+    # The fault suite's cluster, and what pg_ctlcluster needs to restart it.
+    printf "export ALCHEMY_TEST_PGRESTART_URL='%s'\n" "$PGF_URL"
+    printf "export ALCHEMY_TEST_PGRESTART_CLUSTER='%s %s'\n" "$PG_VERSION" "$PGF_CLUSTER"
 }
 
 cmd_status() {
@@ -556,6 +633,11 @@ cmd_status() {
     else
         echo "pgbouncer:  not running"; ok=1
     fi
+    if pg_ready_on "$PGF_PORT" 2>/dev/null; then
+        echo "faultpg:    running on $HOST:$PGF_PORT (cluster $PG_VERSION/$PGF_CLUSTER, the fault suite's own)"
+    else
+        echo "faultpg:    not running on $HOST:$PGF_PORT (cluster $PG_VERSION/$PGF_CLUSTER)"; ok=1
+    fi
     return $ok
 }
 
@@ -569,6 +651,7 @@ cmd_stop() {
     need_root stop
     take_lock
     stop_pgbouncer
+    stop_pg_fault_cluster   # always this script's own
     if [[ $all -eq 1 || -e $MARIADB_MARK ]]; then
         if maria_ready >/dev/null 2>&1; then
             maria_admin -e 'SHUTDOWN' 2>/dev/null || mariadb-admin --socket="$MARIADB_SOCKET" -uroot shutdown
@@ -591,7 +674,7 @@ cmd_stop() {
 }
 
 usage() {
-    sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
 }
 
 main() {

@@ -17,6 +17,9 @@ const (
 	PostgreSQL = "postgresql"
 	MySQL      = "mysql"
 	PgBouncer  = "pgbouncer"
+	// PgRestart is a PostgreSQL cluster of its own that the fault suite (faults/)
+	// stops and starts; no other test may use it.
+	PgRestart = "pgrestart"
 )
 
 // Vars maps each server target to the environment variable that holds its URL.
@@ -24,7 +27,12 @@ var Vars = map[string]string{
 	PostgreSQL: "ALCHEMY_TEST_POSTGRESQL_URL",
 	MySQL:      "ALCHEMY_TEST_MYSQL_URL",
 	PgBouncer:  "ALCHEMY_TEST_PGBOUNCER_URL",
+	PgRestart:  "ALCHEMY_TEST_PGRESTART_URL",
 }
+
+// PgRestartClusterVar holds the version and name of the PgRestart cluster, as
+// pg_ctlcluster takes them ("15 alchemyfault").
+const PgRestartClusterVar = "ALCHEMY_TEST_PGRESTART_CLUSTER"
 
 // StartHint is the one line that tells a developer how to make the servers available.
 const StartHint = `start them with: eval "$(scripts/test-servers.sh env)"`
