@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-alchemy/alchemy/dialect"
 	"github.com/go-alchemy/alchemy/pool"
@@ -125,8 +126,19 @@ func (e *Engine) newPool(u URL, pcfg pool.Config) (pool.Pool, error) {
 func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
 	sc, err := e.db.Conn(ctx)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return nil, err
+		ctxErr := ctx.Err()
+		if d, ok := ctx.Deadline(); ctxErr == nil && ok && !time.Now().Before(d) {
+			ctxErr = context.DeadlineExceeded // the dial saw the deadline before ctx's timer fired
+		}
+		if ctxErr != nil {
+			if errors.Is(err, ctxErr) {
+				return nil, err
+			}
+			// The driver's own words for it (pgx: "dial error: timeout"), with
+			// the context's error there for errors.Is.
+			w := e.wrapErr(nil, "connect", "", nil, err)
+			w.ctxErr = ctxErr
+			return nil, w
 		}
 		if e.closed.Load() { // Dispose closed the factory under a checkout
 			return nil, fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
@@ -158,6 +170,10 @@ func (e *Engine) Pool() pool.Pool { return e.pool }
 
 // String describes the engine without its password, as Engine(postgresql://scott:***@host/db).
 func (e *Engine) String() string { return "Engine(" + e.url.String() + ")" }
+
+// GoString is String for the %#v verb, which would otherwise print the fields,
+// the URL's password among them.
+func (e *Engine) GoString() string { return "alchemy." + e.String() }
 
 // Connect checks a connection out of the pool. Close it when done (defer conn.Close()):
 // that returns it to the pool, rolling back whatever it left open.

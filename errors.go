@@ -76,7 +76,9 @@ type Error struct {
 	Params []any
 	// ParamsHidden reports that parameters were withheld from this error.
 	ParamsHidden bool
-	// Disconnect reports that the connection was lost and has been invalidated.
+	// Disconnect reports that the connection was lost and has been invalidated;
+	// for Op "connect", that the server could not be reached (refused, reset,
+	// unreachable), as against answering with an error (a wrong password).
 	Disconnect bool
 	// SerializationFailure reports a serialization failure or deadlock: the
 	// transaction may be retried.
@@ -102,7 +104,10 @@ func (e *Error) Error() string {
 		b.WriteString(e.Dialect)
 		b.WriteByte(')')
 	}
-	if e.Disconnect {
+	switch {
+	case e.Op == "connect":
+		b.WriteString(" failed") // a connection never made was not lost
+	case e.Disconnect:
 		b.WriteString(" lost the connection")
 	}
 	b.WriteString(": ")

@@ -72,10 +72,10 @@ func (e *Engine) wrapErr(c *Conn, op, query string, params []any, err error) *Er
 		return already
 	}
 	d := e.dialect
-	// A connection that was never made was not lost; database/sql's ErrBadConn
-	// and ErrConnDone say an established one is unusable, whatever the dialect says.
-	disconnect := op != "connect" &&
-		(d.IsDisconnect(err) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone))
+	// database/sql's ErrBadConn and ErrConnDone say an established connection is
+	// unusable, whatever the dialect says.
+	disconnect := d.IsDisconnect(err) ||
+		op != "connect" && (errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone))
 	w := &Error{
 		Op:                   op,
 		Dialect:              d.Name(),

@@ -350,8 +350,8 @@ func errSummary(errs []error) string {
 	var order []string
 	for _, e := range errs {
 		k := e.Error()
-		if len(k) > 200 {
-			k = k[:200] + "..."
+		if len(k) > 900 {
+			k = k[:900] + "..."
 		}
 		if counts[k] == 0 {
 			order = append(order, k)

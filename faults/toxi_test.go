@@ -311,6 +311,22 @@ func TestToxicResetPeer(t *testing.T) {
 				}
 			}
 			p.remove(t, "reset")
+			// The pool backs off the connects that failed while the network reset
+			// them (at most ConnectBackoffMax, 500ms): the first request succeeds
+			// within a second, and every one after it.
+			recovered := false
+			for deadline := time.Now().Add(time.Second); !recovered && time.Now().Before(deadline); {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_, err := scalar[int64](ctx, eng, "select 1")
+				cancel()
+				if recovered = err == nil; !recovered {
+					auditErr(t, "recovering after reset_peer", err)
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			if !recovered {
+				t.Errorf("no request succeeded within 1s of removing the reset toxic")
+			}
 			for i := range 5 {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				_, err := scalar[int64](ctx, eng, "select 1")

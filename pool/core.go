@@ -110,7 +110,7 @@ func (b *base) connect(ctx context.Context, release func()) (*Conn, error) {
 	case r.err == nil:
 		b.bo.succeeded(probe, b.logger(), b.cfg.Name)
 		return b.newConn(r.raw), nil
-	case ctx.Err() != nil:
+	case callerEnded(ctx):
 		// The caller gave up: no evidence against the server.
 		b.bo.abandoned(probe)
 	default:
@@ -351,4 +351,15 @@ func (b *base) checkIn(c *Conn) error {
 		b.st.out.Add(-1)
 	}
 	return nil
+}
+
+// callerEnded reports whether ctx has ended or reached its deadline: a dial cut off
+// by the deadline (net.Dialer takes it as the socket's) may fail a moment before the
+// context's own timer fires.
+func callerEnded(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }

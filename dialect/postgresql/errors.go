@@ -66,7 +66,9 @@ var disconnectErrnos = []syscall.Errno{
 //     net.Error that is not a timeout.
 //
 // A failed connection attempt (*pgconn.ConnectError) counts when its cause does: a
-// refused or reset connection does, a wrong password or an unknown database does not.
+// refused or reset connection does; an error the server answered with does not (a
+// wrong password, even one PgBouncer reports as 08P01, an unknown database, a server
+// starting up).
 // Neither does 53300 too_many_connections: it refuses a new connection and says
 // nothing about the established ones, so discarding them would only make the storm
 // worse. An error that carries context.Canceled or context.DeadlineExceeded is the
@@ -82,12 +84,14 @@ func IsDisconnect(err error) bool {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		if strings.HasPrefix(pgErr.Code, "08") || disconnectCodes[pgErr.Code] {
-			return true
-		}
 		var connectErr *pgconn.ConnectError
 		if errors.As(err, &connectErr) {
-			return false // the server refused a new connection: authentication, limits, names
+			// The server answered a new connection with an error: authentication
+			// (PgBouncer reports a failed one as 08P01), limits, names, start-up.
+			return false
+		}
+		if strings.HasPrefix(pgErr.Code, "08") || disconnectCodes[pgErr.Code] {
+			return true
 		}
 		if refusalClass(pgErr.Code) {
 			return false

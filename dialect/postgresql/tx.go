@@ -36,9 +36,10 @@ func (Dialect) TxFailed(driverConn any) bool {
 	return ok && c.Conn().PgConn().TxStatus() == 'E'
 }
 
-// closeWait bounds how long WaitClosed waits for pgx's background close, which
-// itself gives up after 15 seconds.
-const closeWait = 5 * time.Second
+// closeWait bounds how long WaitClosed waits for pgx's background close (which
+// itself gives up after 15 seconds): long enough for a server that answers, short
+// enough that a dead or black-holed network does not hold the caller up.
+const closeWait = 200 * time.Millisecond
 
 // WaitClosed waits until pgx has finished closing the connection: after a
 // statement cut off by its context pgx closes the socket on a goroutine of its
