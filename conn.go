@@ -30,7 +30,7 @@ var ErrNilContext = errors.New("alchemy: nil context (pass context.Background() 
 // commits. BeginNested opens a savepoint.
 type Conn struct {
 	eng  *Engine
-	turn chan struct{} // one token: whoever holds it may use the fields below
+	turn turn // whoever holds it may use the fields below
 	// owned is set for the connection of a transaction block (Engine.Begin,
 	// Transact): the block returns it to the pool, and Close does nothing.
 	owned bool
@@ -68,29 +68,17 @@ type querier interface {
 }
 
 func (e *Engine) newConn() *Conn {
-	return &Conn{eng: e, opts: e.cfg.execOptions, turn: make(chan struct{}, 1)}
+	return &Conn{eng: e, opts: e.cfg.execOptions}
 }
 
 // lock takes the connection's turn, waiting at most until ctx ends.
-func (c *Conn) lock(ctx context.Context) error {
-	select {
-	case c.turn <- struct{}{}:
-		return nil
-	default:
-	}
-	select {
-	case c.turn <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("alchemy: not run: waiting for the connection: %w", ctx.Err())
-	}
-}
+func (c *Conn) lock(ctx context.Context) error { return c.turn.lockCtx(ctx) }
 
 // lockWait takes the connection's turn, however long it takes: for reading rows
 // and closing, which must not be abandoned half-way.
-func (c *Conn) lockWait() { c.turn <- struct{}{} }
+func (c *Conn) lockWait() { c.turn.lock() }
 
-func (c *Conn) unlock() { <-c.turn }
+func (c *Conn) unlock() { c.turn.unlock() }
 
 // checkout takes a connection from the pool.
 func (c *Conn) checkout(ctx context.Context) error {
