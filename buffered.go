@@ -59,11 +59,8 @@ func (r *Result) buffer() {
 		r.cancel()
 		r.cancel = nil
 	}
-	r.replay = sql.OpenDB(replayConnector{})
-	rows, qerr := r.replay.QueryContext(context.Background(), "", b)
+	rows, qerr := c.eng.replayDB().QueryContext(context.Background(), "", b)
 	if qerr != nil { // the in-memory driver does not fail; keep the error if it does
-		_ = r.replay.Close()
-		r.replay = nil
 		r.rows = nil
 		r.err = fmt.Errorf("alchemy: buffering a Result: %w", qerr)
 		r.closed = true
@@ -84,9 +81,19 @@ type rowBuffer struct {
 	err   error // what ended the reading early, given after the last row
 }
 
-// replayConnector serves a rowBuffer back through database/sql (a sql.DB of the
-// Result's own, closed with it), so that a buffered Result scans its values with
-// database/sql's own conversions.
+// replayDB serves rowBuffers back through database/sql, so that a buffered Result
+// scans its values with database/sql's own conversions. There is one per engine,
+// made at the first use and closed by Dispose; a buffered Result needs no
+// connection, so it stays readable after its Conn, or the block that made it, ends.
+func (e *Engine) replayDB() *sql.DB {
+	e.replayMu.Lock()
+	defer e.replayMu.Unlock()
+	if e.replay == nil {
+		e.replay = sql.OpenDB(replayConnector{})
+	}
+	return e.replay
+}
+
 type replayConnector struct{}
 
 func (replayConnector) Connect(context.Context) (driver.Conn, error) { return replayConn{}, nil }

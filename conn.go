@@ -12,6 +12,9 @@ import (
 	"github.com/go-alchemy/alchemy/pool"
 )
 
+// errConnClosed ends the Results a closing Conn leaves unread.
+var errConnClosed = errors.New("alchemy: the connection was closed")
+
 // ErrNilContext is returned by a call given a nil context.
 var ErrNilContext = errors.New("alchemy: nil context (pass context.Background() or context.TODO())")
 
@@ -42,6 +45,8 @@ type Conn struct {
 	result *Result // the Result still reading rows from the connection, if any
 	spSeq  int
 	closed bool
+	// invalidated: the connection was discarded and not yet replaced.
+	invalidated bool
 }
 
 // Executable is a statement a Conn can run: Text, or a statement of the expression
@@ -59,12 +64,6 @@ type Executable interface {
 // same way unless told with Columns or NoRows.
 type RowsReturner interface {
 	ReturnsRows() bool
-}
-
-// querier is what both *sql.Conn and *sql.Stmt-less execution need.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func (e *Engine) newConn() *Conn {
@@ -92,9 +91,10 @@ func (c *Conn) checkout(ctx context.Context) error {
 	dc, ok := pc.Connection().(*dbConn)
 	if !ok { // invalidated by a checkout listener
 		_ = c.eng.pool.Put(pc)
-		return fmt.Errorf("%w: alchemy: the connection was invalidated during checkout", ErrDisconnect)
+		return fmt.Errorf("alchemy: checkout: a checkout listener invalidated the connection: %w", ErrDisconnect)
 	}
 	c.pc, c.dc = pc, dc
+	c.invalidated = false
 	return nil
 }
 
@@ -145,11 +145,8 @@ func (c *Conn) ready(ctx context.Context) error {
 	if c.tx != nil && !c.tx.active {
 		return ErrTxInactive
 	}
-	if c.result != nil {
-		c.result.buffer()
-		if c.tx != nil && c.tx.broken { // reading the rest lost the connection
-			return ErrPendingRollback
-		}
+	if err := c.free(); err != nil && c.tx != nil {
+		return err // outside a transaction a lost connection is simply replaced
 	}
 	if c.pc == nil {
 		if c.eng.closed.Load() {
@@ -187,6 +184,7 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	c.noteStatement(ctx)
 	return c.run(ctx, query, params, returnsRows(c.eng.dialect, stmt, query))
 }
 
@@ -198,12 +196,37 @@ func (c *Conn) instrument(ctx context.Context, query string, params []any, many 
 		return do()
 	}
 	ev := &ExecuteEvent{Conn: c, Statement: query, Params: params, Many: many}
-	c.eng.beforeExecute(ctx, lis, ev)
+	lctx := c.withoutSelf(ctx)
+	c.eng.beforeExecute(lctx, lis, ev)
 	start := time.Now()
 	err := do()
 	ev.Duration, ev.Err = time.Since(start), err
-	c.eng.afterExecute(ctx, lis, ev)
+	c.eng.afterExecute(lctx, lis, ev)
 	return err
+}
+
+// withoutSelf returns ctx without c in it, for listeners: a listener that runs a
+// statement with the context it is given (an audit log, say) then gets a connection
+// of its own, instead of waiting for c, which is busy with the event's statement.
+func (c *Conn) withoutSelf(ctx context.Context) context.Context {
+	cc, _ := ctx.Value(ctxKey{}).(*ctxConn)
+	var keep []*Conn
+	found := false
+	for ; cc != nil; cc = cc.parent {
+		if cc.conn == c {
+			found = true
+		} else {
+			keep = append(keep, cc.conn)
+		}
+	}
+	if !found {
+		return ctx
+	}
+	var chain *ctxConn
+	for i := len(keep) - 1; i >= 0; i-- {
+		chain = &ctxConn{conn: keep[i], parent: chain}
+	}
+	return context.WithValue(ctx, ctxKey{}, chain)
 }
 
 func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (*Result, error) {
@@ -211,13 +234,19 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 	if c.opts.Timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 	}
-	res := &Result{conn: c, ctx: ctx, query: query, params: params, cancel: cancel}
-	var q querier = c.dc.sc
+	if err := c.free(); err != nil {
+		if cancel != nil {
+			cancel()
+		}
+		return nil, err
+	}
+	res := &Result{conn: c, pc: c.pc, ctx: ctx, query: query, params: params, cancel: cancel}
+	sc := c.dc.sc
 	err := c.instrument(ctx, query, params, 0, func() (err error) {
 		if rows {
-			res.rows, err = q.QueryContext(ctx, query, params...)
+			res.rows, err = sc.QueryContext(ctx, query, params...)
 		} else {
-			res.res, err = q.ExecContext(ctx, query, params...)
+			res.res, err = sc.ExecContext(ctx, query, params...)
 		}
 		return err
 	})
@@ -228,9 +257,19 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 		return nil, c.fail(ctx, "execute", query, params, err)
 	}
 	if ctx.Err() != nil {
+		if res.rows != nil {
+			_ = res.rows.Close() // before checkAlive may close the connection under them
+			res.rows = nil
+		}
 		c.checkAlive()
+		if c.pc == nil || rows {
+			if cancel != nil {
+				cancel()
+			}
+			return nil, c.fail(ctx, "execute", query, params, fmt.Errorf("alchemy: the context ended as the statement returned: %w", ctx.Err()))
+		}
 	}
-	if res.rows != nil && c.pc != nil {
+	if res.rows != nil {
 		c.result = res
 	} else if cancel != nil {
 		cancel()
@@ -239,11 +278,31 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 	return res, nil
 }
 
+// free reads a Result still open on the connection into memory (see Result), so
+// that the next statement, COMMIT or ROLLBACK can run. It fails when reading the
+// rest lost the connection. The caller holds the turn.
+func (c *Conn) free() error {
+	if c.result == nil {
+		return nil
+	}
+	c.result.buffer()
+	if c.pc != nil {
+		return nil
+	}
+	if c.tx != nil && c.tx.broken {
+		return ErrPendingRollback
+	}
+	return fmt.Errorf("alchemy: the connection was lost reading the rest of an open Result: %w", ErrDisconnect)
+}
+
 // exec runs a statement of the engine's own (BEGIN, COMMIT, SAVEPOINT...): echoed,
 // as SQLAlchemy's echo shows them, but reported to listeners by their own events
 // (Begin, Commit...) rather than as executes. A failure is cleaned up after as any
 // statement's is.
 func (c *Conn) exec(ctx context.Context, op, query string) error {
+	if err := c.free(); err != nil {
+		return err
+	}
 	var start time.Time
 	if c.eng.cfg.echo {
 		start = time.Now()
@@ -287,7 +346,8 @@ func (c *Conn) checkAlive() {
 // returns a Result whose RowsAffected is the total. Each set is what Execute takes
 // as its one argument: a Params map, a struct, or a []any of positional values.
 // Outside a transaction the sets run in one of their own, so that a failing set
-// leaves none of them committed, as a DBAPI executemany does.
+// leaves none of them committed, as a DBAPI executemany does; under AUTOCOMMIT each
+// set commits on its own.
 func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
 	if ctx == nil {
 		return nil, ErrNilContext
@@ -315,7 +375,7 @@ func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*R
 		}
 		q, params, err := stmt.Render(d, args)
 		if err != nil {
-			return nil, fmt.Errorf("parameter set %d: %w", i, err)
+			return nil, fmt.Errorf("alchemy: parameter set %d: %w", i, err)
 		}
 		if i > 0 && q != query {
 			return nil, fmt.Errorf("%w: parameter set %d renders different SQL", ErrBindParameter, i)
@@ -327,6 +387,7 @@ func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*R
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 		defer cancel()
 	}
+	c.noteStatement(ctx)
 	own := c.tx == nil && !c.opts.IsolationLevel.autocommit()
 	var st *txState
 	if own {
@@ -348,8 +409,16 @@ func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*R
 		c.tx = nil
 		if err == nil {
 			err = c.commitNow(ctx, st)
+		}
+		if st.begun { // the sets failed, or COMMIT was never sent
+			rctx, cancel := detached(ctx)
+			_ = c.rollbackNow(rctx, st)
+			cancel()
+		}
+		if err == nil {
+			c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
 		} else {
-			c.rollbackNow(ctx, st)
+			c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
 		}
 	}
 	if err != nil {
@@ -428,7 +497,7 @@ func (c *Conn) Invalidate() error {
 func (c *Conn) Invalidated() bool {
 	c.lockWait()
 	defer c.unlock()
-	return !c.closed && c.pc == nil && (c.tx == nil || !c.tx.lazy)
+	return !c.closed && c.invalidated
 }
 
 // invalidate discards the database connection: its open Result ends, a transaction
@@ -447,6 +516,7 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 	}
 	pc := c.pc
 	c.pc, c.dc = nil, nil
+	c.invalidated = true
 	pc.Invalidate(reason)
 	_ = c.eng.pool.Put(pc)
 	if wholePool {
@@ -474,7 +544,7 @@ func (c *Conn) close() error {
 	}
 	c.closed = true
 	if c.result != nil {
-		c.result.release(nil)
+		c.result.release(errConnClosed)
 	}
 	if c.tx != nil {
 		c.abandonTx()
@@ -491,7 +561,8 @@ func (c *Conn) close() error {
 }
 
 // Raw runs fn with the driver's own connection (pgx's *stdlib.Conn, say), for what
-// alchemy does not offer. fn must not close it or keep it.
+// alchemy does not offer. fn must not close it or keep it, and must not call
+// methods of c: the connection is busy with fn until it returns.
 func (c *Conn) Raw(fn func(driverConn any) error) error {
 	c.lockWait()
 	defer c.unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-alchemy/alchemy/dialect"
@@ -24,14 +25,14 @@ type dbConn struct {
 	sc   *sql.Conn
 	raw  any // the driver's connection, captured when made, for dialect.CloseWaiter
 	d    dialect.Dialect
-	inTx bool
+	inTx atomic.Bool // shared by the Conns of a StaticPool
 }
 
 // Close closes the connection; the server rolls back a transaction still open.
 // The factory keeps no idle connections, so the driver connection is closed, not
 // pooled by database/sql, and Close returns once the driver has let go of it.
 func (d *dbConn) Close() error {
-	d.inTx = false
+	d.inTx.Store(false)
 	err := d.sc.Close()
 	if w, ok := d.d.(dialect.CloseWaiter); ok && d.raw != nil {
 		w.WaitClosed(d.raw)
@@ -49,10 +50,9 @@ func (d *dbConn) Ping(ctx context.Context) error { return d.sc.PingContext(ctx) 
 // back otherwise. With nothing open it costs nothing. A failure makes the pool
 // invalidate the connection.
 func (d *dbConn) Reset(ctx context.Context, mode pool.ResetMode) error {
-	if !d.inTx {
+	if !d.inTx.Swap(false) {
 		return nil
 	}
-	d.inTx = false
 	q := "ROLLBACK"
 	if mode == pool.ResetCommit {
 		q = "COMMIT"

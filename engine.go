@@ -32,6 +32,9 @@ type Engine struct {
 
 	versionOnce sync.Mutex
 	version     *dialect.Version
+
+	replayMu sync.Mutex
+	replay   *sql.DB // serves buffered Results (buffered.go)
 }
 
 // CreateEngine makes an Engine for a database URL, such as
@@ -237,7 +240,7 @@ func (e *Engine) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (
 // engine (Transact), fn joins it instead, as a Begin inside a Begin does. Options
 // may set the isolation level or a retry policy for serialization failures.
 func (e *Engine) Begin(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
-	return e.runTx(ctx, txOptionsOf(opts), false, fn)
+	return e.runTx(ctx, txOptionsOf(opts), false, false, func(_ context.Context, c *Conn) error { return fn(c) })
 }
 
 // Dispose closes the pool: idle connections now, checked-out ones when they come
@@ -248,6 +251,11 @@ func (e *Engine) Dispose() error {
 		return nil
 	}
 	err := e.pool.Dispose()
+	e.replayMu.Lock()
+	if e.replay != nil {
+		err = errors.Join(err, e.replay.Close())
+	}
+	e.replayMu.Unlock()
 	return errors.Join(err, e.db.Close())
 }
 

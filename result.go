@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/go-alchemy/alchemy/pool"
 )
 
 // Result is what a statement returned. For a statement with rows, read them with
@@ -14,6 +16,7 @@ import (
 // rows, RowsAffected and LastInsertID tell what it did and there is nothing to close.
 type Result struct {
 	conn      *Conn
+	pc        *pool.Conn      // the connection the rows come from, to tell a stale Result
 	ctx       context.Context // the statement's, to tell a fetch cut off by it
 	rows      *sql.Rows       // the driver's, or the rows read into memory (buffered)
 	res       sql.Result
@@ -25,10 +28,9 @@ type Result struct {
 	types     []*sql.ColumnType
 	err       error
 	closed    bool
-	onRow     bool    // Next reported a row that is still current
-	drained   bool    // Next reached the end of the rows without an error
-	buffered  bool    // the remaining rows were read into memory; the connection is free
-	replay    *sql.DB // serves the buffered rows
+	onRow     bool // Next reported a row that is still current
+	drained   bool // Next reached the end of the rows without an error
+	buffered  bool // the remaining rows were read into memory; the connection is free
 }
 
 // Next advances to the next row and reports whether there is one. When there is
@@ -52,9 +54,12 @@ func (r *Result) next() bool {
 	}
 	r.onRow = false
 	if err := r.rows.Err(); err != nil {
-		if r.buffered {
+		switch {
+		case r.buffered:
 			r.err = err // classified when it was read
-		} else {
+		case r.stale():
+			r.err = fmt.Errorf("alchemy: fetch: %w", err) // its connection is gone already
+		default:
 			r.conn.result = nil
 			r.err = r.conn.fail(r.ctx, "fetch", r.query, r.params, err)
 		}
@@ -121,16 +126,18 @@ func (r *Result) release(reason error) {
 	if c.result == r {
 		c.result = nil
 	}
+
 	var unknown error
 	if r.rows != nil {
 		err := r.rows.Close()
 		if err != nil && r.err == nil {
 			r.err = err
 		}
-		if r.drained && !r.buffered && reason == nil && r.ctx.Err() != nil {
+		live := !r.buffered && !r.stale() && reason == nil
+		if r.drained && live && r.ctx.Err() != nil {
 			c.checkAlive()
 		}
-		if !r.drained && !r.buffered && reason == nil {
+		if !r.drained && live {
 			if ctxErr := r.ctx.Err(); ctxErr != nil {
 				unknown = fmt.Errorf("alchemy: a Result was closed after its context ended: %w", ctxErr)
 			} else if err != nil {
@@ -145,14 +152,13 @@ func (r *Result) release(reason error) {
 		r.cancel()
 		r.cancel = nil
 	}
-	if r.replay != nil {
-		_ = r.replay.Close()
-		r.replay = nil
-	}
 	if unknown != nil {
 		c.invalidate(unknown, false)
 	}
 }
+
+// stale reports whether the connection the rows came from has been replaced.
+func (r *Result) stale() bool { return r.pc != r.conn.pc }
 
 // ReturnsRows reports whether the statement returned rows (even zero of them).
 func (r *Result) ReturnsRows() bool { return r.res == nil }

@@ -138,14 +138,20 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) 
 
 // runTx runs fn in a transaction: the one ctx carries for e, joined (or a savepoint
 // inside it, WithSavepoint), or else a new one on a connection of its own, returned
-// when the block ends; lazy defers its checkout and BEGIN to fn's first statement. A serialization
-// failure retries the new transaction as the RetryPolicy says.
-func (e *Engine) runTx(ctx context.Context, o txOptions, lazy bool, fn func(c *Conn) error) error {
+// when the block ends; lazy defers its checkout and BEGIN to fn's first statement.
+// fn gets the context its statements should use: with a new transaction, one that
+// carries its connection; with a savepoint and markBlock, one that marks the block,
+// so that statements from outside it are told apart (see Transact). A
+// serialization failure retries the new transaction as the RetryPolicy says.
+func (e *Engine) runTx(ctx context.Context, o txOptions, lazy, markBlock bool, fn func(ctx context.Context, c *Conn) error) error {
 	if ctx == nil {
 		return ErrNilContext
 	}
 	if c := connFromContext(ctx, e); c != nil {
-		return c.inTx(ctx, o, false, fn)
+		if o.nested && markBlock {
+			ctx = context.WithValue(ctx, blockKey{}, &block{parent: blockOf(ctx)})
+		}
+		return c.inTx(ctx, o, false, func(c *Conn) error { return fn(ctx, c) })
 	}
 	o.nested = false // nothing to nest in
 	return o.retry.run(ctx, func() error {
@@ -159,8 +165,31 @@ func (e *Engine) runTx(ctx context.Context, o txOptions, lazy bool, fn func(c *C
 			_ = c.close()
 			c.unlock()
 		}()
-		return c.inTx(ctx, o, lazy, fn)
+		inner := ContextWithConn(ctx, c)
+		return c.inTx(inner, o, lazy, func(c *Conn) error { return fn(inner, c) })
 	})
+}
+
+// blockKey is the context key of the savepoint block a Transact runs.
+type blockKey struct{}
+
+// block is one savepoint block of Transact (WithSavepoint), inside its parent's.
+type block struct{ parent *block }
+
+// blockOf returns the innermost block ctx runs in; nil outside any.
+func blockOf(ctx context.Context) *block {
+	b, _ := ctx.Value(blockKey{}).(*block)
+	return b
+}
+
+// within reports whether b is a or runs inside it; everything is within nil.
+func (b *block) within(a *block) bool {
+	for ; b != nil; b = b.parent {
+		if b == a {
+			return true
+		}
+	}
+	return a == nil
 }
 
 // ctxKey is the context key of the connections ContextWithConn records.
@@ -212,12 +241,11 @@ func ConnFromContext(ctx context.Context, e *Engine) (*Conn, bool) {
 // together. The connection is checked out at the first statement, so a block that
 // never touches the database takes none. Transact commits when fn returns nil and
 // rolls back when it returns an error or panics.
+//
+// A WithSavepoint block inside a Transact shared by goroutines runs with a context of
+// its own, so that the statements of other goroutines that run inside its savepoint
+// are told apart: rolling that savepoint back would undo their work, so it fails the
+// whole transaction (ErrPendingRollback) instead.
 func Transact(ctx context.Context, e *Engine, fn func(ctx context.Context) error, opts ...TxOption) error {
-	o := txOptionsOf(opts)
-	return e.runTx(ctx, o, true, func(c *Conn) error {
-		if connFromContext(ctx, e) == c {
-			return fn(ctx)
-		}
-		return fn(ContextWithConn(ctx, c))
-	})
+	return e.runTx(ctx, txOptionsOf(opts), true, true, func(ctx context.Context, _ *Conn) error { return fn(ctx) })
 }

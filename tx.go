@@ -56,6 +56,11 @@ type Tx struct {
 	kind  txKind
 	name  string // the savepoint's
 	done  bool
+	// A savepoint's: the block that opened it, whether statements from outside
+	// that block ran inside it, and its fate when an enclosing savepoint ended it.
+	block   *block
+	foreign bool
+	gone    int
 }
 
 // TxOptions are the options of one transaction.
@@ -140,7 +145,7 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 		}
 	}
 	st.lazy, st.begun = false, true
-	c.dc.inTx = true
+	c.dc.inTx.Store(true)
 	c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
 	return nil
 }
@@ -171,13 +176,14 @@ func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	if c.tx.autocommit {
 		return nil, errors.New("alchemy: a savepoint needs a transaction, and this connection runs in AUTOCOMMIT")
 	}
+	c.noteStatement(ctx)
 	c.spSeq++
 	name := "alchemy_sp_" + strconv.Itoa(c.spSeq)
 	create, _, _ := c.eng.dialect.SavepointSQL(name)
 	if err := c.exec(ctx, "savepoint", create); err != nil {
 		return nil, err
 	}
-	sp := &Tx{conn: c, state: c.tx, kind: txSavepoint, name: name}
+	sp := &Tx{conn: c, state: c.tx, kind: txSavepoint, name: name, block: blockOf(ctx)}
 	c.tx.savepoints = append(c.tx.savepoints, sp)
 	c.eng.fireSavepoint(c, name, func(l Listener) func(*Conn, string) { return l.Savepoint })
 	return sp, nil
@@ -187,6 +193,11 @@ func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 func (t *Tx) IsActive() bool {
 	t.conn.lockWait()
 	defer t.conn.unlock()
+	return t.active()
+}
+
+// active is IsActive for the holder of the turn.
+func (t *Tx) active() bool {
 	return !t.done && t.state.active && !t.state.broken && t.conn.tx == t.state
 }
 
@@ -218,6 +229,9 @@ func (t *Tx) Commit(ctx context.Context) error {
 	switch t.kind {
 	case txJoined:
 		t.done = true
+		if t.state.broken {
+			return ErrPendingRollback
+		}
 		if !t.state.active {
 			return ErrTxInactive
 		}
@@ -233,12 +247,6 @@ func (t *Tx) Commit(ctx context.Context) error {
 		t.done = true
 		c.tx = nil
 		return ErrTxInactive
-	}
-	if c.result != nil {
-		c.result.buffer()
-		if st.broken {
-			return ErrPendingRollback
-		}
 	}
 	if err := c.commitNow(ctx, st); err != nil {
 		if !st.begun && !st.broken { // rolled back instead: over
@@ -264,22 +272,35 @@ func (c *Conn) commitNow(ctx context.Context, st *txState) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("alchemy: commit not sent: %w", err)
 	}
+	if err := c.free(); err != nil { // an open Result is read first: none of its rows is lost
+		return err
+	}
 	if r, ok := c.eng.dialect.(dialect.FailedTxReporter); ok {
 		failed := false
 		_ = c.dc.sc.Raw(func(dc any) error { failed = r.TxFailed(dc); return nil })
 		if failed {
-			err := c.rollbackNow(ctx, st)
-			return errors.Join(c.eng.wrapErr(c, "commit", "", nil, ErrRolledBack), err)
+			return errors.Join(ErrRolledBack, c.rollbackNow(ctx, st))
 		}
 	}
+	// COMMIT runs past the end of ctx, for commitGrace at most.
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	stop := context.AfterFunc(ctx, func() { time.AfterFunc(commitGrace, cancel) })
+	sent := make(chan struct{})
+	defer close(sent)
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(commitGrace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-sent:
+		}
+	})
 	defer stop()
 	err := c.exec(sctx, "commit", "COMMIT")
 	if err == nil {
 		st.begun = false
-		c.dc.inTx = false
+		c.dc.inTx.Store(false)
 		return nil
 	}
 	st.begun, st.broken = false, true
@@ -309,7 +330,7 @@ func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
 		c.invalidate(err, false)
 	}
 	if c.dc != nil {
-		c.dc.inTx = false
+		c.dc.inTx.Store(false)
 	}
 	return err
 }
@@ -334,10 +355,8 @@ func (t *Tx) Rollback(ctx context.Context) error {
 		return t.rollbackTo(ctx)
 	}
 	st := t.state
-	if c.result != nil {
-		c.result.buffer()
-	}
-	ending := st.begun || (st.autocommit && st.active)
+	_ = c.free()       // an open Result is read first, so that it can still be read
+	ending := !st.lazy // a transaction that never began has nothing to report
 	err := c.rollbackNow(ctx, st)
 	if ending {
 		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
@@ -367,6 +386,10 @@ func (t *Tx) release(ctx context.Context) error {
 	if t.state.broken {
 		return ErrPendingRollback
 	}
+	if i < 0 && t.gone == spMerged { // an enclosing savepoint's release took this one's work along
+		t.done = true
+		return nil
+	}
 	if i < 0 || !t.state.begun {
 		t.done = true
 		return ErrTxDone
@@ -382,7 +405,7 @@ func (t *Tx) release(ctx context.Context) error {
 		}
 	}
 	t.done = true
-	t.state.savepoints = t.state.savepoints[:i]
+	t.state.popSavepoints(i, spMerged)
 	c.eng.fireSavepoint(c, t.name, func(l Listener) func(*Conn, string) { return l.ReleaseSavepoint })
 	return nil
 }
@@ -393,19 +416,58 @@ func (t *Tx) rollbackTo(ctx context.Context) error {
 		return ErrPendingRollback
 	}
 	i := t.spIndex()
+	if i < 0 && t.gone == spMerged {
+		// Its work went into an enclosing savepoint, released by another block:
+		// it cannot be undone alone, and the transaction must not commit it.
+		t.state.broken = true
+		return fmt.Errorf("alchemy: rollback to savepoint %s: an enclosing savepoint was released by another block, taking this one's work along: %w", t.name, ErrPendingRollback)
+	}
 	if i < 0 || !t.state.begun {
 		return ErrTxDone
 	}
-	if c.result != nil {
-		c.result.buffer()
+	if t.foreign {
+		// Statements of other blocks ran inside it: rolling back to it would
+		// undo their work behind their backs. The whole transaction fails instead.
+		t.state.broken = true
+		return fmt.Errorf("alchemy: rollback to savepoint %s: statements of other goroutines or blocks ran inside it, and rolling it back would undo their work: %w", t.name, ErrPendingRollback)
 	}
 	_, _, rb := c.eng.dialect.SavepointSQL(t.name)
 	if err := c.exec(ctx, "rollback to savepoint", rb); err != nil {
 		return err
 	}
-	t.state.savepoints = t.state.savepoints[:i]
+	t.state.popSavepoints(i, spUndone)
 	c.eng.fireSavepoint(c, t.name, func(l Listener) func(*Conn, string) { return l.RollbackSavepoint })
 	return nil
+}
+
+// Fates of a savepoint ended by an enclosing one.
+const (
+	spOpen   = iota
+	spMerged // an enclosing savepoint was released: its work is in the transaction
+	spUndone // an enclosing savepoint was rolled back: its work is gone
+)
+
+// popSavepoints ends the savepoint at i; those opened after it share fate.
+func (st *txState) popSavepoints(i int, fate int) {
+	for _, later := range st.savepoints[i+1:] {
+		later.gone = fate
+	}
+	st.savepoints = st.savepoints[:i]
+}
+
+// noteStatement records, on every open savepoint, a statement that ran inside it
+// from outside the block that opened it (see Transact's WithSavepoint). The caller
+// holds the turn.
+func (c *Conn) noteStatement(ctx context.Context) {
+	if c.tx == nil || len(c.tx.savepoints) == 0 {
+		return
+	}
+	b := blockOf(ctx)
+	for _, sp := range c.tx.savepoints {
+		if !b.within(sp.block) {
+			sp.foreign = true
+		}
+	}
 }
 
 // abandonTx ends the transaction a closing Conn left open. A healthy one is left to
@@ -435,11 +497,18 @@ func (c *Conn) abandonTx() {
 }
 
 // String describes the transaction.
+// It never waits for the connection, so a listener may call it: while the connection
+// is busy the state is left out.
 func (t *Tx) String() string {
 	kind := [...]string{"transaction", "joined transaction", "savepoint " + t.name}[t.kind]
+	if !t.conn.turn.mu.TryLock() {
+		return "alchemy.Tx(" + kind + ")"
+	}
+	active := t.active()
+	t.conn.turn.unlock()
 	state := "active"
-	if !t.IsActive() {
+	if !active {
 		state = "inactive"
 	}
-	return fmt.Sprintf("alchemy.Tx(%s, %s)", kind, state)
+	return "alchemy.Tx(" + kind + ", " + state + ")"
 }

@@ -116,7 +116,7 @@ func (p *StaticPool) untake(c *Conn) {
 	p.mu.Unlock()
 }
 
-// Put ends one checkout of the shared connection: reset on return, Checkin
+// Put ends one checkout of the shared connection: reset on return (by the last holder only), Checkin
 // event. An invalidated or stale connection is closed when its last holder
 // returns it.
 func (p *StaticPool) Put(c *Conn) error {
@@ -133,8 +133,14 @@ func (p *StaticPool) Put(c *Conn) error {
 	}
 	c.rec.shared--
 	p.st.out.Add(-1)
+	// The connection is reset only when its last holder returns it: resetting it
+	// under another holder would roll back (or commit) that holder's transaction.
+	// The lock is held so that no checkout takes it up during the reset.
+	var err error
+	if c.rec.shared == 0 {
+		err = p.resetOnReturn(c)
+	}
 	p.mu.Unlock()
-	err := p.resetOnReturn(c)
 	p.lis.checkin(c)
 	p.mu.Lock()
 	defer p.mu.Unlock()
