@@ -482,7 +482,7 @@ func (c *Conn) abandonTx() {
 	committed := false
 	if st.begun && c.dc != nil {
 		if mode == pool.ResetNone || st.broken || !st.active {
-			ctx, cancel := context.WithTimeout(context.Background(), resetTimeout)
+			ctx, cancel := detached(context.Background())
 			_ = c.rollbackNow(ctx, st)
 			cancel()
 		} else {
