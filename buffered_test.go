@@ -200,7 +200,7 @@ func TestUpdatePerRowWhileReading(t *testing.T) {
 		sel := alchemy.Text("select id, name from " + table + " order by id")
 		upd := alchemy.Text("update " + table + " set name = :name where id = :id")
 
-		loop := func(ex executor, ctx context.Context, suffix string) (int, error) {
+		loop := func(ex alchemy.Executor, ctx context.Context, suffix string) (int, error) {
 			res, err := ex.Execute(ctx, sel)
 			if err != nil {
 				return 0, err

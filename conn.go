@@ -166,12 +166,21 @@ func (c *Conn) ready(ctx context.Context) error {
 // tags, or positional values. A statement that returns rows gives a Result to read;
 // any other gives a Result with RowsAffected and nothing to close (closing does no
 // harm).
+//
+// Given one argument that is a slice of parameter sets ([]Params, a slice of structs,
+// [][]any...), Execute runs the statement once for each (SQLAlchemy's executemany)
+// and returns a Result whose RowsAffected is the total. Outside a transaction the
+// sets run in one of their own, so that a failing set leaves none of them committed,
+// as a DBAPI executemany does; under AUTOCOMMIT each set commits on its own.
 func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
 	if ctx == nil {
 		return nil, ErrNilContext
 	}
 	if stmt == nil {
 		return nil, errors.New("alchemy: Execute of a nil statement")
+	}
+	if sets, ok := paramSets(args); ok {
+		return c.executeMany(ctx, stmt, sets)
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err
@@ -342,21 +351,12 @@ func (c *Conn) checkAlive() {
 	}
 }
 
-// ExecuteMany runs one statement once for each parameter set (executemany) and
-// returns a Result whose RowsAffected is the total. Each set is what Execute takes
-// as its one argument: a Params map, a struct, or a []any of positional values.
-// Outside a transaction the sets run in one of their own, so that a failing set
-// leaves none of them committed, as a DBAPI executemany does; under AUTOCOMMIT each
-// set commits on its own.
-func (c *Conn) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
-	if ctx == nil {
-		return nil, ErrNilContext
-	}
-	if stmt == nil {
-		return nil, errors.New("alchemy: ExecuteMany of a nil statement")
-	}
+// executeMany runs stmt once for each parameter set (see Execute). Each set is what
+// Execute takes as its one argument: a Params map, a struct, or a []any of
+// positional values.
+func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
 	if len(sets) == 0 {
-		return nil, fmt.Errorf("%w: ExecuteMany with no parameter sets", ErrBindParameter)
+		return nil, fmt.Errorf("%w: executemany with no parameter sets", ErrBindParameter)
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err

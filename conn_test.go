@@ -55,7 +55,7 @@ func TestConnectClose(t *testing.T) {
 		if !errors.Is(err, alchemy.ErrClosed) {
 			t.Errorf("BeginNested after Close: %v, want ErrClosed", err)
 		}
-		_, err = c.ExecuteMany(ctx, alchemy.Text("select :x"), []any{alchemy.Params{"x": 1}})
+		_, err = c.Execute(ctx, alchemy.Text("select :x"), []any{alchemy.Params{"x": 1}})
 		if !errors.Is(err, alchemy.ErrClosed) {
 			t.Errorf("ExecuteMany after Close: %v, want ErrClosed", err)
 		}

@@ -240,7 +240,7 @@ func TestBeginJoinsTransact(t *testing.T) {
 	var checkouts checkoutCounter
 	d, eng := newFake(t, checkouts.option())
 	ctx := context.Background()
-	ins := func(ex executor, ctx context.Context, v int) error {
+	ins := func(ex alchemy.Executor, ctx context.Context, v int) error {
 		_, err := ex.Execute(ctx, alchemy.Text("insert into t values (:v)"), v)
 		return err
 	}

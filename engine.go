@@ -195,7 +195,7 @@ func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
 }
 
 // Execute runs a statement without a connection of the caller's (connectionless
-// execution). When ctx carries a connection of this engine (see Transact and
+// execution); a slice of parameter sets runs it once for each (see Conn.Execute). When ctx carries a connection of this engine (see Transact and
 // ContextWithConn), the statement runs on it, inside its transaction. Otherwise a
 // connection is checked out and goes back to the pool when the Result is exhausted
 // or closed: close the Result.
@@ -217,21 +217,6 @@ func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Re
 		c.Close()
 	}
 	return res, nil
-}
-
-// ExecuteMany runs one statement for each parameter set (see Conn.ExecuteMany)
-// without a connection of the caller's: on the connection ctx carries, if any,
-// else on a connection checked out for the call and returned before it ends.
-func (e *Engine) ExecuteMany(ctx context.Context, stmt Executable, sets []any) (*Result, error) {
-	if c := connFromContext(ctx, e); c != nil {
-		return c.ExecuteMany(ctx, stmt, sets)
-	}
-	c, err := e.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	return c.ExecuteMany(ctx, stmt, sets)
 }
 
 // Begin runs fn in a transaction: it commits when fn returns nil, rolls back when fn

@@ -205,7 +205,7 @@ func TestClosedAfterDispose(t *testing.T) {
 			t.Errorf("%s after Dispose: %v, want ErrClosed", what, err)
 		}
 	}
-	if _, err := eng.ExecuteMany(ctx, alchemy.Text("insert into t values (:v)"), []any{[]any{1}}); !errors.Is(err, alchemy.ErrClosed) {
+	if _, err := eng.Execute(ctx, alchemy.Text("insert into t values (:v)"), []any{[]any{1}}); !errors.Is(err, alchemy.ErrClosed) {
 		t.Errorf("ExecuteMany after Dispose: %v, want ErrClosed", err)
 	}
 	if d.Opened() != 0 {
@@ -306,12 +306,12 @@ func TestNilContext(t *testing.T) {
 	for what, call := range map[string]func() error{
 		"Engine.Connect":       func() error { _, err := eng.Connect(nilCtx); return err },
 		"Engine.Execute":       func() error { _, err := eng.Execute(nilCtx, stmt); return err },
-		"Engine.ExecuteMany":   func() error { _, err := eng.ExecuteMany(nilCtx, stmt, sets); return err },
+		"Engine.ExecuteMany":   func() error { _, err := eng.Execute(nilCtx, stmt, sets); return err },
 		"Engine.Begin":         func() error { return eng.Begin(nilCtx, func(*alchemy.Conn) error { return nil }) },
 		"Engine.ServerVersion": func() error { _, err := eng.ServerVersion(nilCtx); return err },
 		"Transact":             func() error { return alchemy.Transact(nilCtx, eng, func(context.Context) error { return nil }) },
 		"Conn.Execute":         func() error { _, err := c.Execute(nilCtx, stmt); return err },
-		"Conn.ExecuteMany":     func() error { _, err := c.ExecuteMany(nilCtx, stmt, sets); return err },
+		"Conn.ExecuteMany":     func() error { _, err := c.Execute(nilCtx, stmt, sets); return err },
 		"Conn.Begin":           func() error { _, err := c.Begin(nilCtx); return err },
 		"Conn.BeginTx":         func() error { _, err := c.BeginTx(nilCtx, alchemy.TxOptions{}); return err },
 		"Conn.BeginNested":     func() error { _, err := c.BeginNested(nilCtx); return err },
@@ -420,11 +420,11 @@ func TestPostgresFailedStatementCommit(t *testing.T) {
 	eng := newEngine(t, testdb.URL(t, testdb.PostgreSQL))
 	table := itemsTable(t, eng, testdb.Target{Name: testdb.PostgreSQL})
 	ctx := context.Background()
-	insert := func(ex executor, ctx context.Context, name string) error {
+	insert := func(ex alchemy.Executor, ctx context.Context, name string) error {
 		_, err := ex.Execute(ctx, alchemy.Text("insert into "+table+" (name) values (:n)"), name)
 		return err
 	}
-	fail := func(ex executor, ctx context.Context) {
+	fail := func(ex alchemy.Executor, ctx context.Context) {
 		if _, err := ex.Execute(ctx, alchemy.Text("select 1/0")); err == nil {
 			t.Error("select 1/0 did not fail")
 		}

@@ -33,9 +33,9 @@ type ExecuteEvent struct {
 	Conn *Conn
 	// Statement is the SQL sent, in the dialect's placeholder style.
 	Statement string
-	// Params are the bound values; for ExecuteMany, those of the first set.
+	// Params are the bound values; for an executemany, those of the first set.
 	Params []any
-	// Many is the number of parameter sets of an ExecuteMany, else 0.
+	// Many is the number of parameter sets of an executemany, else 0.
 	Many int
 	// Duration and Err are set for AfterExecute.
 	Duration time.Duration

@@ -212,7 +212,7 @@ func TestEchoLogging(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustExec(t, c, "select :a", "visible-param")
-		c.ExecuteMany(ctx, alchemy.Text("select :a"), []any{[]any{1}, []any{2}})
+		c.Execute(ctx, alchemy.Text("select :a"), []any{[]any{1}, []any{2}})
 		c.Invalidate()
 		c.Close()
 		recs := logs.records(t)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/internal/fakedriver"
 	"github.com/go-alchemy/alchemy/internal/testdb"
 )
 
@@ -165,7 +167,7 @@ func TestExecuteMany(t *testing.T) {
 		}
 		defer c.Close()
 		sent := log.count()
-		res, err := c.ExecuteMany(ctx, alchemy.Text("insert into "+table+" (id, name) values (:id, :name)"), []any{
+		res, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (id, name) values (:id, :name)"), []any{
 			alchemy.Params{"id": 1, "name": "a"},
 			person{ID: 2, Name: "b"},
 			[]any{3, "c"},
@@ -190,7 +192,7 @@ func TestExecuteMany(t *testing.T) {
 		}
 
 		// Updates: the total of the rows each set changed.
-		res, err = c.ExecuteMany(ctx, alchemy.Text("update "+table+" set name = 'z' where id <= :max"), []any{
+		res, err = c.Execute(ctx, alchemy.Text("update "+table+" set name = 'z' where id <= :max"), []any{
 			alchemy.Params{"max": 2}, alchemy.Params{"max": 3},
 		})
 		if err != nil {
@@ -199,8 +201,8 @@ func TestExecuteMany(t *testing.T) {
 		if n, _ := res.RowsAffected(); n != 5 {
 			t.Fatalf("RowsAffected of two updates (2 + 3 rows) = %d", n)
 		}
-		if _, err := c.ExecuteMany(ctx, alchemy.Text("select 1"), nil); !errors.Is(err, alchemy.ErrBindParameter) {
-			t.Fatalf("ExecuteMany with no sets: %v", err)
+		if _, err := c.Execute(ctx, alchemy.Text("select 1"), []alchemy.Params{}); !errors.Is(err, alchemy.ErrBindParameter) || !strings.Contains(err.Error(), "no parameter sets") {
+			t.Fatalf("executemany with no sets: %v", err)
 		}
 	})
 }
@@ -250,7 +252,7 @@ func TestBindErrorsSendNothing(t *testing.T) {
 			}
 		}
 		// One bad set among good ones: nothing at all is inserted.
-		_, err = c.ExecuteMany(ctx, ins, []any{
+		_, err = c.Execute(ctx, ins, []any{
 			alchemy.Params{"id": 1, "name": "a"},
 			alchemy.Params{"id": 2, "name": "b"},
 			alchemy.Params{"id": 3},
@@ -284,8 +286,8 @@ func TestExecuteNil(t *testing.T) {
 	if _, err := c.Execute(context.Background(), nil); err == nil {
 		t.Error("Execute(nil) succeeded")
 	}
-	if _, err := c.ExecuteMany(context.Background(), nil, []any{1}); err == nil {
-		t.Error("ExecuteMany(nil) succeeded")
+	if _, err := c.Execute(context.Background(), nil, []alchemy.Params{{"a": 1}}); err == nil {
+		t.Error("executemany of a nil statement succeeded")
 	}
 	if _, err := eng.Execute(context.Background(), nil); err == nil {
 		t.Error("engine.Execute(nil) succeeded")
@@ -306,7 +308,7 @@ func TestExecuteManyAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		_, err = c.ExecuteMany(context.Background(), alchemy.Text("insert into "+table+" (id) values (:id)"),
+		_, err = c.Execute(context.Background(), alchemy.Text("insert into "+table+" (id) values (:id)"),
 			[]any{[]any{1}, []any{2}, []any{1}})
 		if !alchemy.IsUniqueViolation(err) {
 			t.Fatalf("duplicate in the third set: %v", err)
@@ -333,7 +335,7 @@ func TestEngineExecuteMany(t *testing.T) {
 		eng := newEngine(t, tg.URL)
 		table := makeTable(t, eng, "id int primary key")
 		insert := alchemy.Text("insert into " + table + " (id) values (:id)")
-		res, err := eng.ExecuteMany(ctx, insert, []any{alchemy.Params{"id": 1}, alchemy.Params{"id": 2}})
+		res, err := eng.Execute(ctx, insert, []any{alchemy.Params{"id": 1}, alchemy.Params{"id": 2}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +346,7 @@ func TestEngineExecuteMany(t *testing.T) {
 			t.Fatalf("connection not returned: %+v", st)
 		}
 		err = alchemy.Transact(ctx, eng, func(ctx context.Context) error {
-			if _, err := eng.ExecuteMany(ctx, insert, []any{[]any{3}, []any{4}}); err != nil {
+			if _, err := eng.Execute(ctx, insert, []any{[]any{3}, []any{4}}); err != nil {
 				return err
 			}
 			if st := eng.Pool().Status(); st.CheckedOut != 1 {
@@ -359,4 +361,68 @@ func TestEngineExecuteMany(t *testing.T) {
 			t.Fatalf("%d rows, want 2: the rows of the rolled-back transaction stayed", n)
 		}
 	})
+}
+
+// TestExecuteManyForms: Execute takes SQLAlchemy's executemany form, one argument
+// that is a slice of parameter sets, in each shape a Go caller has them: []Params,
+// []map[string]any, a slice of structs, of pointers to structs, [][]any, and a []any
+// of sets. A slice that is one value (a []byte, a []any of plain values) is bound as
+// that one value.
+func TestExecuteManyForms(t *testing.T) {
+	t.Parallel()
+	eng := newEngine(t, testdb.SQLiteURL(t))
+	ctx := context.Background()
+	table := makeTable(t, eng, "id integer primary key, name text")
+	insert := alchemy.Text("insert into " + table + " (id, name) values (:id, :name)")
+	type row struct {
+		ID   int    `db:"id"`
+		Name string `db:"name"`
+	}
+	id := 0
+	next := func() int { id++; return id }
+	for _, tc := range []struct {
+		name string
+		sets any
+	}{
+		{"[]Params", []alchemy.Params{{"id": next(), "name": "a"}, {"id": next(), "name": "b"}}},
+		{"[]map[string]any", []map[string]any{{"id": next(), "name": "c"}, {"id": next(), "name": "d"}}},
+		{"[]struct", []row{{next(), "e"}, {next(), "f"}}},
+		{"[]*struct", []*row{{next(), "g"}, {next(), "h"}}},
+		{"[][]any", [][]any{{next(), "i"}, {next(), "j"}}},
+		{"[]any of sets", []any{alchemy.Params{"id": next(), "name": "k"}, []any{next(), "l"}}},
+	} {
+		res, err := eng.Execute(ctx, insert, tc.sets)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 2 {
+			t.Errorf("%s: RowsAffected %d, %v, want 2", tc.name, n, err)
+		}
+	}
+	if n := scalarInt(t, eng, "select count(*) from "+table); n != int64(id) {
+		t.Errorf("%d rows, want %d", n, id)
+	}
+	// One value that is a slice is bound as that value, not run as executemany.
+	res, err := eng.Execute(ctx, alchemy.Text("select length(:b)"), []byte("four"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := alchemy.Scalar[int](res); err != nil || n != 4 {
+		t.Errorf("a []byte value: length %d, %v", n, err)
+	}
+	// A []any of plain values (an array for the driver) is one value too: the fake
+	// driver, which takes any value, sees one statement with it.
+	d, fake := newFake(t)
+	if _, err := fake.Execute(ctx, alchemy.Text("update t set a = :a"), []any{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	var execs []fakedriver.Event
+	for _, ev := range d.Events() {
+		if ev.Op == fakedriver.OpExec {
+			execs = append(execs, ev)
+		}
+	}
+	if len(execs) != 1 || len(execs[0].Args) != 1 || !reflect.DeepEqual(execs[0].Args[0], []any{1, 2}) {
+		t.Errorf("a []any of plain values: %v, want one statement with it as its value", execs)
+	}
 }

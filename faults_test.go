@@ -121,7 +121,7 @@ func TestDisconnectInTransaction(t *testing.T) {
 	for name, try := range map[string]func() error{
 		"Execute": func() error { _, err := c.Execute(ctx, alchemy.Text("insert into t values (3)")); return err },
 		"ExecuteMany": func() error {
-			_, err := c.ExecuteMany(ctx, alchemy.Text("insert into t values (:x)"), []any{alchemy.Params{"x": 1}})
+			_, err := c.Execute(ctx, alchemy.Text("insert into t values (:x)"), []any{alchemy.Params{"x": 1}})
 			return err
 		},
 		"Begin":       func() error { _, err := c.Begin(ctx); return err },

@@ -76,13 +76,8 @@ func uniqueName(prefix string) string {
 	return fmt.Sprintf("alc_%s_%d_%d", prefix, os.Getpid(), nameSeq.Add(1))
 }
 
-// executor is what Engine and Conn both offer.
-type executor interface {
-	Execute(ctx context.Context, stmt alchemy.Executable, args ...any) (*alchemy.Result, error)
-}
-
 // mustExec runs a statement that returns no rows (or whose rows do not matter).
-func mustExec(t testing.TB, ex executor, sql string, args ...any) *alchemy.Result {
+func mustExec(t testing.TB, ex alchemy.Executor, sql string, args ...any) *alchemy.Result {
 	t.Helper()
 	res, err := ex.Execute(context.Background(), alchemy.Text(sql), args...)
 	if err != nil {
@@ -95,7 +90,7 @@ func mustExec(t testing.TB, ex executor, sql string, args ...any) *alchemy.Resul
 }
 
 // scalarInt runs a query returning one integer.
-func scalarInt(t testing.TB, ex executor, sql string, args ...any) int64 {
+func scalarInt(t testing.TB, ex alchemy.Executor, sql string, args ...any) int64 {
 	t.Helper()
 	res, err := ex.Execute(context.Background(), alchemy.Text(sql), args...)
 	if err != nil {
@@ -153,7 +148,7 @@ func countFromOther(t testing.TB, eng *alchemy.Engine, table string) int64 {
 
 // serverID returns what identifies the server session of c: the backend pid on
 // PostgreSQL, the connection id on MariaDB, and nothing on SQLite (-1).
-func serverID(t testing.TB, tg testdb.Target, c executor) int64 {
+func serverID(t testing.TB, tg testdb.Target, c alchemy.Executor) int64 {
 	t.Helper()
 	switch tg.Name {
 	case testdb.PostgreSQL:

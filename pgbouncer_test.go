@@ -14,7 +14,7 @@ import (
 
 // TestPgBouncerEveryPath runs every path of the engine through PgBouncer in
 // transaction mode with ?pgbouncer=true, from 64 goroutines at once: Execute with and
-// without rows, ExecuteMany in a transaction of its own and under AUTOCOMMIT,
+// without rows, executemany in a transaction of its own and under AUTOCOMMIT,
 // transactions with savepoints, and Transact. Each goroutine checks what it wrote.
 func TestPgBouncerEveryPath(t *testing.T) {
 	t.Parallel()
@@ -65,7 +65,7 @@ func bouncerRounds(ctx context.Context, eng *alchemy.Engine, table string, g, ro
 			return fmt.Errorf("select gave %d, %v", n, err)
 		}
 		// ExecuteMany in a transaction of its own.
-		if _, err := eng.ExecuteMany(ctx, insert, []any{
+		if _, err := eng.Execute(ctx, insert, []any{
 			alchemy.Params{"g": g, "k": k + 1, "v": "many"}, alchemy.Params{"g": g, "k": k + 2, "v": "many"},
 		}); err != nil {
 			return fmt.Errorf("executemany: %w", err)
@@ -79,7 +79,7 @@ func bouncerRounds(ctx context.Context, eng *alchemy.Engine, table string, g, ro
 			c.Close()
 			return err
 		}
-		_, err = c.ExecuteMany(ctx, insert, []any{
+		_, err = c.Execute(ctx, insert, []any{
 			alchemy.Params{"g": g, "k": k + 3, "v": "auto"}, alchemy.Params{"g": g, "k": k + 4, "v": "auto"},
 		})
 		c.Close()

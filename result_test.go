@@ -12,7 +12,7 @@ import (
 )
 
 // fillItems inserts the names with ids 1, 2, 3...
-func fillItems(t testing.TB, ex executor, table string, names ...string) {
+func fillItems(t testing.TB, ex alchemy.Executor, table string, names ...string) {
 	t.Helper()
 	for i, n := range names {
 		mustExec(t, ex, "insert into "+table+" (id, name) values (:id, :name)", alchemy.Params{"id": i + 1, "name": n})

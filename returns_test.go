@@ -132,7 +132,7 @@ func TestReturnsRowsColumnsNamedLikeClauses(t *testing.T) {
 		table := makeTable(t, eng, idColumn(tg)+", output varchar(50), "+ret+" varchar(50), "+vals+" varchar(50), note varchar(50)")
 		r := strings.NewReplacer("{t}", table, "{returning}", ret, "{values}", vals)
 
-		run := func(name string, ex executor, connectionless bool) {
+		run := func(name string, ex alchemy.Executor, connectionless bool) {
 			t.Helper()
 			if _, err := ex.Execute(ctx, alchemy.Text(r.Replace("delete from {t}"))); err != nil {
 				t.Fatal(err)

@@ -171,7 +171,7 @@ func TestResultClosedAfterCancel(t *testing.T) {
 				}
 			}
 		}
-		next := func(t *testing.T, ex executor) {
+		next := func(t *testing.T, ex alchemy.Executor) {
 			t.Helper()
 			res, err := ex.Execute(context.Background(), alchemy.Text("select 1"))
 			if err != nil {

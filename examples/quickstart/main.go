@@ -76,7 +76,7 @@ func run(ctx context.Context, url string) error {
 		return err
 	}
 	// Many parameter sets, one statement.
-	res, err := conn.ExecuteMany(ctx, insert, []any{
+	res, err := conn.Execute(ctx, insert, []any{
 		alchemy.Params{"id": 2, "name": "wendy"},
 		User{ID: 3, Name: "mary"},
 	})

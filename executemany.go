@@ -1,0 +1,84 @@
+package alchemy
+
+import (
+	"context"
+	"database/sql/driver"
+	"reflect"
+)
+
+// Executor runs statements. Engine and Conn satisfy it (and so will the Session), for
+// code that only needs to run statements and should not care whether it runs
+// connectionless, on a held connection or inside a transaction.
+type Executor interface {
+	Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error)
+}
+
+var (
+	_ Executor = (*Engine)(nil)
+	_ Executor = (*Conn)(nil)
+)
+
+// paramSets recognises SQLAlchemy's executemany form of Execute's arguments: one
+// argument that is a slice of parameter sets ([]Params, []map[string]any, a slice of
+// structs or of pointers to structs, or [][]any of positional values), as against
+// one value that happens to be a slice (a []int64 for a PostgreSQL array, a []byte).
+// A []any counts when every element is itself a parameter set.
+func paramSets(args []any) ([]any, bool) {
+	if len(args) != 1 {
+		return nil, false
+	}
+	switch a := args[0].(type) {
+	case nil, []byte, driver.Valuer:
+		return nil, false
+	case []Params:
+		return each(a), true
+	case []map[string]any:
+		return each(a), true
+	case [][]any:
+		return each(a), true
+	case []any:
+		if len(a) == 0 {
+			return nil, false
+		}
+		for _, set := range a {
+			if !isParamSet(set) {
+				return nil, false
+			}
+		}
+		return a, true
+	}
+	v := reflect.ValueOf(args[0])
+	if v.Kind() != reflect.Slice {
+		return nil, false
+	}
+	et := v.Type().Elem()
+	if et.Kind() == reflect.Pointer {
+		et = et.Elem()
+	}
+	if !isStructTarget(et) {
+		return nil, false
+	}
+	sets := make([]any, v.Len())
+	for i := range sets {
+		sets[i] = v.Index(i).Interface()
+	}
+	return sets, true
+}
+
+// isParamSet reports whether a is one parameter set of an executemany.
+func isParamSet(a any) bool {
+	switch a.(type) {
+	case Params, map[string]any, []any:
+		return true
+	}
+	_, ok := structArg(a)
+	return ok
+}
+
+func each[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, x := range s {
+		out[i] = x
+	}
+	return out
+}
