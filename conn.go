@@ -81,6 +81,10 @@ func (c *Conn) unlock() { c.turn.unlock() }
 
 // checkout takes a connection from the pool.
 func (c *Conn) checkout(ctx context.Context) error {
+	return c.eng.traceCheckout(ctx, c, func() error { return c.checkoutNow(ctx) })
+}
+
+func (c *Conn) checkoutNow(ctx context.Context) error {
 	pc, err := c.eng.pool.Get(ctx)
 	if err != nil {
 		if errors.Is(err, pool.ErrClosed) && !errors.Is(err, ErrClosed) {
@@ -194,29 +198,12 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 		return nil, err
 	}
 	c.noteStatement(ctx)
-	return c.run(ctx, query, params, returnsRows(c.eng.dialect, stmt, query))
+	return c.run(ctx, stmt, query, params, returnsRows(c.eng.dialect, stmt, query))
 }
 
-// instrument runs do between the BeforeExecute and AfterExecute events and the
-// echo log line, when anyone listens; otherwise it just runs it.
-func (c *Conn) instrument(ctx context.Context, query string, params []any, many int, do func() error) error {
-	lis := c.eng.listeners()
-	if len(lis) == 0 && !c.eng.cfg.echo {
-		return do()
-	}
-	ev := &ExecuteEvent{Conn: c, Statement: query, Params: params, Many: many}
-	lctx := c.withoutSelf(ctx)
-	c.eng.beforeExecute(lctx, lis, ev)
-	start := time.Now()
-	err := do()
-	ev.Duration, ev.Err = time.Since(start), err
-	c.eng.afterExecute(lctx, lis, ev)
-	return err
-}
-
-// withoutSelf returns ctx without c in it, for listeners: a listener that runs a
-// statement with the context it is given (an audit log, say) then gets a connection
-// of its own, instead of waiting for c, which is busy with the event's statement.
+// withoutSelf returns ctx without c in it, for tracers: a hook that runs a statement
+// with the context it is given (an audit log, say) then gets a connection of its
+// own, instead of waiting for c, which is busy with the traced work.
 func (c *Conn) withoutSelf(ctx context.Context) context.Context {
 	cc, _ := ctx.Value(ctxKey{}).(*ctxConn)
 	var keep []*Conn
@@ -238,7 +225,7 @@ func (c *Conn) withoutSelf(ctx context.Context) context.Context {
 	return context.WithValue(ctx, ctxKey{}, chain)
 }
 
-func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (*Result, error) {
+func (c *Conn) run(ctx context.Context, stmt Executable, query string, params []any, rows bool) (*Result, error) {
 	var cancel context.CancelFunc
 	if c.opts.Timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
@@ -249,41 +236,47 @@ func (c *Conn) run(ctx context.Context, query string, params []any, rows bool) (
 		}
 		return nil, err
 	}
-	res := &Result{conn: c, pc: c.pc, ctx: ctx, query: query, params: params, cancel: cancel}
+	ctx, tr := c.traceExecStart(ctx, ExecuteStart{Statement: stmt, SQL: query, Params: params})
+	res := &Result{conn: c, pc: c.pc, ctx: ctx, query: query, params: params, cancel: cancel, trace: tr}
 	sc := c.dc.sc
-	err := c.instrument(ctx, query, params, 0, func() (err error) {
-		if rows {
-			res.rows, err = sc.QueryContext(ctx, query, params...)
-		} else {
-			res.res, err = sc.ExecContext(ctx, query, params...)
-		}
-		return err
-	})
-	if err != nil {
-		if cancel != nil {
-			cancel()
-		}
-		return nil, c.fail(ctx, "execute", query, params, err)
+	var err error
+	if rows {
+		res.rows, err = sc.QueryContext(ctx, query, params...)
+	} else {
+		res.res, err = sc.ExecContext(ctx, query, params...)
 	}
-	if ctx.Err() != nil {
+	if err == nil && ctx.Err() != nil {
 		if res.rows != nil {
 			_ = res.rows.Close() // before checkAlive may close the connection under them
 			res.rows = nil
 		}
 		c.checkAlive()
 		if c.pc == nil || rows {
-			if cancel != nil {
-				cancel()
-			}
-			return nil, c.fail(ctx, "execute", query, params, fmt.Errorf("alchemy: the context ended as the statement returned: %w", ctx.Err()))
+			err = fmt.Errorf("alchemy: the context ended as the statement returned: %w", ctx.Err())
 		}
 	}
+	if err != nil {
+		if cancel != nil {
+			cancel()
+		}
+		err = c.fail(ctx, "execute", query, params, err)
+		tr.end(c, 0, err)
+		return nil, err
+	}
 	if res.rows != nil {
-		c.result = res
-	} else if cancel != nil {
+		c.result = res // traced to its end by release
+		return res, nil
+	}
+	if cancel != nil {
 		cancel()
 		res.cancel = nil
 	}
+	n, aerr := res.res.RowsAffected()
+	if aerr != nil {
+		n = -1
+	}
+	tr.end(c, n, nil)
+	res.trace = nil
 	return res, nil
 }
 
@@ -305,8 +298,8 @@ func (c *Conn) free() error {
 }
 
 // exec runs a statement of the engine's own (BEGIN, COMMIT, SAVEPOINT...): echoed,
-// as SQLAlchemy's echo shows them, but reported to listeners by their own events
-// (Begin, Commit...) rather than as executes. A failure is cleaned up after as any
+// as SQLAlchemy's echo shows them, but traced by TxTracer rather than as
+// statements. A failure is cleaned up after as any
 // statement's is.
 func (c *Conn) exec(ctx context.Context, op, query string) error {
 	if err := c.free(); err != nil {
@@ -318,7 +311,7 @@ func (c *Conn) exec(ctx context.Context, op, query string) error {
 	}
 	_, err := c.dc.sc.ExecContext(ctx, query)
 	if c.eng.cfg.echo {
-		c.eng.echo(ctx, &ExecuteEvent{Conn: c, Statement: query, Duration: time.Since(start), Err: err})
+		c.eng.echo(ctx, query, nil, 0, 0, time.Since(start), err)
 	}
 	if err != nil {
 		return c.fail(ctx, op, query, nil, err)
@@ -397,28 +390,21 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 		}
 		c.tx = st
 	}
-	var total int64
-	err := c.instrument(ctx, query, rendered[0], len(sets), func() (err error) {
-		total, err = c.execMany(ctx, query, rendered)
-		return err
-	})
+	tctx, tr := c.traceExecStart(ctx, ExecuteStart{Statement: stmt, SQL: query, Params: rendered[0], Many: len(sets)})
+	total, err := c.execMany(tctx, query, rendered)
 	if err != nil {
-		err = c.fail(ctx, "executemany", query, nil, err)
+		err = c.fail(tctx, "executemany", query, nil, err)
 	}
+	tr.end(c, total, err)
 	if own {
 		c.tx = nil
 		if err == nil {
-			err = c.commitNow(ctx, st)
+			err = c.traceTx(ctx, TxCommit, "", func(ctx context.Context) error { return c.commitNow(ctx, st) })
 		}
 		if st.begun { // the sets failed, or COMMIT was never sent
 			rctx, cancel := detached(ctx)
-			_ = c.rollbackNow(rctx, st)
+			_ = c.traceTx(rctx, TxRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
 			cancel()
-		}
-		if err == nil {
-			c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
-		} else {
-			c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
 		}
 	}
 	if err != nil {

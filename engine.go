@@ -27,9 +27,6 @@ type Engine struct {
 	logger  *slog.Logger
 	closed  atomic.Bool
 
-	lisMu sync.Mutex
-	lis   atomic.Pointer[[]Listener]
-
 	versionOnce sync.Mutex
 	version     *dialect.Version
 
@@ -75,10 +72,6 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 		e.logger = slog.Default()
 	}
 	e.logger = e.logger.With("engine", e.name())
-	if len(cfg.listeners) > 0 {
-		l := append([]Listener(nil), cfg.listeners...)
-		e.lis.Store(&l)
-	}
 
 	var connector driver.Connector
 	if cfg.creator != nil {
@@ -127,6 +120,15 @@ func (e *Engine) newPool(u URL, pcfg pool.Config) (pool.Pool, error) {
 
 // createConn is the pool's creator: it reserves a connection of the factory sql.DB.
 func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
+	var c pool.Connection
+	err := e.traceConnect(ctx, func() (err error) {
+		c, err = e.connect(ctx)
+		return err
+	})
+	return c, err
+}
+
+func (e *Engine) connect(ctx context.Context) (pool.Connection, error) {
 	sc, err := e.db.Conn(ctx)
 	if err != nil {
 		ctxErr := ctx.Err()

@@ -15,12 +15,23 @@ import (
 	"github.com/go-alchemy/alchemy/pool"
 )
 
-// eventLog records engine events as short strings.
+// eventLog is a tracer that records engine events as short strings, and each
+// statement's end with its connection and parameters.
 type eventLog struct {
 	mu     sync.Mutex
 	events []string
-	execs  []alchemy.ExecuteEvent
+	execs  []execEvent
+	noExec bool // trace transactions only
 }
+
+// execEvent is a traced statement: where it ran, its start and its end.
+type execEvent struct {
+	Conn  *alchemy.Conn
+	Start alchemy.ExecuteStart
+	End   alchemy.ExecuteEnd
+}
+
+type startKey struct{}
 
 func (l *eventLog) add(s string) {
 	l.mu.Lock()
@@ -36,21 +47,44 @@ func (l *eventLog) take() []string {
 	return out
 }
 
-func (l *eventLog) listener() alchemy.Listener {
-	return alchemy.Listener{
-		BeforeExecute: func(_ context.Context, ev *alchemy.ExecuteEvent) { l.add("before " + ev.Statement) },
-		AfterExecute: func(_ context.Context, ev *alchemy.ExecuteEvent) {
-			l.mu.Lock()
-			l.execs = append(l.execs, *ev)
-			l.mu.Unlock()
-			l.add("after " + ev.Statement)
-		},
-		Begin:             func(*alchemy.Conn) { l.add("begin") },
-		Commit:            func(*alchemy.Conn) { l.add("commit") },
-		Rollback:          func(*alchemy.Conn) { l.add("rollback") },
-		Savepoint:         func(_ *alchemy.Conn, name string) { l.add("savepoint " + name) },
-		ReleaseSavepoint:  func(_ *alchemy.Conn, name string) { l.add("release " + name) },
-		RollbackSavepoint: func(_ *alchemy.Conn, name string) { l.add("rollback to " + name) },
+func (l *eventLog) TraceExecuteStart(ctx context.Context, _ *alchemy.Conn, d alchemy.ExecuteStart) context.Context {
+	if l.noExec {
+		return ctx
+	}
+	l.add("before " + d.SQL)
+	return context.WithValue(ctx, startKey{}, d)
+}
+
+func (l *eventLog) TraceExecuteEnd(ctx context.Context, c *alchemy.Conn, d alchemy.ExecuteEnd) {
+	if l.noExec {
+		return
+	}
+	start, _ := ctx.Value(startKey{}).(alchemy.ExecuteStart)
+	l.mu.Lock()
+	l.execs = append(l.execs, execEvent{Conn: c, Start: start, End: d})
+	l.mu.Unlock()
+	l.add("after " + d.SQL)
+}
+
+func (l *eventLog) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxStart) context.Context {
+	return ctx
+}
+
+// TraceTxEnd records the transaction operations that succeeded, as "begin",
+// "savepoint NAME", "release NAME", "rollback to NAME", "commit", "rollback".
+func (l *eventLog) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEnd) {
+	if d.Err != nil {
+		return
+	}
+	switch d.Op {
+	case alchemy.TxSavepoint:
+		l.add("savepoint " + d.Savepoint)
+	case alchemy.TxRelease:
+		l.add("release " + d.Savepoint)
+	case alchemy.TxRollbackTo:
+		l.add("rollback to " + d.Savepoint)
+	default:
+		l.add(string(d.Op))
 	}
 }
 
@@ -61,8 +95,7 @@ func TestExecuteEvents(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log eventLog
-		eng := newEngine(t, tg.URL)
-		eng.Listen(log.listener()) // added after CreateEngine
+		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
 		ctx := context.Background()
 		slow := map[string]string{
 			testdb.PostgreSQL: "select pg_sleep(:s)",
@@ -74,30 +107,42 @@ func TestExecuteEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		mustExec(t, c, slow, 0.05)
+		res, err := c.Execute(ctx, alchemy.Text(slow), 0.05)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows, err := res.All(); err != nil || len(rows) != 1 { // the end is traced when the rows are read
+			t.Fatalf("%v, %v", rows, err)
+		}
 		if _, err := c.Execute(ctx, alchemy.Text("select * from no_such_table_x where a = :a"), 7); err == nil {
 			t.Fatal("no error")
 		}
 		log.mu.Lock()
 		defer log.mu.Unlock()
 		if len(log.execs) != 2 {
-			t.Fatalf("%d AfterExecute events, want 2", len(log.execs))
+			t.Fatalf("%d statement ends traced, want 2", len(log.execs))
 		}
 		ok := log.execs[0]
-		if ok.Conn != c || !strings.Contains(ok.Statement, placeholder(tg)) || len(ok.Params) != 1 || ok.Params[0] != 0.05 || ok.Err != nil {
+		if ok.Conn != c || !strings.Contains(ok.End.SQL, placeholder(tg)) || len(ok.Start.Params) != 1 || ok.Start.Params[0] != 0.05 || ok.End.Err != nil {
 			t.Errorf("event %+v", ok)
 		}
-		if tg.Name != testdb.SQLite && ok.Duration < 40*time.Millisecond {
-			t.Errorf("duration %v of a 50ms sleep", ok.Duration)
+		if _, isText := ok.Start.Statement.(*alchemy.TextClause); !isText || ok.End.Statement != ok.Start.Statement {
+			t.Errorf("the events do not carry the statement object: %+v", ok)
 		}
-		if ok.Duration <= 0 {
-			t.Errorf("duration %v", ok.Duration)
+		if ok.End.Rows != 1 {
+			t.Errorf("rows read %d, want 1", ok.End.Rows)
+		}
+		if tg.Name != testdb.SQLite && ok.End.Duration < 40*time.Millisecond {
+			t.Errorf("duration %v of a 50ms sleep", ok.End.Duration)
+		}
+		if ok.End.Duration <= 0 {
+			t.Errorf("duration %v", ok.End.Duration)
 		}
 		bad := log.execs[1]
-		if bad.Err == nil || bad.Params[0] != 7 || !strings.Contains(bad.Statement, "no_such_table_x") {
+		if bad.End.Err == nil || bad.Start.Params[0] != 7 || !strings.Contains(bad.End.SQL, "no_such_table_x") {
 			t.Errorf("failed statement's event %+v", bad)
 		}
-		if !slices.Equal(log.events[:2], []string{"before " + ok.Statement, "after " + ok.Statement}) {
+		if !slices.Equal(log.events[:2], []string{"before " + ok.End.SQL, "after " + ok.End.SQL}) {
 			t.Errorf("order %v", log.events)
 		}
 	})
@@ -109,10 +154,8 @@ func TestTransactionEvents(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
-		var log eventLog
-		l := log.listener()
-		l.BeforeExecute, l.AfterExecute = nil, nil
-		eng := newEngine(t, tg.URL, alchemy.WithListener(l))
+		log := eventLog{noExec: true}
+		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
 		if err != nil {
@@ -147,21 +190,21 @@ func TestTransactionEvents(t *testing.T) {
 	})
 }
 
-// TestHandleError: a HandleError listener sees driver errors and can decide whether
+// TestHandleError: an ErrorHandler sees driver errors and can decide whether
 // one counts as a disconnect.
 func TestHandleError(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	t.Run("promote to disconnect", func(t *testing.T) {
 		var seen []string
-		d, eng := newFake(t, alchemy.WithListener(alchemy.Listener{HandleError: func(ev *alchemy.ErrorEvent) {
+		d, eng := newFake(t, alchemy.WithTracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
 			seen = append(seen, ev.Op+": "+ev.Statement)
 			var ce *fakedriver.CodeError
 			if errors.As(ev.Err, &ce) && ce.Code == "57P01" {
 				ev.Disconnect = true
 				ev.InvalidatePool = false
 			}
-		}}))
+		})))
 		c, _ := eng.Connect(ctx)
 		defer c.Close()
 		first := fakeConn(t, c).ID()
@@ -179,11 +222,11 @@ func TestHandleError(t *testing.T) {
 		}
 	})
 	t.Run("demote a disconnect", func(t *testing.T) {
-		d, eng := newFake(t, alchemy.WithListener(alchemy.Listener{HandleError: func(ev *alchemy.ErrorEvent) {
+		d, eng := newFake(t, alchemy.WithTracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
 			if errors.Is(ev.Err, fakedriver.ErrDisconnect) {
 				ev.Disconnect = false
 			}
-		}}))
+		})))
 		c, _ := eng.Connect(ctx)
 		defer c.Close()
 		d.FailNext(fakedriver.OpExec, fakedriver.ErrDisconnect)
@@ -320,13 +363,10 @@ func TestPoolEventsThroughEngine(t *testing.T) {
 func TestRollbackEventSymmetry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	var log eventLog
-	l := log.listener()
-	l.BeforeExecute, l.AfterExecute = nil, nil
-	_, eng := newFake(t, alchemy.WithListener(l))
+	log := eventLog{noExec: true}
+	_, eng := newFake(t, alchemy.WithTracer(&log))
 
-	// BUG(lead): Conn.Close rolls back an open transaction (through the pool's
-	// reset) without firing the Rollback event.
+	// Conn.Close rolls back an open transaction (through the pool's reset).
 	c, _ := eng.Connect(ctx)
 	c.Begin(ctx)
 	c.Close()
@@ -334,8 +374,7 @@ func TestRollbackEventSymmetry(t *testing.T) {
 		t.Errorf("Close with a transaction open: events %q, want [begin rollback]", got)
 	}
 
-	// BUG(lead): under AUTOCOMMIT, Tx.Commit fires Commit but Tx.Rollback fires
-	// nothing (it fires only when there is a *sql.Tx).
+	// Under AUTOCOMMIT nothing is sent, and the operations are traced all the same.
 	c, _ = eng.Connect(ctx)
 	defer c.Close()
 	c.SetIsolationLevel(alchemy.Autocommit)

@@ -14,21 +14,22 @@ import (
 	"github.com/go-alchemy/alchemy/internal/testdb"
 )
 
-// statementLog is a listener that records every statement sent.
+// statementLog is a tracer that records every statement sent.
 type statementLog struct {
 	mu    sync.Mutex
 	stmts []string
 	args  [][]any
 }
 
-func (l *statementLog) listener() alchemy.Listener {
-	return alchemy.Listener{BeforeExecute: func(_ context.Context, ev *alchemy.ExecuteEvent) {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		l.stmts = append(l.stmts, ev.Statement)
-		l.args = append(l.args, ev.Params)
-	}}
+func (l *statementLog) TraceExecuteStart(ctx context.Context, _ *alchemy.Conn, d alchemy.ExecuteStart) context.Context {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stmts = append(l.stmts, d.SQL)
+	l.args = append(l.args, d.Params)
+	return ctx
 }
+
+func (l *statementLog) TraceExecuteEnd(context.Context, *alchemy.Conn, alchemy.ExecuteEnd) {}
 
 func (l *statementLog) count() int {
 	l.mu.Lock()
@@ -59,7 +60,7 @@ func TestTextBinds(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log statementLog
-		eng := newEngine(t, tg.URL, alchemy.WithListener(log.listener()))
+		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
@@ -158,7 +159,7 @@ func TestExecuteMany(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log statementLog
-		eng := newEngine(t, tg.URL, alchemy.WithListener(log.listener()))
+		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
@@ -180,7 +181,7 @@ func TestExecuteMany(t *testing.T) {
 			t.Fatalf("RowsAffected = %d, %v; want 4", n, err)
 		}
 		if n := log.count() - sent; n != 1 {
-			t.Fatalf("BeforeExecute fired %d times for one executemany", n)
+			t.Fatalf("the start hook ran %d times for one executemany", n)
 		}
 		res, err = c.Execute(ctx, alchemy.Text("select name from "+table+" order by id"))
 		if err != nil {
@@ -214,7 +215,7 @@ func TestBindErrorsSendNothing(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log statementLog
-		eng := newEngine(t, tg.URL, alchemy.WithListener(log.listener()))
+		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)

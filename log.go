@@ -6,47 +6,29 @@ import (
 	"database/sql/driver"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/go-alchemy/alchemy/dialect"
 	"github.com/go-alchemy/alchemy/pool"
 )
 
-func (e *Engine) beforeExecute(ctx context.Context, lis []Listener, ev *ExecuteEvent) {
-	for _, l := range lis {
-		if l.BeforeExecute != nil {
-			l.BeforeExecute(ctx, ev)
-		}
+// echo logs one statement (Echo): its SQL, duration, parameters ("[hidden]" with
+// HideParameters, nothing when it has none), the number of parameter sets of an
+// executemany, and its error.
+func (e *Engine) echo(ctx context.Context, sql string, params []any, nparams, many int, d time.Duration, err error) {
+	attrs := []slog.Attr{slog.String("sql", sql), slog.Duration("duration", d)}
+	if many > 0 {
+		attrs = append(attrs, slog.Int("many", many))
 	}
-}
-
-func (e *Engine) afterExecute(ctx context.Context, lis []Listener, ev *ExecuteEvent) {
-	if e.cfg.echo {
-		e.echo(ctx, ev)
+	if nparams > 0 && e.cfg.hideParams {
+		attrs = append(attrs, slog.String("params", "[hidden]"))
+	} else if nparams > 0 {
+		attrs = append(attrs, slog.Any("params", params))
 	}
-	for _, l := range lis {
-		if l.AfterExecute != nil {
-			l.AfterExecute(ctx, ev)
-		}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-}
-
-// echo logs one statement (Echo).
-func (e *Engine) echo(ctx context.Context, ev *ExecuteEvent) {
-	{
-		attrs := []slog.Attr{slog.String("sql", ev.Statement), slog.Duration("duration", ev.Duration)}
-		if ev.Many > 0 {
-			attrs = append(attrs, slog.Int("many", ev.Many))
-		}
-		if len(ev.Params) > 0 && e.cfg.hideParams {
-			attrs = append(attrs, slog.String("params", "[hidden]"))
-		} else if len(ev.Params) > 0 {
-			attrs = append(attrs, slog.Any("params", ev.Params))
-		}
-		if ev.Err != nil {
-			attrs = append(attrs, slog.String("error", ev.Err.Error()))
-		}
-		e.logger.LogAttrs(ctx, slog.LevelInfo, "alchemy: execute", attrs...)
-	}
+	e.logger.LogAttrs(ctx, slog.LevelInfo, "alchemy: execute", attrs...)
 }
 
 // poolEchoListener logs the pool's events (echo_pool).
@@ -95,14 +77,10 @@ func (e *Engine) wrapErr(c *Conn, op, query string, params []any, err error) *Er
 	} else {
 		w.Params = params
 	}
-	lis := e.listeners()
-	for _, l := range lis {
-		if l.HandleError == nil {
-			continue
-		}
+	for _, h := range e.cfg.tracers.errs {
 		ev := &ErrorEvent{Conn: c, Op: op, Statement: query, Err: err,
 			Disconnect: w.Disconnect, InvalidatePool: w.invalidatePool}
-		l.HandleError(ev)
+		h.HandleError(ev)
 		w.Disconnect, w.invalidatePool = ev.Disconnect, ev.InvalidatePool
 	}
 	return w

@@ -58,7 +58,7 @@ type config struct {
 	loggingName   string
 	logger        *slog.Logger
 	execOptions   ExecutionOptions
-	listeners     []Listener
+	tracers       tracers
 	disconnectAll bool
 	errs          []error
 }
@@ -194,11 +194,6 @@ func Creator(fn func(ctx context.Context) (driver.Conn, error)) Option {
 // DefaultExecutionOptions sets the execution options every connection starts with.
 func DefaultExecutionOptions(o ExecutionOptions) Option {
 	return func(c *config) { c.execOptions = o }
-}
-
-// WithListener adds engine event listeners (execute, begin, commit...).
-func WithListener(l Listener) Option {
-	return func(c *config) { c.listeners = append(c.listeners, l) }
 }
 
 // InvalidatePoolOnDisconnect chooses what a lost connection invalidates: the whole

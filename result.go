@@ -28,9 +28,11 @@ type Result struct {
 	types     []*sql.ColumnType
 	err       error
 	closed    bool
-	onRow     bool // Next reported a row that is still current
-	drained   bool // Next reached the end of the rows without an error
-	buffered  bool // the remaining rows were read into memory; the connection is free
+	onRow     bool       // Next reported a row that is still current
+	drained   bool       // Next reached the end of the rows without an error
+	buffered  bool       // the remaining rows were read into memory; the connection is free
+	trace     *execTrace // ended when the rows are
+	nread     int64      // rows read so far, for the trace
 }
 
 // Next advances to the next row and reports whether there is one. When there is
@@ -50,6 +52,7 @@ func (r *Result) next() bool {
 	}
 	if r.rows.Next() {
 		r.onRow = true
+		r.nread++
 		return true
 	}
 	r.onRow = false
@@ -154,6 +157,11 @@ func (r *Result) release(reason error) {
 	}
 	if unknown != nil {
 		c.invalidate(unknown, false)
+	}
+	if r.trace != nil {
+		tr := r.trace
+		r.trace = nil
+		tr.end(c, r.nread, r.err)
 	}
 }
 

@@ -121,7 +121,7 @@ func (c *Conn) begin(ctx context.Context, o TxOptions, lazy bool) (*Tx, error) {
 	}
 	switch {
 	case st.autocommit:
-		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
+		_ = c.traceTx(ctx, TxBegin, "", nil)
 	case lazy:
 		st.lazy = true
 	default:
@@ -139,14 +139,19 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range stmts {
-		if err := c.exec(ctx, "begin", q); err != nil {
-			return err
+	err = c.traceTx(ctx, TxBegin, "", func(ctx context.Context) error {
+		for _, q := range stmts {
+			if err := c.exec(ctx, "begin", q); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	st.lazy, st.begun = false, true
 	c.dc.inTx.Store(true)
-	c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Begin })
 	return nil
 }
 
@@ -180,12 +185,12 @@ func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	c.spSeq++
 	name := "alchemy_sp_" + strconv.Itoa(c.spSeq)
 	create, _, _ := c.eng.dialect.SavepointSQL(name)
-	if err := c.exec(ctx, "savepoint", create); err != nil {
+	err := c.traceTx(ctx, TxSavepoint, name, func(ctx context.Context) error { return c.exec(ctx, "savepoint", create) })
+	if err != nil {
 		return nil, err
 	}
 	sp := &Tx{conn: c, state: c.tx, kind: txSavepoint, name: name, block: blockOf(ctx)}
 	c.tx.savepoints = append(c.tx.savepoints, sp)
-	c.eng.fireSavepoint(c, name, func(l Listener) func(*Conn, string) { return l.Savepoint })
 	return sp, nil
 }
 
@@ -248,17 +253,22 @@ func (t *Tx) Commit(ctx context.Context) error {
 		c.tx = nil
 		return ErrTxInactive
 	}
-	if err := c.commitNow(ctx, st); err != nil {
+	commit := func(ctx context.Context) error { return c.commitNow(ctx, st) }
+	var err error
+	if st.begun || st.autocommit { // a transaction that never began has nothing to trace
+		err = c.traceTx(ctx, TxCommit, "", commit)
+	} else {
+		err = commit(ctx)
+	}
+	if err != nil {
 		if !st.begun && !st.broken { // rolled back instead: over
 			t.done = true
 			c.tx = nil
-			c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
 		}
 		return err
 	}
 	t.done = true
 	c.tx = nil
-	c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
 	return nil
 }
 
@@ -355,11 +365,13 @@ func (t *Tx) Rollback(ctx context.Context) error {
 		return t.rollbackTo(ctx)
 	}
 	st := t.state
-	_ = c.free()       // an open Result is read first, so that it can still be read
-	ending := !st.lazy // a transaction that never began has nothing to report
-	err := c.rollbackNow(ctx, st)
-	if ending {
-		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
+	_ = c.free() // an open Result is read first, so that it can still be read
+	rollback := func(ctx context.Context) error { return c.rollbackNow(ctx, st) }
+	var err error
+	if !st.lazy { // a transaction that never began has nothing to trace
+		err = c.traceTx(ctx, TxRollback, "", rollback)
+	} else {
+		err = rollback(ctx)
 	}
 	st.active = false
 	st.lazy = false
@@ -399,14 +411,17 @@ func (t *Tx) release(ctx context.Context) error {
 		return ErrTxInactive
 	}
 	_, rel, _ := c.eng.dialect.SavepointSQL(t.name)
-	if rel != "" {
-		if err := c.exec(ctx, "release savepoint", rel); err != nil {
-			return err
+	err := c.traceTx(ctx, TxRelease, t.name, func(ctx context.Context) error {
+		if rel == "" {
+			return nil
 		}
+		return c.exec(ctx, "release savepoint", rel)
+	})
+	if err != nil {
+		return err
 	}
 	t.done = true
 	t.state.popSavepoints(i, spMerged)
-	c.eng.fireSavepoint(c, t.name, func(l Listener) func(*Conn, string) { return l.ReleaseSavepoint })
 	return nil
 }
 
@@ -432,11 +447,11 @@ func (t *Tx) rollbackTo(ctx context.Context) error {
 		return fmt.Errorf("alchemy: rollback to savepoint %s: statements of other goroutines or blocks ran inside it, and rolling it back would undo their work: %w", t.name, ErrPendingRollback)
 	}
 	_, _, rb := c.eng.dialect.SavepointSQL(t.name)
-	if err := c.exec(ctx, "rollback to savepoint", rb); err != nil {
+	err := c.traceTx(ctx, TxRollbackTo, t.name, func(ctx context.Context) error { return c.exec(ctx, "rollback to savepoint", rb) })
+	if err != nil {
 		return err
 	}
 	t.state.popSavepoints(i, spUndone)
-	c.eng.fireSavepoint(c, t.name, func(l Listener) func(*Conn, string) { return l.RollbackSavepoint })
 	return nil
 }
 
@@ -477,27 +492,27 @@ func (c *Conn) noteStatement(ctx context.Context) {
 func (c *Conn) abandonTx() {
 	st := c.tx
 	c.tx = nil
+	if !st.begun && !st.autocommit {
+		return // never began, or already ended on the server by a lost connection
+	}
+	ctx, cancel := detached(context.Background())
+	defer cancel()
 	mode := c.eng.cfg.pool.ResetOnReturn
-	wasOpen := st.begun || st.autocommit
-	committed := false
-	if st.begun && c.dc != nil {
-		if mode == pool.ResetNone || st.broken || !st.active {
-			ctx, cancel := detached(context.Background())
-			_ = c.rollbackNow(ctx, st)
-			cancel()
-		} else {
-			committed = mode == pool.ResetCommit
-		}
+	if !st.begun || c.dc == nil || mode == pool.ResetNone || st.broken || !st.active {
+		_ = c.traceTx(ctx, TxRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
+		return
 	}
-	if committed {
-		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Commit })
-	} else if wasOpen {
-		c.eng.fireTx(c, func(l Listener) func(*Conn) { return l.Rollback })
+	// The pool's reset on return ends it, after this Conn has let go: traced here
+	// as what it will be.
+	op := TxRollback
+	if mode == pool.ResetCommit {
+		op = TxCommit
 	}
+	_ = c.traceTx(ctx, op, "", nil)
 }
 
 // String describes the transaction.
-// It never waits for the connection, so a listener may call it: while the connection
+// It never waits for the connection, so a tracer hook may call it: while the connection
 // is busy the state is left out.
 func (t *Tx) String() string {
 	kind := [...]string{"transaction", "joined transaction", "savepoint " + t.name}[t.kind]

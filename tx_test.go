@@ -131,7 +131,7 @@ func TestNestedBeginJoins(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		d := &beginCounter{}
-		eng := newEngine(t, tg.URL, alchemy.WithListener(d.listener()))
+		eng := newEngine(t, tg.URL, alchemy.WithTracer(d))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
@@ -164,11 +164,22 @@ func TestNestedBeginJoins(t *testing.T) {
 
 type beginCounter struct{ begins, commits, rollbacks int }
 
-func (b *beginCounter) listener() alchemy.Listener {
-	return alchemy.Listener{
-		Begin:    func(*alchemy.Conn) { b.begins++ },
-		Commit:   func(*alchemy.Conn) { b.commits++ },
-		Rollback: func(*alchemy.Conn) { b.rollbacks++ },
+func (b *beginCounter) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxStart) context.Context {
+	return ctx
+}
+
+// TraceTxEnd counts the transaction operations that succeeded.
+func (b *beginCounter) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEnd) {
+	if d.Err != nil {
+		return
+	}
+	switch d.Op {
+	case alchemy.TxBegin:
+		b.begins++
+	case alchemy.TxCommit:
+		b.commits++
+	case alchemy.TxRollback:
+		b.rollbacks++
 	}
 }
 
