@@ -43,7 +43,7 @@ func within(t *testing.T, what string, fn func()) {
 	}
 }
 
-// txEvents records the Begin, Commit and Rollback listener events of an engine.
+// txEvents records the Begin, Commit and Rollback operations an engine traces.
 type txEvents struct {
 	mu  sync.Mutex
 	got []string
@@ -64,12 +64,33 @@ func (l *txEvents) take() []string {
 	return got
 }
 
-func (l *txEvents) listener() alchemy.Listener {
-	return alchemy.Listener{
-		Begin:    func(*alchemy.Conn) { l.add("begin") },
-		Commit:   func(*alchemy.Conn) { l.add("commit") },
-		Rollback: func(*alchemy.Conn) { l.add("rollback") },
+func (l *txEvents) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxStart) context.Context {
+	return ctx
+}
+
+// TraceTxEnd records the begins, commits and rollbacks that succeeded.
+func (l *txEvents) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEnd) {
+	switch d.Op {
+	case alchemy.TxBegin, alchemy.TxCommit, alchemy.TxRollback:
+		if d.Err == nil {
+			l.add(string(d.Op))
+		}
 	}
+}
+
+// execEnd is a tracer that calls its function when a statement is over, with the
+// statement's start data.
+type execEnd func(ctx context.Context, start alchemy.ExecuteStart, end alchemy.ExecuteEnd)
+
+type execStartKey struct{}
+
+func (f execEnd) TraceExecuteStart(ctx context.Context, _ *alchemy.Conn, d alchemy.ExecuteStart) context.Context {
+	return context.WithValue(ctx, execStartKey{}, d)
+}
+
+func (f execEnd) TraceExecuteEnd(ctx context.Context, _ *alchemy.Conn, d alchemy.ExecuteEnd) {
+	start, _ := ctx.Value(execStartKey{}).(alchemy.ExecuteStart)
+	f(ctx, start, d)
 }
 
 // threeRows answers every query of the fake driver with the rows 1, 2 and 3.
@@ -118,7 +139,7 @@ func goroutinesAtMost(n int) int {
 // transaction open on the server when its COMMIT was never sent (the context ended
 // right after the last set): the Conn forgot the transaction, the next autocommit
 // statement ran inside it, and the checkin's reset then rolled it back, or with
-// ResetCommit committed the sets ExecuteMany had reported failed. Listeners saw a
+// ResetCommit committed the sets ExecuteMany had reported failed. Tracers saw a
 // Begin with no end.
 func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 	for _, mode := range []pool.ResetMode{pool.ResetRollback, pool.ResetCommit} {
@@ -126,21 +147,19 @@ func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			events := &txEvents{}
-			d, eng := newFake(t, alchemy.PoolResetOnReturn(mode), alchemy.WithListener(events.listener()),
-				alchemy.WithListener(alchemy.Listener{
-					AfterExecute: func(_ context.Context, ev *alchemy.ExecuteEvent) {
-						if ev.Many > 0 {
-							cancel() // as a statement timeout firing just after the last set
-						}
-					},
-				}))
+			d, eng := newFake(t, alchemy.PoolResetOnReturn(mode), alchemy.WithTracer(events),
+				alchemy.WithTracer(execEnd(func(_ context.Context, start alchemy.ExecuteStart, _ alchemy.ExecuteEnd) {
+					if start.Many > 0 {
+						cancel() // as a statement timeout firing just after the last set
+					}
+				})))
 			c, err := eng.Connect(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
 			sets := []any{alchemy.Params{"v": 1}, alchemy.Params{"v": 2}}
-			if _, err := c.ExecuteMany(ctx, alchemy.Text("insert into t values (:v)"), sets); !errors.Is(err, context.Canceled) {
+			if _, err := c.Execute(ctx, alchemy.Text("insert into t values (:v)"), sets); !errors.Is(err, context.Canceled) {
 				t.Fatalf("ExecuteMany whose context ended before COMMIT: %v, want context.Canceled", err)
 			}
 			if c.InTransaction() {
@@ -152,7 +171,7 @@ func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 				}
 			}
 			if got := events.take(); !slices.Equal(got, []string{"begin", "rollback"}) {
-				t.Errorf("listener events of the failed ExecuteMany: %v, want [begin rollback]", got)
+				t.Errorf("traced events of the failed ExecuteMany: %v, want [begin rollback]", got)
 			}
 
 			mustExec(t, c, "insert into t values (3)")
@@ -175,7 +194,7 @@ func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 				t.Errorf("the autocommit insert never reached the driver: %v", d.Events())
 			}
 			if got := events.take(); len(got) != 0 {
-				t.Errorf("listener events after ExecuteMany: %v, want none", got)
+				t.Errorf("traced events after ExecuteMany: %v, want none", got)
 			}
 		})
 	}
@@ -185,12 +204,12 @@ func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 // of its own transaction without the matching Commit (or Rollback when a set fails).
 func TestRegressionExecuteManyTxEvents(t *testing.T) {
 	events := &txEvents{}
-	d, eng := newFake(t, alchemy.WithListener(events.listener()))
+	d, eng := newFake(t, alchemy.WithTracer(events))
 	ctx := context.Background()
 	insert := alchemy.Text("insert into t values (:v)")
 	sets := []any{alchemy.Params{"v": 1}, alchemy.Params{"v": 2}}
 
-	if _, err := eng.ExecuteMany(ctx, insert, sets); err != nil {
+	if _, err := eng.Execute(ctx, insert, sets); err != nil {
 		t.Fatal(err)
 	}
 	if got := events.take(); !slices.Equal(got, []string{"begin", "commit"}) {
@@ -198,7 +217,7 @@ func TestRegressionExecuteManyTxEvents(t *testing.T) {
 	}
 
 	d.FailNext(fakedriver.OpExec, fakedriver.Unique)
-	if _, err := eng.ExecuteMany(ctx, insert, sets); !alchemy.IsUniqueViolation(err) {
+	if _, err := eng.Execute(ctx, insert, sets); !alchemy.IsUniqueViolation(err) {
 		t.Fatalf("ExecuteMany with a failing set: %v, want a unique violation", err)
 	}
 	if got := events.take(); !slices.Equal(got, []string{"begin", "rollback"}) {
@@ -214,7 +233,7 @@ func TestRegressionExecuteManyTxEvents(t *testing.T) {
 func TestRegressionJoinedBlockOnBrokenTx(t *testing.T) {
 	// careless runs a statement that fails with a serialization failure, which
 	// breaks the transaction, and ignores the error.
-	careless := func(d *fakedriver.Driver, ctx context.Context, ex executor) {
+	careless := func(d *fakedriver.Driver, ctx context.Context, ex alchemy.Executor) {
 		d.FailNext(fakedriver.OpExec, fakedriver.Serialization)
 		_, _ = ex.Execute(ctx, alchemy.Text("update t set x = 1"))
 	}
@@ -533,17 +552,17 @@ func TestRegressionBufferedResultsShareOneReplayDB(t *testing.T) {
 	}
 }
 
-// TestRegressionListenerExecutesInsideTransact guards against a deadlock: an
-// AfterExecute listener that runs a statement with the context it is given (an audit
+// TestRegressionTracerExecutesInsideTransact guards against a deadlock: an
+// end hook of a tracer that runs a statement with the context it is given (an audit
 // log) inside a Transact got that block's connection, busy with the event's own
-// statement. The listener's statement must run, on another connection.
-func TestRegressionListenerExecutesInsideTransact(t *testing.T) {
-	d, eng := newFake(t)
+// statement. The hook.s statement must run, on another connection.
+func TestRegressionTracerExecutesInsideTransact(t *testing.T) {
 	var audits atomic.Int32
-	var auditErr error // written by the listener, read after the block
-	eng.Listen(alchemy.Listener{
-		AfterExecute: func(ctx context.Context, ev *alchemy.ExecuteEvent) {
-			if !strings.HasPrefix(ev.Statement, "update") {
+	var auditErr error // written by the tracer, read after the block
+	var eng *alchemy.Engine
+	d, eng := newFake(t, alchemy.WithTracer(execEnd(
+		func(ctx context.Context, _ alchemy.ExecuteStart, ev alchemy.ExecuteEnd) {
+			if !strings.HasPrefix(ev.SQL, "update") {
 				return // the audit insert itself
 			}
 			audits.Add(1)
@@ -552,10 +571,9 @@ func TestRegressionListenerExecutesInsideTransact(t *testing.T) {
 				err = res.Close()
 			}
 			auditErr = err
-		},
-	})
+		})))
 	var txErr error
-	within(t, "Transact with a listener that executes", func() {
+	within(t, "Transact with a tracer that executes", func() {
 		txErr = alchemy.Transact(context.Background(), eng, func(ctx context.Context) error {
 			res, err := eng.Execute(ctx, alchemy.Text("update t set x = 1"))
 			if err != nil {
@@ -568,7 +586,7 @@ func TestRegressionListenerExecutesInsideTransact(t *testing.T) {
 		t.Fatalf("Transact: %v", txErr)
 	}
 	if n := audits.Load(); n != 1 || auditErr != nil {
-		t.Fatalf("the listener ran %d time(s); its statement: %v", n, auditErr)
+		t.Fatalf("the hook ran %d time(s); its statement: %v", n, auditErr)
 	}
 	var update, audit *fakedriver.Event
 	for _, e := range d.Events() {
@@ -826,21 +844,18 @@ func TestRegressionStaticPoolCheckin(t *testing.T) {
 	})
 }
 
-// TestRegressionTxStringFromListener guards against Tx.String waiting for the
-// connection: a listener that logged the transaction, running while the connection
+// TestRegressionTxStringFromTracer guards against Tx.String waiting for the
+// connection: a tracer hook that logged the transaction, running while the connection
 // was busy with the event's statement, deadlocked. Called normally, String tells an
 // active transaction from an inactive one.
-func TestRegressionTxStringFromListener(t *testing.T) {
-	_, eng := newFake(t)
+func TestRegressionTxStringFromTracer(t *testing.T) {
 	var current atomic.Pointer[alchemy.Tx]
-	var fromListener atomic.Value
-	eng.Listen(alchemy.Listener{
-		AfterExecute: func(context.Context, *alchemy.ExecuteEvent) {
-			if tx := current.Load(); tx != nil {
-				fromListener.Store(tx.String())
-			}
-		},
-	})
+	var fromHook atomic.Value
+	_, eng := newFake(t, alchemy.WithTracer(execEnd(func(context.Context, alchemy.ExecuteStart, alchemy.ExecuteEnd) {
+		if tx := current.Load(); tx != nil {
+			fromHook.Store(tx.String())
+		}
+	})))
 	ctx := context.Background()
 	c, err := eng.Connect(ctx)
 	if err != nil {
@@ -856,7 +871,7 @@ func TestRegressionTxStringFromListener(t *testing.T) {
 	}
 
 	current.Store(tx)
-	within(t, "Tx.String from a listener", func() {
+	within(t, "Tx.String from a tracer hook", func() {
 		res, err := c.Execute(ctx, alchemy.Text("update t set x = 1"))
 		if err != nil {
 			t.Error(err)
@@ -865,7 +880,7 @@ func TestRegressionTxStringFromListener(t *testing.T) {
 		_ = res.Close()
 	})
 	current.Store(nil)
-	if s, _ := fromListener.Load().(string); !strings.HasPrefix(s, "alchemy.Tx(transaction") {
+	if s, _ := fromHook.Load().(string); !strings.HasPrefix(s, "alchemy.Tx(transaction") {
 		t.Errorf("String from the listener: %q", s)
 	}
 
