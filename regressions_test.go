@@ -604,7 +604,7 @@ func TestRegressionTracerExecutesInsideTransact(t *testing.T) {
 		t.Errorf("the block's statement ran outside its transaction: %v", update)
 	}
 	if audit.Conn == update.Conn || audit.InTx {
-		t.Errorf("the listener's statement (%v, in a transaction: %v) did not run on a connection of its own (the block's is #%d)", audit, audit.InTx, update.Conn)
+		t.Errorf("the hook's statement (%v, in a transaction: %v) did not run on a connection of its own (the block's is #%d)", audit, audit.InTx, update.Conn)
 	}
 }
 
@@ -881,7 +881,7 @@ func TestRegressionTxStringFromTracer(t *testing.T) {
 	})
 	current.Store(nil)
 	if s, _ := fromHook.Load().(string); !strings.HasPrefix(s, "alchemy.Tx(transaction") {
-		t.Errorf("String from the listener: %q", s)
+		t.Errorf("String from the tracer hook: %q", s)
 	}
 
 	sp, err := c.BeginNested(ctx)
