@@ -158,7 +158,7 @@ func TestEndTxWithUnreadResult(t *testing.T) {
 					if commit && err != nil || !commit && err != boom {
 						t.Fatalf("Transact: %v", err)
 					}
-					if st := eng.Pool().Status(); st.CheckedOut != 0 {
+					if st := eng.PoolStatus(); st.CheckedOut != 0 {
 						t.Errorf("the Result kept Transact's connection checked out: %+v", st)
 					}
 					want := append(slices.Clone(committed), name)

@@ -38,7 +38,7 @@ type Conn struct {
 	// Transact): the block returns it to the pool, and Close does nothing.
 	owned bool
 
-	pc     *pool.Conn // nil after an invalidation until the next use reconnects
+	pc     *poolConn // nil after an invalidation until the next use reconnects
 	dc     *dbConn
 	opts   ExecutionOptions
 	tx     *txState
@@ -92,12 +92,7 @@ func (c *Conn) checkoutNow(ctx context.Context) error {
 		}
 		return err
 	}
-	dc, ok := pc.Connection().(*dbConn)
-	if !ok { // invalidated by a checkout listener
-		_ = c.eng.pool.Put(pc)
-		return fmt.Errorf("alchemy: checkout: a checkout listener invalidated the connection: %w", ErrDisconnect)
-	}
-	c.pc, c.dc = pc, dc
+	c.pc, c.dc = pc, pc.Connection() // a checkout never hands out an invalidated connection
 	c.invalidated = false
 	return nil
 }

@@ -26,20 +26,20 @@ func TestConnectClose(t *testing.T) {
 		if c.Engine() != eng {
 			t.Error("Conn.Engine() is not its engine")
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 1 || st.CheckedIn != 0 || st.Open != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 1 || st.CheckedIn != 0 || st.Open != 1 {
 			t.Fatalf("one checked out: %+v", st)
 		}
 		mustExec(t, c, "select 1")
 		if err := c.Close(); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 || st.CheckedIn != 1 || st.Open != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 || st.CheckedIn != 1 || st.Open != 1 {
 			t.Fatalf("after Close: %+v, want the connection idle in the pool", st)
 		}
 		if err := c.Close(); err != nil {
 			t.Fatalf("second Close: %v", err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 || st.CheckedIn != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 || st.CheckedIn != 1 {
 			t.Fatalf("a second Close moved the counts: %+v", st)
 		}
 
@@ -65,7 +65,7 @@ func TestConnectClose(t *testing.T) {
 		if err := c.Raw(func(any) error { return nil }); !errors.Is(err, alchemy.ErrClosed) {
 			t.Errorf("Raw after Close: %v, want ErrClosed", err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Open != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Open != 1 {
 			t.Fatalf("use after Close moved the counts: %+v", st)
 		}
 	})
@@ -91,7 +91,7 @@ func TestInvalidate(t *testing.T) {
 		if !c.Invalidated() {
 			t.Fatal("Invalidated() is false after Invalidate")
 		}
-		st := eng.Pool().Status()
+		st := eng.PoolStatus()
 		if st.Invalidated != 1 || st.Closed != 1 || st.CheckedOut != 0 || st.Open != 0 {
 			t.Fatalf("after Invalidate: %+v, want the connection closed and its slot free", st)
 		}
@@ -102,7 +102,7 @@ func TestInvalidate(t *testing.T) {
 		if tg.Name != testdb.SQLite && after == before {
 			t.Fatalf("server session %d survived Invalidate", before)
 		}
-		if st := eng.Pool().Status(); st.Created != 2 || st.CheckedOut != 1 {
+		if st := eng.PoolStatus(); st.Created != 2 || st.CheckedOut != 1 {
 			t.Fatalf("after the next statement: %+v, want a second connection checked out", st)
 		}
 		c.Close()
@@ -116,7 +116,7 @@ func TestInvalidate(t *testing.T) {
 			t.Fatalf("next checkout got session %d; the old one was %d, the new %d", id, before, after)
 		}
 		c2.Close()
-		if st := eng.Pool().Status(); st.Created != 2 || st.CheckedIn != 1 {
+		if st := eng.PoolStatus(); st.Created != 2 || st.CheckedIn != 1 {
 			t.Fatalf("at the end: %+v", st)
 		}
 	})
@@ -205,7 +205,7 @@ func TestDispose(t *testing.T) {
 		if err := held.Close(); err != nil {
 			t.Errorf("Close of a Conn held across Dispose: %v", err)
 		}
-		if st := eng.Pool().Status(); st.Open != 0 || st.CheckedOut != 0 || st.CheckedIn != 0 || st.Closed != st.Created {
+		if st := eng.PoolStatus(); st.Open != 0 || st.CheckedOut != 0 || st.CheckedIn != 0 || st.Closed != st.Created {
 			t.Errorf("after Dispose and the last Close: %+v, want every connection closed", st)
 		}
 	})
@@ -284,7 +284,7 @@ func TestConcurrentUse(t *testing.T) {
 		if n := countFromOther(t, eng, table); n != workers*rounds {
 			t.Fatalf("%d rows, want %d", n, workers*rounds)
 		}
-		st := eng.Pool().Status()
+		st := eng.PoolStatus()
 		if st.CheckedOut != 0 || st.Open > 8 || st.CheckedIn > 4 {
 			t.Fatalf("after the storm: %+v, want nothing checked out, at most 8 open and 4 idle", st)
 		}

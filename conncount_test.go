@@ -104,7 +104,7 @@ func TestServerConnectionsFollowThePool(t *testing.T) {
 			if maxSeen > 5 || maxSeen == 0 {
 				t.Errorf("the server saw up to %d sessions of the engine; its pool allows 5", maxSeen)
 			}
-			st := eng.Pool().Status()
+			st := eng.PoolStatus()
 			if st.CheckedOut != 0 || st.Open != st.CheckedIn || st.Open > 3 {
 				t.Errorf("after the load: %+v, want every connection back and at most pool_size kept", st)
 			}

@@ -19,7 +19,7 @@ import (
 type checkoutCounter struct{ n atomic.Int64 }
 
 func (c *checkoutCounter) option() alchemy.Option {
-	return alchemy.PoolListener(pool.Listener{Checkout: func(context.Context, *pool.Conn) error {
+	return alchemy.PoolListener(pool.Listener{Checkout: func(context.Context, *pool.Record) error {
 		c.n.Add(1)
 		return nil
 	}})
@@ -146,7 +146,7 @@ func TestTransactFanOut(t *testing.T) {
 			{name: "one goroutine fails", oneFails: true},
 		} {
 			batch := strings.ReplaceAll(tc.name, " ", "_")
-			st0 := eng.Pool().Status()
+			st0 := eng.PoolStatus()
 			c0 := checkouts.n.Load()
 			var workerErrs []error
 			err := alchemy.Transact(context.Background(), eng, func(ctx context.Context) error {
@@ -184,7 +184,7 @@ func TestTransactFanOut(t *testing.T) {
 			if n := scalarInt(t, eng, "select count(*) from "+table+" where name = :n", alchemy.Params{"n": batch}); n != want {
 				t.Errorf("%s: %d rows after Transact, want %d", tc.name, n, want)
 			}
-			st := eng.Pool().Status()
+			st := eng.PoolStatus()
 			if st.CheckedOut != 0 {
 				t.Errorf("%s: %d connection(s) checked out after Transact: %+v", tc.name, st.CheckedOut, st)
 			}
@@ -226,7 +226,7 @@ func TestTransactLazyCheckout(t *testing.T) {
 	if d.Opened() != 0 || len(d.Events()) != 0 {
 		t.Errorf("blocks that run no statement reached the driver: %d connections, events %v", d.Opened(), d.Events())
 	}
-	if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Created != 0 {
+	if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Created != 0 {
 		t.Errorf("pool after empty blocks: %+v", st)
 	}
 }
@@ -416,7 +416,7 @@ func TestContextWithConnExecute(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 1 || checkouts.n.Load() != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 1 || checkouts.n.Load() != 1 {
 			t.Errorf("checkouts %d, status %+v; want the one connection only", checkouts.n.Load(), st)
 		}
 		if n := d.Count(fakedriver.OpCommit); n != 0 {

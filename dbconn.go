@@ -16,6 +16,13 @@ import (
 // connection, which ends the transaction on the server just as well.
 const resetTimeout = 5 * time.Second
 
+// enginePool is the engine's pool, typed by the connection it holds: nothing
+// converts what it hands out.
+type enginePool = pool.Pool[*dbConn]
+
+// poolConn is a connection checked out of the engine's pool.
+type poolConn = pool.Conn[*dbConn]
+
 // dbConn is what the engine's pool holds: a connection reserved from the factory
 // sql.DB. Transactions on it are the engine's own (BEGIN, COMMIT and ROLLBACK sent
 // as statements), never database/sql's Tx, so no context given to a Begin can end

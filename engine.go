@@ -22,7 +22,7 @@ type Engine struct {
 	url     URL
 	dialect dialect.Dialect
 	db      *sql.DB // a factory of connections only: it keeps none idle
-	pool    pool.Pool
+	pool    enginePool
 	cfg     config
 	logger  *slog.Logger
 	closed  atomic.Bool
@@ -99,7 +99,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
-func (e *Engine) newPool(u URL, pcfg pool.Config) (pool.Pool, error) {
+func (e *Engine) newPool(u URL, pcfg pool.Config) (enginePool, error) {
 	kind := e.cfg.poolKind
 	if kind == DefaultPool {
 		kind = QueuePool
@@ -119,8 +119,8 @@ func (e *Engine) newPool(u URL, pcfg pool.Config) (pool.Pool, error) {
 }
 
 // createConn is the pool's creator: it reserves a connection of the factory sql.DB.
-func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
-	var c pool.Connection
+func (e *Engine) createConn(ctx context.Context) (*dbConn, error) {
+	var c *dbConn
 	err := e.traceConnect(ctx, func() (err error) {
 		c, err = e.connect(ctx)
 		return err
@@ -128,7 +128,7 @@ func (e *Engine) createConn(ctx context.Context) (pool.Connection, error) {
 	return c, err
 }
 
-func (e *Engine) connect(ctx context.Context) (pool.Connection, error) {
+func (e *Engine) connect(ctx context.Context) (*dbConn, error) {
 	sc, err := e.db.Conn(ctx)
 	if err != nil {
 		ctxErr := ctx.Err()
@@ -170,8 +170,23 @@ func (e *Engine) URL() URL { return e.url.Clone() }
 // Dialect returns the engine's dialect.
 func (e *Engine) Dialect() dialect.Dialect { return e.dialect }
 
-// Pool returns the engine's pool, for its Status and events.
-func (e *Engine) Pool() pool.Pool { return e.pool }
+// PoolStatus reports the numbers of the engine's pool (SQLAlchemy's
+// engine.pool.status(), pgxpool's Stat): connections open, idle and checked out,
+// waiters, and the counters a metrics exporter reads. It takes no lock.
+func (e *Engine) PoolStatus() pool.Status { return e.pool.Status() }
+
+// InvalidatePool discards every connection of the engine's pool made before the
+// call, as a disconnect does: idle ones are closed now, checked-out ones when they
+// come back, and the next checkouts connect anew. Use it when the database was
+// restarted or failed over behind the engine's back (pgxpool's Reset; SQLAlchemy's
+// engine.dispose(), which keeps the engine usable too). Unlike Dispose, the engine
+// stays open. reason is logged; nil means "invalidated by the caller".
+func (e *Engine) InvalidatePool(reason error) {
+	if reason == nil {
+		reason = errors.New("alchemy: pool invalidated by the caller")
+	}
+	e.pool.InvalidateAll(reason)
+}
 
 // String describes the engine without its password, as Engine(postgresql://scott:***@host/db).
 func (e *Engine) String() string { return "Engine(" + e.url.String() + ")" }

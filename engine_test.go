@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ import (
 func TestCreateEngineDefaultPool(t *testing.T) {
 	t.Parallel()
 	d, eng := newFake(t)
-	st := eng.Pool().Status()
+	st := eng.PoolStatus()
 	if st.Kind != "QueuePool" || st.Size != 5 || st.MaxOverflow != 10 {
 		t.Fatalf("default pool: got %s size %d overflow %d, want QueuePool size 5 overflow 10", st.Kind, st.Size, st.MaxOverflow)
 	}
@@ -33,12 +34,12 @@ func TestCreateEngineDefaultPool(t *testing.T) {
 	single := fakedriver.New()
 	t.Cleanup(single.Close)
 	seng := newEngine(t, single.URL("single=true"))
-	if k := seng.Pool().Status().Kind; k != "StaticPool" {
+	if k := seng.PoolStatus().Kind; k != "StaticPool" {
 		t.Fatalf("single-connection database: pool %s, want StaticPool", k)
 	}
 	// A pool chosen by the caller wins over the dialect's preference.
 	qeng := newEngine(t, single.URL("single=true"), alchemy.WithPool(alchemy.QueuePool))
-	if k := qeng.Pool().Status().Kind; k != "QueuePool" {
+	if k := qeng.PoolStatus().Kind; k != "QueuePool" {
 		t.Fatalf("WithPool(QueuePool) on a single-connection database: pool %s", k)
 	}
 }
@@ -50,7 +51,7 @@ func TestSQLiteMemoryStaticPool(t *testing.T) {
 	for _, url := range []string{"sqlite://", "sqlite:///:memory:"} {
 		t.Run(url, func(t *testing.T) {
 			eng := newEngine(t, url)
-			if k := eng.Pool().Status().Kind; k != "StaticPool" {
+			if k := eng.PoolStatus().Kind; k != "StaticPool" {
 				t.Fatalf("%s: pool %s, want StaticPool", url, k)
 			}
 			ctx := context.Background()
@@ -72,7 +73,7 @@ func TestSQLiteMemoryStaticPool(t *testing.T) {
 			if n := scalarInt(t, eng, "select count(*) from shared"); n != 1 {
 				t.Fatalf("connectionless execution read %d rows, want 1", n)
 			}
-			if st := eng.Pool().Status(); st.CheckedOut != 2 || st.Created != 1 {
+			if st := eng.PoolStatus(); st.CheckedOut != 2 || st.Created != 1 {
 				t.Fatalf("StaticPool status %+v: want 2 checked out over 1 connection", st)
 			}
 		})
@@ -98,7 +99,7 @@ func TestCreateEnginePoolKinds(t *testing.T) {
 
 	t.Run("NullPool", func(t *testing.T) {
 		d, eng := newFake(t, alchemy.WithPool(alchemy.NullPool))
-		if k := eng.Pool().Status().Kind; k != "NullPool" {
+		if k := eng.PoolStatus().Kind; k != "NullPool" {
 			t.Fatalf("pool %s", k)
 		}
 		for i := 0; i < 2; i++ {
@@ -160,7 +161,7 @@ func TestQueuePoolOptions(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		eng := newEngine(t, tg.URL, alchemy.PoolSize(2), alchemy.MaxOverflow(1), alchemy.PoolTimeout(time.Second))
-		st := eng.Pool().Status()
+		st := eng.PoolStatus()
 		if st.Kind != "QueuePool" || st.Size != 2 || st.MaxOverflow != 1 {
 			t.Fatalf("status %+v: want QueuePool size 2 overflow 1", st)
 		}
@@ -179,7 +180,7 @@ func TestQueuePoolOptions(t *testing.T) {
 			mustExec(t, c, "select 1")
 			held = append(held, c)
 		}
-		st = eng.Pool().Status()
+		st = eng.PoolStatus()
 		if st.CheckedOut != 3 || st.Open != 3 || st.Overflow != 1 || st.CheckedIn != 0 {
 			t.Fatalf("3 checked out: status %+v", st)
 		}
@@ -195,14 +196,14 @@ func TestQueuePoolOptions(t *testing.T) {
 		if waited < 950*time.Millisecond || waited > 5*time.Second {
 			t.Errorf("the checkout waited %v, want about the 1s pool timeout", waited)
 		}
-		if st := eng.Pool().Status(); st.Timeouts != 1 || st.Waiters != 0 {
+		if st := eng.PoolStatus(); st.Timeouts != 1 || st.Waiters != 0 {
 			t.Errorf("after the timeout: %+v", st)
 		}
 		for _, c := range held {
 			c.Close()
 		}
 		held = nil
-		st = eng.Pool().Status()
+		st = eng.PoolStatus()
 		if st.CheckedOut != 0 || st.CheckedIn != 2 || st.Open != 2 {
 			t.Fatalf("all returned: status %+v, want 2 idle (the overflow one closed)", st)
 		}
@@ -259,7 +260,7 @@ func TestPoolOptionsReachPool(t *testing.T) {
 			t.Fatal("pre-ping handed out the dead connection")
 		}
 		c.Close()
-		if st := eng.Pool().Status(); st.PingsFailed != 1 {
+		if st := eng.PoolStatus(); st.PingsFailed != 1 {
 			t.Fatalf("PingsFailed = %d, want 1", st.PingsFailed)
 		}
 	})
@@ -306,10 +307,10 @@ func TestPoolOptionsReachPool(t *testing.T) {
 		seen := map[string]int{}
 		note := func(s string) { mu.Lock(); seen[s]++; mu.Unlock() }
 		_, eng := newFake(t, alchemy.PoolListener(pool.Listener{
-			Connect:  func(*pool.Conn) { note("connect") },
-			Checkout: func(context.Context, *pool.Conn) error { note("checkout"); return nil },
-			Checkin:  func(*pool.Conn) { note("checkin") },
-			Reset:    func(*pool.Conn, pool.ResetMode) { note("reset") },
+			Connect:  func(*pool.Record) { note("connect") },
+			Checkout: func(context.Context, *pool.Record) error { note("checkout"); return nil },
+			Checkin:  func(*pool.Record) { note("checkin") },
+			Reset:    func(*pool.Record, pool.ResetMode) { note("reset") },
 		}))
 		connID(t, eng)
 		connID(t, eng)
@@ -454,7 +455,7 @@ func TestEngineHidesPassword(t *testing.T) {
 	if strings.Contains(err.Error(), "tiger-pw") {
 		t.Errorf("connect error %q shows the password", err)
 	}
-	if st := eng.Pool().Status(); st.Open != 0 || st.CheckedOut != 0 {
+	if st := eng.PoolStatus(); st.Open != 0 || st.CheckedOut != 0 {
 		t.Errorf("a failed connect moved the counts: %+v", st)
 	}
 }
@@ -603,8 +604,75 @@ func TestServerVersion(t *testing.T) {
 		if err != nil || again != v {
 			t.Fatalf("second ServerVersion: %+v, %v", again, err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Created != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Created != 1 {
 			t.Fatalf("%+v", st)
 		}
 	})
+}
+
+// TestEngineInvalidatePool: InvalidatePool discards every connection made before
+// it, idle ones at once and checked-out ones at their checkin, and the engine goes
+// on with new connections.
+func TestEngineInvalidatePool(t *testing.T) {
+	t.Parallel()
+	d, eng := newFake(t, alchemy.PoolSize(2), alchemy.MaxOverflow(0))
+	ctx := context.Background()
+	held, err := eng.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle, err := eng.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle.Close()
+	if st := eng.PoolStatus(); st.Open != 2 || st.CheckedIn != 1 || st.CheckedOut != 1 {
+		t.Fatalf("before: %+v", st)
+	}
+
+	eng.InvalidatePool(nil)
+	if st := eng.PoolStatus(); st.Open != 1 || st.CheckedIn != 0 || st.CheckedOut != 1 || st.Invalidated != 1 || d.OpenConns() != 1 {
+		t.Fatalf("after InvalidatePool: %+v, %d driver connections open; want the idle one closed", st, d.OpenConns())
+	}
+	// The checked-out connection keeps working until it goes back...
+	mustExec(t, held, "select 1")
+	held.Close()
+	// ...and is closed then.
+	if st := eng.PoolStatus(); st.Open != 0 || st.CheckedIn != 0 || st.Invalidated != 2 || d.OpenConns() != 0 {
+		t.Fatalf("after the checkin: %+v, %d driver connections open", st, d.OpenConns())
+	}
+
+	// The engine is not disposed: the next checkout connects anew.
+	c, err := eng.Connect(ctx)
+	if err != nil {
+		t.Fatalf("Connect after InvalidatePool: %v", err)
+	}
+	mustExec(t, c, "select 1")
+	c.Close()
+	if d.Opened() != 3 {
+		t.Fatalf("%d driver connections made, want 3", d.Opened())
+	}
+}
+
+// TestEngineDoesNotHandOutItsPool: the engine offers its pool's status and
+// invalidation, never a handle with which a caller could check connections in and
+// out, or dispose the pool behind the engine.
+func TestEngineDoesNotHandOutItsPool(t *testing.T) {
+	t.Parallel()
+	et := reflect.TypeFor[*alchemy.Engine]()
+	for i := range et.NumMethod() {
+		m := et.Method(i)
+		for j := range m.Type.NumOut() {
+			out := m.Type.Out(j)
+			if out == et {
+				continue
+			}
+			_, get := out.MethodByName("Get")
+			_, put := out.MethodByName("Put")
+			_, dispose := out.MethodByName("Dispose")
+			if get || put || dispose {
+				t.Errorf("Engine.%s returns %v, which has Get, Put or Dispose", m.Name, out)
+			}
+		}
+	}
 }

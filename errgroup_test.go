@@ -67,7 +67,7 @@ func TestTransactErrgroup(t *testing.T) {
 			if err != nil || n != want {
 				t.Errorf("%s: %d rows after Transact (%v), want %d", tc.batch, n, err, want)
 			}
-			if st := eng.Pool().Status(); st.CheckedOut != 0 {
+			if st := eng.PoolStatus(); st.CheckedOut != 0 {
 				t.Errorf("%s: %d checked out after Transact", tc.batch, st.CheckedOut)
 			}
 		}

@@ -101,7 +101,7 @@ func TestConnectRefusedSaysConnect(t *testing.T) {
 					t.Errorf("%s: Op %q, want connect", what, ae.Op)
 				}
 			}
-			if st := eng.Pool().Status(); st.Open != 0 || st.CheckedOut != 0 {
+			if st := eng.PoolStatus(); st.Open != 0 || st.CheckedOut != 0 {
 				t.Errorf("failed connects took slots: %+v", st)
 			}
 		})
@@ -133,7 +133,7 @@ func TestWrongPasswordIsNotDisconnect(t *testing.T) {
 				t.Errorf("%s: the error shows the password: %v", what, err)
 			}
 		}
-		if st := eng.Pool().Status(); st.Open != 0 || st.CheckedOut != 0 || st.Invalidated != 0 {
+		if st := eng.PoolStatus(); st.Open != 0 || st.CheckedOut != 0 || st.Invalidated != 0 {
 			t.Errorf("after refused logins: %+v", st)
 		}
 	}, testdb.PostgreSQL, testdb.MySQL)
@@ -273,7 +273,7 @@ func TestDisposeRace(t *testing.T) {
 				if len(errs) > 0 {
 					t.Errorf("round %d: %d request(s) racing Dispose failed with another error than ErrClosed, first: %v", round, len(errs), errs[0])
 				}
-				if st := eng.Pool().Status(); st.CheckedOut != 0 {
+				if st := eng.PoolStatus(); st.CheckedOut != 0 {
 					t.Errorf("round %d: %+v after the race", round, st)
 				}
 				if n := d.OpenConns(); n != 0 {
@@ -496,7 +496,7 @@ func TestPostgresFailedStatementCommit(t *testing.T) {
 			t.Errorf("%d rows of the rolled-back transaction kept", n)
 		}
 	})
-	if st := eng.Pool().Status(); st.Invalidated != 0 {
+	if st := eng.PoolStatus(); st.Invalidated != 0 {
 		t.Errorf("a rolled-back commit invalidated connections: %+v", st)
 	}
 }
@@ -548,7 +548,7 @@ func TestCheckoutListenerInvalidates(t *testing.T) {
 		t.Run(fmt.Sprintf("every %d", every), func(t *testing.T) {
 			t.Parallel()
 			var n atomic.Int64
-			d, eng := newFake(t, alchemy.PoolListener(pool.Listener{Checkout: func(_ context.Context, c *pool.Conn) error {
+			d, eng := newFake(t, alchemy.PoolListener(pool.Listener{Checkout: func(_ context.Context, c *pool.Record) error {
 				if n.Add(1)%every == 0 {
 					c.Invalidate(errors.New("x"))
 				}
@@ -587,7 +587,7 @@ func TestCheckoutListenerInvalidates(t *testing.T) {
 				t.Errorf("%d requests succeeded on connections all invalidated at checkout", ok)
 			}
 			t.Logf("%d requests succeeded, %d failed; %d driver connections made", ok, failed, d.Opened())
-			if st := eng.Pool().Status(); st.CheckedOut != 0 {
+			if st := eng.PoolStatus(); st.CheckedOut != 0 {
 				t.Errorf("after the checkouts: %+v", st)
 			}
 		})

@@ -101,7 +101,7 @@ func TestDriverErrors(t *testing.T) {
 		}
 		// Not a disconnect: nothing was invalidated, the connection carries on.
 		mustExec(t, c, "select 1")
-		if st := eng.Pool().Status(); st.Invalidated != 0 {
+		if st := eng.PoolStatus(); st.Invalidated != 0 {
 			t.Fatalf("a SQL error invalidated the connection: %d invalidated", st.Invalidated)
 		}
 		// Through engine.Begin: the error comes out as it is, nothing committed.
@@ -190,7 +190,7 @@ func TestCancelMidStatement(t *testing.T) {
 				t.Errorf("error %q does not carry the statement", err)
 			}
 			c.Close()
-			if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Open > 1 {
+			if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Open > 1 {
 				t.Fatalf("after the cut-off statement: %+v", st)
 			}
 			// The next checkout works, on a clean connection.
@@ -350,7 +350,7 @@ func TestCancelMidFetchFake(t *testing.T) {
 		} else {
 			r.Close()
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("%+v", st)
 		}
 	}

@@ -234,7 +234,7 @@ func TestHandleError(t *testing.T) {
 		if err == nil || errors.Is(err, alchemy.ErrDisconnect) || c.Invalidated() {
 			t.Fatalf("demoted disconnect: %v, invalidated %v", err, c.Invalidated())
 		}
-		if st := eng.Pool().Status(); st.Invalidated != 0 {
+		if st := eng.PoolStatus(); st.Invalidated != 0 {
 			t.Fatalf("%+v", st)
 		}
 	})
@@ -333,12 +333,12 @@ func TestPoolEventsThroughEngine(t *testing.T) {
 	var got []string
 	note := func(s string) { mu.Lock(); got = append(got, s); mu.Unlock() }
 	d, eng := newFake(t, alchemy.PoolListener(pool.Listener{
-		FirstConnect: func(*pool.Conn) { note("first connect") },
-		Connect:      func(*pool.Conn) { note("connect") },
-		Checkout:     func(context.Context, *pool.Conn) error { note("checkout"); return nil },
-		Checkin:      func(*pool.Conn) { note("checkin") },
-		Reset:        func(_ *pool.Conn, m pool.ResetMode) { note("reset " + m.String()) },
-		Invalidate:   func(*pool.Conn, error) { note("invalidate") },
+		FirstConnect: func(*pool.Record) { note("first connect") },
+		Connect:      func(*pool.Record) { note("connect") },
+		Checkout:     func(context.Context, *pool.Record) error { note("checkout"); return nil },
+		Checkin:      func(*pool.Record) { note("checkin") },
+		Reset:        func(_ *pool.Record, m pool.ResetMode) { note("reset " + m.String()) },
+		Invalidate:   func(*pool.Record, error) { note("invalidate") },
 		Close:        func(pool.Connection) { note("close") },
 	}))
 	ctx := context.Background()

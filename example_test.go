@@ -58,7 +58,7 @@ func ExampleCreateEngine() {
 	if err := res.Err(); err != nil {
 		fmt.Println(err)
 	}
-	fmt.Println(eng.Pool().Status().Kind)
+	fmt.Println(eng.PoolStatus().Kind)
 	// Output:
 	// username: jack
 	// StaticPool
@@ -75,7 +75,7 @@ func ExampleEngine_Execute() {
 		return
 	}
 	names, err := alchemy.Scalars[string](res)
-	fmt.Println(names, err, eng.Pool().Status().CheckedOut)
+	fmt.Println(names, err, eng.PoolStatus().CheckedOut)
 	// Output: [jack wendy] <nil> 0
 }
 

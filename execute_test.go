@@ -267,7 +267,7 @@ func TestBindErrorsSendNothing(t *testing.T) {
 		if n := scalarInt(t, c, "select count(*) from "+table); n != 0 {
 			t.Fatalf("%d rows inserted despite bind errors", n)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 1 {
+		if st := eng.PoolStatus(); st.CheckedOut != 1 {
 			t.Fatalf("engine.Execute with a bind error kept its connection: %+v", st)
 		}
 		// The connection is still fine.
@@ -343,14 +343,14 @@ func TestEngineExecuteMany(t *testing.T) {
 		if n, err := res.RowsAffected(); n != 2 || err != nil {
 			t.Fatalf("RowsAffected %d, %v; want 2", n, err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("connection not returned: %+v", st)
 		}
 		err = alchemy.Transact(ctx, eng, func(ctx context.Context) error {
 			if _, err := eng.Execute(ctx, insert, []any{[]any{3}, []any{4}}); err != nil {
 				return err
 			}
-			if st := eng.Pool().Status(); st.CheckedOut != 1 {
+			if st := eng.PoolStatus(); st.CheckedOut != 1 {
 				t.Errorf("ExecuteMany inside Transact took a connection of its own: %+v", st)
 			}
 			return errors.New("roll back")

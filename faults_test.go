@@ -61,7 +61,7 @@ func TestDisconnectDuringStatement(t *testing.T) {
 			if !c.Invalidated() || !d.Conns()[victim-1].Closed() {
 				t.Fatal("the lost connection was not invalidated and closed")
 			}
-			st := eng.Pool().Status()
+			st := eng.PoolStatus()
 			if st.CheckedOut != 0 {
 				t.Fatalf("the invalidated connection still counts as checked out: %+v", st)
 			}
@@ -85,7 +85,7 @@ func TestDisconnectDuringStatement(t *testing.T) {
 			c.Close()
 			// Close after the disconnect gave the slot back: the full pool is usable.
 			checkoutN(t, eng, 15)
-			if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Open > 15 {
+			if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Open > 15 {
 				t.Fatalf("%+v", st)
 			}
 		}
@@ -154,7 +154,7 @@ func TestDisconnectInTransaction(t *testing.T) {
 			t.Fatalf("a BEGIN ran on the fresh connection: %v", d.EventsOf(second.ID()))
 		}
 	}
-	if st := eng.Pool().Status(); st.CheckedOut != 1 {
+	if st := eng.PoolStatus(); st.CheckedOut != 1 {
 		t.Fatalf("%+v", st)
 	}
 }
@@ -190,7 +190,7 @@ func TestDisconnectInTransact(t *testing.T) {
 			t.Fatal("a statement ran after the disconnect")
 		}
 	}
-	if st := eng.Pool().Status(); st.CheckedOut != 0 {
+	if st := eng.PoolStatus(); st.CheckedOut != 0 {
 		t.Fatalf("%+v", st)
 	}
 }
@@ -229,7 +229,7 @@ func TestFailedCommit(t *testing.T) {
 		}
 		mustExec(t, c, "select 1")
 		c.Close()
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("%+v", st)
 		}
 		// engine.Begin: the failed commit is the error; the connection comes back.
@@ -241,7 +241,7 @@ func TestFailedCommit(t *testing.T) {
 		if !errors.Is(err, commitErr) {
 			t.Fatalf("engine.Begin with a failing commit: %v", err)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("%+v", st)
 		}
 	}
@@ -257,7 +257,7 @@ func TestFailedBeginAndConnect(t *testing.T) {
 	if _, err := eng.Connect(ctx); err == nil {
 		t.Fatal("Connect with a failing connect succeeded")
 	}
-	if st := eng.Pool().Status(); st.Open != 0 || st.CheckedOut != 0 {
+	if st := eng.PoolStatus(); st.Open != 0 || st.CheckedOut != 0 {
 		t.Fatalf("a failed connect took a slot: %+v", st)
 	}
 	// Right after a failed connect the pool backs off: the next checkout fails at
@@ -320,7 +320,7 @@ func TestFailedRollback(t *testing.T) {
 	}
 	mustExec(t, c, "select 1")
 	c.Close()
-	if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Open != 1 {
+	if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Open != 1 {
 		t.Fatalf("%+v", st)
 	}
 }
@@ -349,7 +349,7 @@ func TestFetchDisconnect(t *testing.T) {
 		t.Fatalf("%d rows, %v", n, res.Err())
 	}
 	res.Close()
-	if st := eng.Pool().Status(); st.CheckedOut != 0 || st.Invalidated == 0 {
+	if st := eng.PoolStatus(); st.CheckedOut != 0 || st.Invalidated == 0 {
 		t.Fatalf("%+v", st)
 	}
 	mustExec(t, eng, "select 1") // the pool of one is usable
@@ -444,7 +444,7 @@ func TestServerKillsConnection(t *testing.T) {
 			if id := serverID(t, tg, c); id == old {
 				t.Fatal("pre-ping handed out the killed session")
 			}
-			if st := eng.Pool().Status(); st.PingsFailed != 1 {
+			if st := eng.PoolStatus(); st.PingsFailed != 1 {
 				t.Errorf("%+v", st)
 			}
 		})
@@ -526,7 +526,7 @@ func TestDeadContextKeepsConnection(t *testing.T) {
 	}
 	// BUG(lead): Conn.fail invalidates whenever ctx.Err() != nil, even when
 	// database/sql refused to start because the context was already done.
-	if c.Invalidated() || eng.Pool().Status().Invalidated != 0 {
+	if c.Invalidated() || eng.PoolStatus().Invalidated != 0 {
 		t.Errorf("a connection that sent nothing was invalidated")
 	}
 }

@@ -45,14 +45,14 @@ func TestLeakedConnIsReclaimedWithoutCommitting(t *testing.T) {
 		leakConnInTx(t, eng, table)
 
 		deadline := time.Now().Add(10 * time.Second)
-		for eng.Pool().Status().Leaked == 0 {
+		for eng.PoolStatus().Leaked == 0 {
 			if time.Now().After(deadline) {
-				t.Fatalf("the leaked connection was never reclaimed: %v", eng.Pool().Status())
+				t.Fatalf("the leaked connection was never reclaimed: %v", eng.PoolStatus())
 			}
 			runtime.GC()
 			time.Sleep(5 * time.Millisecond)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("after the reclaim: %+v", st)
 		}
 		// The pool's only slot is free again, and the abandoned row was never committed.

@@ -33,14 +33,14 @@ func (e *Engine) echo(ctx context.Context, sql string, params []any, nparams, ma
 
 // poolEchoListener logs the pool's events (echo_pool).
 func (e *Engine) poolEchoListener() pool.Listener {
-	log := func(level slog.Level, msg string) func(*pool.Conn) {
-		return func(*pool.Conn) { e.logger.Log(context.Background(), level, msg) }
+	log := func(level slog.Level, msg string) func(*pool.Record) {
+		return func(*pool.Record) { e.logger.Log(context.Background(), level, msg) }
 	}
 	return pool.Listener{
 		Connect:  log(slog.LevelInfo, "alchemy: pool connect"),
-		Checkout: func(context.Context, *pool.Conn) error { e.logger.Debug("alchemy: pool checkout"); return nil },
+		Checkout: func(context.Context, *pool.Record) error { e.logger.Debug("alchemy: pool checkout"); return nil },
 		Checkin:  log(slog.LevelDebug, "alchemy: pool checkin"),
-		Invalidate: func(_ *pool.Conn, reason error) {
+		Invalidate: func(_ *pool.Record, reason error) {
 			e.logger.Info("alchemy: pool invalidate", "reason", reason)
 		},
 	}

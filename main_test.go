@@ -42,7 +42,7 @@ func newEngine(t testing.TB, url string, opts ...alchemy.Option) *alchemy.Engine
 		t.Fatalf("CreateEngine(%s): %v", redactURL(url), err)
 	}
 	t.Cleanup(func() {
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Errorf("engine %s: %d connection(s) still checked out at the end of the test (%+v)", eng, st.CheckedOut, st)
 		}
 		if err := eng.Dispose(); err != nil {

@@ -180,7 +180,7 @@ func nothingLost(t *testing.T, target string, n int) {
 	if p := peak.Load(); p > size+overflow && target == testdb.PostgreSQL {
 		t.Errorf("the server saw %d sessions at once for a pool of %d + %d", p, size, overflow)
 	}
-	st := eng.Pool().Status()
+	st := eng.PoolStatus()
 	t.Logf("%s: %d committed, %d failed (committed/failed by plan: never %v, any time %v, at commit %v, after fail %v); peak server sessions %d; pool %+v",
 		target, ok, failed, perPlan[neverCancelled], perPlan[cancelAnyTime], perPlan[cancelAtCommit], perPlan[cancelAfterFail], peak.Load(), st)
 	if ok == 0 || failed == 0 {

@@ -137,6 +137,9 @@ func PoolResetOnReturn(mode pool.ResetMode) Option {
 func PoolTrackCheckouts(on bool) Option { return func(c *config) { c.pool.TrackCheckouts = on } }
 
 // PoolListener adds listeners for the pool's events (connect, checkout, checkin...).
+// Each event gets the connection's *pool.Record: its Info, age, and Invalidate or
+// SoftInvalidate. A Checkout listener that invalidates it makes the checkout try
+// another connection; it is never handed out.
 func PoolListener(l pool.Listener) Option {
 	return func(c *config) { c.pool.Listeners = append(c.pool.Listeners, l) }
 }

@@ -756,8 +756,8 @@ func TestRegressionStaticPoolCheckin(t *testing.T) {
 		d := fakedriver.New()
 		t.Cleanup(d.Close)
 		eng := newEngine(t, d.URL("single=true"))
-		if _, ok := eng.Pool().(*pool.StaticPool); !ok {
-			t.Fatalf("pool is a %T, want a StaticPool", eng.Pool())
+		if k := eng.PoolStatus().Kind; k != "StaticPool" {
+			t.Fatalf("pool is a %s, want a StaticPool", k)
 		}
 		c1, err := eng.Connect(ctx)
 		if err != nil {
@@ -786,8 +786,8 @@ func TestRegressionStaticPoolCheckin(t *testing.T) {
 
 	t.Run("sqlite memory", func(t *testing.T) {
 		eng := newEngine(t, "sqlite:///:memory:")
-		if _, ok := eng.Pool().(*pool.StaticPool); !ok {
-			t.Fatalf("pool is a %T, want a StaticPool", eng.Pool())
+		if k := eng.PoolStatus().Kind; k != "StaticPool" {
+			t.Fatalf("pool is a %s, want a StaticPool", k)
 		}
 		table := makeTable(t, eng, "name varchar(50)")
 		c1, err := eng.Connect(ctx)

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"github.com/go-alchemy/alchemy/pool"
 )
 
 // Result is what a statement returned. For a statement with rows, read them with
@@ -16,7 +14,7 @@ import (
 // rows, RowsAffected and LastInsertID tell what it did and there is nothing to close.
 type Result struct {
 	conn      *Conn
-	pc        *pool.Conn      // the connection the rows come from, to tell a stale Result
+	pc        *poolConn       // the connection the rows come from, to tell a stale Result
 	ctx       context.Context // the statement's, to tell a fetch cut off by it
 	rows      *sql.Rows       // the driver's, or the rows read into memory (buffered)
 	res       sql.Result

@@ -311,7 +311,7 @@ func TestConnectionlessResult(t *testing.T) {
 		table := itemsTable(t, eng, tg)
 		fillItems(t, eng, table, "a", "b")
 		ctx := context.Background()
-		out := func() int { return eng.Pool().Status().CheckedOut }
+		out := func() int { return eng.PoolStatus().CheckedOut }
 
 		res, err := eng.Execute(ctx, alchemy.Text("insert into "+table+" (id, name) values (3, 'c')"))
 		if err != nil {

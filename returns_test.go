@@ -181,7 +181,7 @@ func TestReturnsRowsColumnsNamedLikeClauses(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: Execute(%q): %v", name, sql, err)
 				}
-				if out := eng.Pool().Status().CheckedOut; connectionless && out != 0 {
+				if out := eng.PoolStatus().CheckedOut; connectionless && out != 0 {
 					t.Errorf("%s: %q: the Result holds its connection (%d checked out)", name, sql, out)
 				}
 				n, err := res.RowsAffected()
@@ -231,13 +231,13 @@ func TestReturnsRowsColumnsNamedLikeClauses(t *testing.T) {
 				res.Close()
 				t.Fatalf("%q gave no rows", sql)
 			}
-			if out := eng.Pool().Status().CheckedOut; out != 1 {
+			if out := eng.PoolStatus().CheckedOut; out != 1 {
 				t.Errorf("%q: %d connections checked out while its rows are unread, want 1", sql, out)
 			}
 			if id, err := alchemy.Scalar[int64](res); err != nil || id <= 0 {
 				t.Errorf("%q: id %d, %v", sql, id, err)
 			}
-			if out := eng.Pool().Status().CheckedOut; out != 0 {
+			if out := eng.PoolStatus().CheckedOut; out != 0 {
 				t.Errorf("%q: %d connections checked out after its rows were read", sql, out)
 			}
 		}
@@ -255,7 +255,7 @@ func TestReturnsRowsColumnsNamedLikeClauses(t *testing.T) {
 		if n, err := res.RowsAffected(); res.ReturnsRows() || err != nil || n != want {
 			t.Errorf("NoRows: ReturnsRows %v, RowsAffected %d, %v; want %d", res.ReturnsRows(), n, err, want)
 		}
-		if out := eng.Pool().Status().CheckedOut; out != 0 {
+		if out := eng.PoolStatus().CheckedOut; out != 0 {
 			t.Errorf("NoRows: %d connections checked out", out)
 		}
 		if n := scalarInt(t, eng, r.Replace("select count(*) from {t} where output = 'norows'")); n != 1 {

@@ -62,7 +62,7 @@ func TestTransactJoinsThroughContext(t *testing.T) {
 				t.Errorf("engine.Execute with the transaction's ctx sees %d rows, want its own uncommitted 1", n)
 			}
 			// ...on the transaction's own connection: nothing else is checked out.
-			if st := eng.Pool().Status(); st.CheckedOut != 1 {
+			if st := eng.PoolStatus(); st.CheckedOut != 1 {
 				t.Errorf("%d connections checked out inside Transact, want 1", st.CheckedOut)
 			}
 			// A Conn of its own, from eng.Connect, is outside the transaction.
@@ -77,7 +77,7 @@ func TestTransactJoinsThroughContext(t *testing.T) {
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"ed"}) {
 			t.Fatalf("after Transact: %v", got)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("Transact kept its connection: %+v", st)
 		}
 	})
@@ -180,7 +180,7 @@ func TestTransactNesting(t *testing.T) {
 		if n := countFromOther(t, eng, table); n != 4 {
 			t.Fatalf("%d rows after a panic, want 4", n)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("a connection left checked out: %+v", st)
 		}
 	})
@@ -270,7 +270,7 @@ func TestRetryFake(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, errTransient) || attempts != 1 {
 		t.Fatalf("retry with the context cancelled: %v after %d attempts", err, attempts)
 	}
-	if st := eng.Pool().Status(); st.CheckedOut != 0 {
+	if st := eng.PoolStatus(); st.CheckedOut != 0 {
 		t.Fatalf("retries left connections checked out: %+v", st)
 	}
 }

@@ -402,7 +402,7 @@ func TestEngineBegin(t *testing.T) {
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"committed"}) {
 			t.Fatalf("rows %v, want [committed]", got)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Fatalf("connections left checked out: %+v", st)
 		}
 		// A Commit that fn already did is fine; so is a Tx of fn's own that joins.

@@ -49,7 +49,7 @@ func warmPool(t testing.TB, eng *alchemy.Engine, n int) {
 			err = res.Close()
 		}
 		if err != nil {
-			t.Fatalf("idle connection %d of %d: %v (pool %+v)", i+1, n, err, eng.Pool().Status())
+			t.Fatalf("idle connection %d of %d: %v (pool %+v)", i+1, n, err, eng.PoolStatus())
 		}
 	}
 }
@@ -66,7 +66,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 		table := itemsTable(t, eng, tg)
 		insert := alchemy.Text("insert into " + table + " (name) values (:n)")
 		warmPool(t, eng, 3)
-		st0 := eng.Pool().Status()
+		st0 := eng.PoolStatus()
 
 		// The block fails after its ctx was cancelled, nothing in flight.
 		ctx, cancel := context.WithCancel(context.Background())
@@ -81,7 +81,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("Engine.Begin: %v, want context.Canceled", err)
 		}
-		if st := eng.Pool().Status(); st.Invalidated != st0.Invalidated || st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.Invalidated != st0.Invalidated || st.CheckedOut != 0 {
 			t.Errorf("a block that failed with a cancelled ctx lost its connection (a detached ROLLBACK should end it): %+v (before %+v)", st, st0)
 		}
 
@@ -137,7 +137,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 				t.Errorf("request %d after the cancelled blocks: %v", i, err)
 			}
 		}
-		st := eng.Pool().Status()
+		st := eng.PoolStatus()
 		if d := st.Invalidated - st0.Invalidated; d > 1 {
 			t.Errorf("%d connections invalidated, want at most the one cut off: the pool was flushed (%+v)", d, st)
 		}
@@ -185,7 +185,7 @@ func TestResultClosedAfterCancel(t *testing.T) {
 
 		for _, how := range []string{"Close", "Next to the end"} {
 			t.Run("Engine.Execute "+how, func(t *testing.T) {
-				st0 := eng.Pool().Status()
+				st0 := eng.PoolStatus()
 				ctx, cancel := context.WithCancel(context.Background())
 				res, err := eng.Execute(ctx, big)
 				if err != nil {
@@ -201,7 +201,7 @@ func TestResultClosedAfterCancel(t *testing.T) {
 						n++
 					}
 				}
-				st := eng.Pool().Status()
+				st := eng.PoolStatus()
 				if st.CheckedOut != 0 {
 					t.Errorf("the Result kept its connection: %+v", st)
 				}
@@ -210,7 +210,7 @@ func TestResultClosedAfterCancel(t *testing.T) {
 				}
 				t.Logf("read %d rows, Err %v", n, res.Err())
 				next(t, eng)
-				st = eng.Pool().Status()
+				st = eng.PoolStatus()
 				if d := st.Created - st0.Created; d != 0 {
 					t.Errorf("the next request made %d connection(s): the pool's other idle ones were flushed (%+v)", d, st)
 				}
@@ -218,7 +218,7 @@ func TestResultClosedAfterCancel(t *testing.T) {
 			})
 		}
 		t.Run("Conn", func(t *testing.T) {
-			st0 := eng.Pool().Status()
+			st0 := eng.PoolStatus()
 			c, err := eng.Connect(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -237,7 +237,7 @@ func TestResultClosedAfterCancel(t *testing.T) {
 			}
 			next(t, c) // reconnects
 			next(t, eng)
-			if d := eng.Pool().Status().Invalidated - st0.Invalidated; d != 1 {
+			if d := eng.PoolStatus().Invalidated - st0.Invalidated; d != 1 {
 				t.Errorf("%d invalidated, want 1", d)
 			}
 		})
@@ -349,7 +349,7 @@ func TestCommitWithEndedContext(t *testing.T) {
 				t.Errorf("%s: %d rows, want %d", then, n, want)
 			}
 		}
-		if st := eng.Pool().Status(); st.Invalidated != 0 {
+		if st := eng.PoolStatus(); st.Invalidated != 0 {
 			t.Errorf("a Commit not sent invalidated a connection: %+v", st)
 		}
 	})
@@ -396,7 +396,7 @@ func TestScalarCancelRace(t *testing.T) {
 			}()
 			res.Close()
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Errorf("after the cut-off Results: %+v", st)
 		}
 	})
@@ -510,7 +510,7 @@ func TestDrainAfterCancelLeavesNoDeadConnection(t *testing.T) {
 			t.Errorf("%d of %d requests after a Result drained past its cancelled ctx (%d drained without error) failed; first: %v",
 				failed, rounds, drained, firstErr)
 		}
-		if st := eng.Pool().Status(); st.CheckedOut != 0 {
+		if st := eng.PoolStatus(); st.CheckedOut != 0 {
 			t.Errorf("after the rounds: %+v", st)
 		}
 	})

@@ -19,7 +19,9 @@ const conns = 10
 // sampleEvery: one checkout in this many has its wait timed, for p50/p99.
 const sampleEvery = 4
 
-// noopConn is an alchemy pool.Connection that does nothing.
+// noopPoolConn is an alchemy pool.Connection that does nothing. The pool is
+// typed by a pointer to it, as the engine's pool is by a pointer to its own
+// connection type.
 type noopPoolConn struct{}
 
 func (noopPoolConn) Close() error                                { return nil }
@@ -83,19 +85,20 @@ func BenchmarkCheckout(b *testing.B) {
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
 			cfg := pool.DefaultConfig()
 			cfg.Size, cfg.MaxOverflow = conns, 0
-			p, err := pool.NewQueuePool(func(context.Context) (pool.Connection, error) { return noopPoolConn{}, nil }, cfg)
+			p, err := pool.NewQueuePool(func(context.Context) (*noopPoolConn, error) { return &noopPoolConn{}, nil }, cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer p.Dispose()
-			warm(b, conns, func() (*pool.Conn, error) { return p.Get(ctx) }, func(c *pool.Conn) error { return p.Put(c) })
-			run(b, g, func() *pool.Conn {
+			warm(b, conns, func() (*pool.Conn[*noopPoolConn], error) { return p.Get(ctx) },
+				func(c *pool.Conn[*noopPoolConn]) error { return p.Put(c) })
+			run(b, g, func() *pool.Conn[*noopPoolConn] {
 				c, err := p.Get(ctx)
 				if err != nil {
 					panic(err)
 				}
 				return c
-			}, func(c *pool.Conn) {
+			}, func(c *pool.Conn[*noopPoolConn]) {
 				if err := p.Put(c); err != nil {
 					panic(err)
 				}

@@ -82,8 +82,8 @@ func newEngine(t testing.TB, rawURL string, opts ...alchemy.Option) *alchemy.Eng
 // disposeEngine disposes eng (again, if the test did) and checks that it is done for.
 func disposeEngine(t testing.TB, eng *alchemy.Engine) {
 	t.Helper()
-	st := eng.Pool().Status()
-	auditValue(t, "Pool().Status()", st)
+	st := eng.PoolStatus()
+	auditValue(t, "Engine.PoolStatus()", st)
 	if st.CheckedOut != 0 {
 		t.Errorf("engine %s: %d connection(s) still checked out at the end of the test (%+v)", eng, st.CheckedOut, st)
 	}
@@ -99,7 +99,7 @@ func disposeEngine(t testing.TB, eng *alchemy.Engine) {
 		t.Errorf("Dispose of %s has not returned after 10s", eng)
 		return
 	}
-	if st := eng.Pool().Status(); st.CheckedIn != 0 {
+	if st := eng.PoolStatus(); st.CheckedIn != 0 {
 		t.Errorf("%d idle connection(s) left in the pool after Dispose (%+v)", st.CheckedIn, st)
 	}
 	if _, err := eng.Connect(context.Background()); !errors.Is(err, alchemy.ErrClosed) {
@@ -136,7 +136,7 @@ func fillPool(t *testing.T, eng *alchemy.Engine, n int) {
 		auditErr(t, "fill", err)
 		t.Fatalf("filling the pool: %v", err)
 	}
-	if st := eng.Pool().Status(); st.CheckedIn != n || st.CheckedOut != 0 {
+	if st := eng.PoolStatus(); st.CheckedIn != n || st.CheckedOut != 0 {
 		t.Fatalf("after filling the pool: %+v, want %d idle connections", st, n)
 	}
 }

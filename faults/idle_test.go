@@ -84,7 +84,7 @@ func TestIdleTermination(t *testing.T) {
 							t.Errorf("round %d: requests %v failed after the idle gap, want exactly the first ([0])", round, got)
 						}
 					}
-					st := eng.Pool().Status()
+					st := eng.PoolStatus()
 					figure(t, "IDLE server=%s case=%s rounds=%d failed=%d created=%d pings_failed=%d invalidated=%d",
 						srv.name, c.name, c.rounds, failed, st.Created, st.PingsFailed, st.Invalidated)
 				})

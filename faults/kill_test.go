@@ -124,7 +124,7 @@ func TestKillEveryConnection(t *testing.T) {
 			if after < workers {
 				t.Errorf("only %d requests were sent (and succeeded) after the kill took effect", after)
 			}
-			st := eng.Pool().Status()
+			st := eng.PoolStatus()
 			figure(t, "KILL server=%s killed=%d requests=%d failed=%d ok_after=%d kill_took=%s settle_took=%s invalidated=%d created=%d",
 				name, len(ids), len(reqs), len(failures), after, killEnd.Sub(killStart).Round(time.Microsecond),
 				settled.Sub(killStart).Round(time.Microsecond), st.Invalidated, st.Created)

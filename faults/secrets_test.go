@@ -72,7 +72,7 @@ func TestSecretsFailedConnects(t *testing.T) {
 				t.Run(c.name, func(t *testing.T) {
 					t.Parallel()
 					eng := newEngine(t, c.url.RenderWithPassword(), append([]alchemy.Option{alchemy.PoolSize(2)}, c.opts...)...)
-					before := eng.Pool().Status()
+					before := eng.PoolStatus()
 					ctx, cancel := context.WithTimeout(context.Background(), 3*connectTimeout)
 					defer cancel()
 					for _, via := range []string{"Connect", "Execute"} {
@@ -100,7 +100,7 @@ func TestSecretsFailedConnects(t *testing.T) {
 						if errors.Is(err, alchemy.ErrDisconnect) != c.disconnect {
 							t.Errorf("%s: errors.Is(err, ErrDisconnect) = %v, want %v: %v", via, !c.disconnect, c.disconnect, err)
 						}
-						after := eng.Pool().Status()
+						after := eng.PoolStatus()
 						auditValue(t, "Status", after)
 						if after.Open != before.Open || after.CheckedIn != before.CheckedIn || after.CheckedOut != before.CheckedOut ||
 							after.Overflow != before.Overflow || after.Waiters != before.Waiters || after.Created != before.Created {
@@ -165,7 +165,7 @@ func TestSecretsInRenderings(t *testing.T) {
 			t.Run("Engine", func(t *testing.T) {
 				eng := newEngine(t, raw)
 				auditValue(t, "Engine", eng)
-				auditValue(t, "Engine.Pool().Status()", eng.Pool().Status())
+				auditValue(t, "Engine.PoolStatus()", eng.PoolStatus())
 				sink := newLogSink(t, "slog of an engine")
 				sink.logger().Info("engine", "engine", eng, "url", eng.URL())
 			})

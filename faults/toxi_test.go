@@ -271,7 +271,7 @@ func TestToxicBlackHole(t *testing.T) {
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("a request needing a new connection through the black hole: %v, want context.DeadlineExceeded", err)
 			}
-			if st := eng.Pool().Status(); st.CheckedOut != 0 {
+			if st := eng.PoolStatus(); st.CheckedOut != 0 {
 				t.Errorf("after every call returned: %+v", st)
 			}
 
@@ -336,7 +336,7 @@ func TestToxicResetPeer(t *testing.T) {
 					t.Errorf("request %d after the reset toxic was removed: %v", i, err)
 				}
 			}
-			if st := eng.Pool().Status(); st.Invalidated == 0 {
+			if st := eng.PoolStatus(); st.Invalidated == 0 {
 				t.Errorf("no connection was invalidated: %+v", st)
 			}
 		})

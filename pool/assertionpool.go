@@ -13,10 +13,10 @@ import (
 // an error wrapping ErrAssertion that shows where the first was taken. It
 // keeps its one connection between checkouts. Size, MaxOverflow and PrePing
 // do not apply.
-type AssertionPool struct {
-	base
+type AssertionPool[C Connection] struct {
+	core[C]
 	mu     sync.Mutex
-	conn   *Conn // the idle connection, nil while checked out
+	conn   *Conn[C] // the idle connection, nil while checked out
 	busy   bool
 	stack  [32]uintptr
 	nstack int
@@ -24,12 +24,12 @@ type AssertionPool struct {
 }
 
 // NewAssertionPool makes an AssertionPool. Size and MaxOverflow are ignored.
-func NewAssertionPool(create Creator, cfg Config) (*AssertionPool, error) {
+func NewAssertionPool[C Connection](create Creator[C], cfg Config) (*AssertionPool[C], error) {
 	if err := cfg.validateCommon(); err != nil {
 		return nil, err
 	}
-	p := &AssertionPool{}
-	if err := p.base.init("AssertionPool", create, cfg, p); err != nil {
+	p := &AssertionPool[C]{}
+	if err := p.core.init("AssertionPool", create, cfg, p); err != nil {
 		return nil, err
 	}
 	p.leakCheck = true
@@ -39,7 +39,7 @@ func NewAssertionPool(create Creator, cfg Config) (*AssertionPool, error) {
 // Get checks out the pool's one connection, or fails with ErrAssertion if it
 // is already checked out; a nil ctx is an error. Making the connection during
 // a connect back-off fails at once with an error wrapping ErrConnectBackoff.
-func (p *AssertionPool) Get(ctx context.Context) (*Conn, error) {
+func (p *AssertionPool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
 	}
@@ -83,11 +83,11 @@ func (p *AssertionPool) Get(ctx context.Context) (*Conn, error) {
 }
 
 // Put checks the connection in and keeps it for the next checkout.
-func (p *AssertionPool) Put(c *Conn) error { return p.put(c) }
+func (p *AssertionPool[C]) Put(c *Conn[C]) error { return p.put(c) }
 
 // giveBack keeps c for the next checkout, or closes it if it is stale or the
 // pool closed; the pool stays busy until that close has returned.
-func (p *AssertionPool) giveBack(c *Conn) {
+func (p *AssertionPool[C]) giveBack(c *Conn[C]) {
 	p.mu.Lock()
 	if p.closed || p.stale(c.rec) {
 		p.mu.Unlock()
@@ -101,30 +101,23 @@ func (p *AssertionPool) giveBack(c *Conn) {
 	p.mu.Unlock()
 }
 
-func (p *AssertionPool) releaseSlot() {
+func (p *AssertionPool[C]) releaseSlot() {
 	p.mu.Lock()
 	p.busy = false
 	p.st.open.Store(0)
 	p.mu.Unlock()
 }
 
-// detach takes r out of the checked-out count; the pool stays busy until Put
-// has closed it.
-func (p *AssertionPool) detach(r *record) {
-	r.detached.Store(true)
-	p.st.out.Add(-1)
-}
-
 // Status reports the pool's numbers.
-func (p *AssertionPool) Status() Status { return p.status() }
+func (p *AssertionPool[C]) Status() Status { return p.status() }
 
 // Listen adds a listener; safe to call concurrently with checkouts.
-func (p *AssertionPool) Listen(l Listener) { p.lis.add(l) }
+func (p *AssertionPool[C]) Listen(l Listener) { p.lis.add(l) }
 
 // InvalidateAll invalidates the connection by generation: closed now if idle,
 // else at its checkin. An idle one is closed under the pool's lock, so that no
 // checkout makes the next connection before it is gone.
-func (p *AssertionPool) InvalidateAll(reason error) {
+func (p *AssertionPool[C]) InvalidateAll(reason error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.invalidateGeneration(reason)
@@ -139,7 +132,7 @@ func (p *AssertionPool) InvalidateAll(reason error) {
 
 // Dispose closes the idle connection; a checked-out one closes at checkin.
 // Later calls to Get return ErrClosed.
-func (p *AssertionPool) Dispose() error {
+func (p *AssertionPool[C]) Dispose() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true

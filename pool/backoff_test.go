@@ -23,7 +23,7 @@ func startBackoff(b *base, err error) {
 
 // noWaits fails a synctest test whose checkouts waited: a waiter made inside a
 // bubble would carry the bubble's timer into the shared waiter pool.
-func noWaits(t *testing.T, p Pool) {
+func noWaits[C Connection](t *testing.T, p Pool[C]) {
 	t.Helper()
 	if n := p.Status().Waits; n != 0 {
 		t.Fatalf("%d checkouts waited inside a synctest bubble", n)
@@ -253,9 +253,9 @@ func TestBackoffCountsTheCreatorTimeout(t *testing.T) {
 // Every path that dials asks the gate: none calls the creator during a
 // back-off, and none keeps a slot for the checkout that failed fast.
 func TestBackoffGuardsEveryDial(t *testing.T) {
-	type setup func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base)
-	queue := func(arrange func(t *testing.T, p *QueuePool)) setup {
-		return func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base) {
+	type setup func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base)
+	queue := func(arrange func(t *testing.T, p *QueuePool[*fakeConn])) setup {
+		return func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base) {
 			p, err := NewQueuePool(db.create, cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -267,11 +267,11 @@ func TestBackoffGuardsEveryDial(t *testing.T) {
 			return p, &p.base
 		}
 	}
-	refuseNext := func(t *testing.T, p *QueuePool, how func(c *Conn) error) {
+	refuseNext := func(t *testing.T, p *QueuePool[*fakeConn], how func(r *Record) error) {
 		var refuse atomic.Bool
-		p.Listen(Listener{Checkout: func(_ context.Context, c *Conn) error {
+		p.Listen(Listener{Checkout: func(_ context.Context, r *Record) error {
 			if refuse.Load() {
-				return how(c)
+				return how(r)
 			}
 			return nil
 		}})
@@ -285,29 +285,29 @@ func TestBackoffGuardsEveryDial(t *testing.T) {
 	}{
 		{"queue fifo first connect", nil, queue(nil)},
 		{"queue lifo first connect", func(c *Config) { c.LIFO = true }, queue(nil)},
-		{"queue recycle", func(c *Config) { c.Recycle = 10 * time.Millisecond }, queue(func(t *testing.T, p *QueuePool) {
+		{"queue recycle", func(c *Config) { c.Recycle = 10 * time.Millisecond }, queue(func(t *testing.T, p *QueuePool[*fakeConn]) {
 			mustPut(t, p, mustGet(t, p))
 			time.Sleep(20 * time.Millisecond)
 		})},
-		{"queue pre-ping failure", func(c *Config) { c.PrePing = true }, queue(func(t *testing.T, p *QueuePool) {
+		{"queue pre-ping failure", func(c *Config) { c.PrePing = true }, queue(func(t *testing.T, p *QueuePool[*fakeConn]) {
 			c := mustGet(t, p)
 			mustPut(t, p, c)
 			raw(c).failPing(errBoom)
 		})},
-		{"queue listener disconnect", nil, queue(func(t *testing.T, p *QueuePool) {
-			refuseNext(t, p, func(c *Conn) error { return ErrDisconnect })
+		{"queue listener disconnect", nil, queue(func(t *testing.T, p *QueuePool[*fakeConn]) {
+			refuseNext(t, p, func(r *Record) error { return ErrDisconnect })
 		})},
-		{"queue listener invalidates", nil, queue(func(t *testing.T, p *QueuePool) {
-			refuseNext(t, p, func(c *Conn) error { c.Invalidate(errBoom); return nil })
+		{"queue listener invalidates", nil, queue(func(t *testing.T, p *QueuePool[*fakeConn]) {
+			refuseNext(t, p, func(r *Record) error { r.Invalidate(errBoom); return nil })
 		})},
-		{"null", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base) {
+		{"null", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base) {
 			p, err := NewNullPool(db.create, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return p, &p.base
 		}},
-		{"static first connect", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base) {
+		{"static first connect", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base) {
 			p, err := NewStaticPool(db.create, cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -315,7 +315,7 @@ func TestBackoffGuardsEveryDial(t *testing.T) {
 			t.Cleanup(func() { _ = p.Dispose() })
 			return p, &p.base
 		}},
-		{"static after invalidation", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base) {
+		{"static after invalidation", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base) {
 			p, err := NewStaticPool(db.create, cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -326,7 +326,7 @@ func TestBackoffGuardsEveryDial(t *testing.T) {
 			mustPut(t, p, c)
 			return p, &p.base
 		}},
-		{"assertion first connect", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base) {
+		{"assertion first connect", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base) {
 			p, err := NewAssertionPool(db.create, cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -334,7 +334,7 @@ func TestBackoffGuardsEveryDial(t *testing.T) {
 			t.Cleanup(func() { _ = p.Dispose() })
 			return p, &p.base
 		}},
-		{"assertion after InvalidateAll", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool, *base) {
+		{"assertion after InvalidateAll", nil, func(t *testing.T, db *fakeDB, cfg Config) (Pool[*fakeConn], *base) {
 			p, err := NewAssertionPool(db.create, cfg)
 			if err != nil {
 				t.Fatal(err)

@@ -19,7 +19,7 @@ type slowDB struct {
 	doubles   atomic.Int64 // connections closed twice
 }
 
-func (d *slowDB) create(ctx context.Context) (Connection, error) {
+func (d *slowDB) create(ctx context.Context) (*slowConn, error) {
 	switch r := rand.IntN(100); {
 	case r < 4:
 		return nil, errBoom
@@ -71,13 +71,13 @@ func TestRawConnectionsNeverExceedTheCap(t *testing.T) {
 	cases := []struct {
 		name           string
 		limit          int
-		newOne         func(Creator, Config) (Pool, error)
+		newOne         func(Creator[*slowConn], Config) (Pool[*slowConn], error)
 		lifo           bool
 		workers, iters int
 	}{
-		{"queue fifo", 5, func(c Creator, cfg Config) (Pool, error) { return NewQueuePool(c, cfg) }, false, 32, 100},
-		{"queue lifo", 5, func(c Creator, cfg Config) (Pool, error) { return NewQueuePool(c, cfg) }, true, 32, 100},
-		{"assertion", 1, func(c Creator, cfg Config) (Pool, error) { return NewAssertionPool(c, cfg) }, false, 2, 2000},
+		{"queue fifo", 5, func(c Creator[*slowConn], cfg Config) (Pool[*slowConn], error) { return NewQueuePool(c, cfg) }, false, 32, 100},
+		{"queue lifo", 5, func(c Creator[*slowConn], cfg Config) (Pool[*slowConn], error) { return NewQueuePool(c, cfg) }, true, 32, 100},
+		{"assertion", 1, func(c Creator[*slowConn], cfg Config) (Pool[*slowConn], error) { return NewAssertionPool(c, cfg) }, false, 2, 2000},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestRawConnectionsNeverExceedTheCap(t *testing.T) {
 
 // hammerWithChaos runs workers that check out and in, with short deadlines,
 // cancellations, invalidations, detaches and leaks thrown in.
-func hammerWithChaos(t *testing.T, p Pool, workers, iters int) {
+func hammerWithChaos[C Connection](t *testing.T, p Pool[C], workers, iters int) {
 	t.Helper()
 	var unexpected atomic.Int64
 	var first atomic.Pointer[error]

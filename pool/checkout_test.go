@@ -10,13 +10,13 @@ import (
 // poolKind makes one kind of pool over db.
 type poolKind struct {
 	name string
-	make func(t *testing.T, db *fakeDB, cfg Config) Pool
+	make func(t *testing.T, db *fakeDB, cfg Config) Pool[*fakeConn]
 }
 
 // allKinds lists every pool: both QueuePool modes and the other three.
 func allKinds() []poolKind {
-	mk := func(name string, newPool func(Creator, Config) (Pool, error), adjust func(*Config)) poolKind {
-		return poolKind{name, func(t *testing.T, db *fakeDB, cfg Config) Pool {
+	mk := func(name string, newPool func(Creator[*fakeConn], Config) (Pool[*fakeConn], error), adjust func(*Config)) poolKind {
+		return poolKind{name, func(t *testing.T, db *fakeDB, cfg Config) Pool[*fakeConn] {
 			t.Helper()
 			if adjust != nil {
 				adjust(&cfg)
@@ -29,13 +29,13 @@ func allKinds() []poolKind {
 			return p
 		}}
 	}
-	queue := func(c Creator, cfg Config) (Pool, error) { return NewQueuePool(c, cfg) }
+	queue := func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewQueuePool(c, cfg) }
 	return []poolKind{
 		mk("queue fifo", queue, nil),
 		mk("queue lifo", queue, func(c *Config) { c.LIFO = true }),
-		mk("null", func(c Creator, cfg Config) (Pool, error) { return NewNullPool(c, cfg) }, nil),
-		mk("static", func(c Creator, cfg Config) (Pool, error) { return NewStaticPool(c, cfg) }, nil),
-		mk("assertion", func(c Creator, cfg Config) (Pool, error) { return NewAssertionPool(c, cfg) }, nil),
+		mk("null", func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewNullPool(c, cfg) }, nil),
+		mk("static", func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewStaticPool(c, cfg) }, nil),
+		mk("assertion", func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewAssertionPool(c, cfg) }, nil),
 	}
 }
 
@@ -66,15 +66,15 @@ func TestCheckoutListenerInvalidatingIsADisconnect(t *testing.T) {
 			db := &fakeDB{}
 			p := kind.make(t, db, testConfig(2, 0))
 			invalidate := 2
-			p.Listen(Listener{Checkout: func(_ context.Context, c *Conn) error {
+			p.Listen(Listener{Checkout: func(_ context.Context, r *Record) error {
 				if invalidate > 0 {
 					invalidate--
-					c.Invalidate(errBoom)
+					r.Invalidate(errBoom)
 				}
 				return nil
 			}})
 			c := mustGet(t, p)
-			if c.Connection() == nil || !c.Valid() || raw(c).id != 3 {
+			if c.Connection() == nil || c.Connection() != raw(c) || !c.Valid() || raw(c).id != 3 {
 				t.Fatalf("got conn %d, valid=%v, raw %v: want the third, valid", raw(c).id, c.Valid(), c.Connection())
 			}
 			if !db.conn(0).closed.Load() || !db.conn(1).closed.Load() {
@@ -95,9 +95,9 @@ func TestCheckoutListenerAlwaysInvalidatingGivesUpAfterThree(t *testing.T) {
 			db := &fakeDB{}
 			p := kind.make(t, db, testConfig(2, 0))
 			calls := 0
-			p.Listen(Listener{Checkout: func(_ context.Context, c *Conn) error {
+			p.Listen(Listener{Checkout: func(_ context.Context, r *Record) error {
 				calls++
-				c.Invalidate(errBoom)
+				r.Invalidate(errBoom)
 				return nil
 			}})
 			c, err := p.Get(context.Background())

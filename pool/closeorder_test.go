@@ -22,7 +22,7 @@ func newGateDB() *gateDB {
 	return &gateDB{closing: make(chan struct{}, 16), release: make(chan struct{})}
 }
 
-func (d *gateDB) create(context.Context) (Connection, error) {
+func (d *gateDB) create(context.Context) (*gateConn, error) {
 	d.created.Add(1)
 	n := d.open.Add(1)
 	for m := d.max.Load(); n > m && !d.max.CompareAndSwap(m, n); m = d.max.Load() {
@@ -43,12 +43,14 @@ func (c *gateConn) Close() error {
 func (c *gateConn) Ping(context.Context) error             { return nil }
 func (c *gateConn) Reset(context.Context, ResetMode) error { return nil }
 
+type gatePool = Pool[*gateConn]
+
 // TestSlotIsFreedOnlyAfterClose: on every path that closes a connection and
 // frees its slot, a checkout that wants that slot makes no new connection
 // while the old one's Close is still running.
 func TestSlotIsFreedOnlyAfterClose(t *testing.T) {
-	queue := func(size, overflow int, lifo bool) func(t *testing.T, db *gateDB) Pool {
-		return func(t *testing.T, db *gateDB) Pool {
+	queue := func(size, overflow int, lifo bool) func(t *testing.T, db *gateDB) gatePool {
+		return func(t *testing.T, db *gateDB) gatePool {
 			cfg := modeConfig(lifo, size, overflow)
 			p, err := NewQueuePool(db.create, cfg)
 			if err != nil {
@@ -57,7 +59,7 @@ func TestSlotIsFreedOnlyAfterClose(t *testing.T) {
 			return p
 		}
 	}
-	assertion := func(t *testing.T, db *gateDB) Pool {
+	assertion := func(t *testing.T, db *gateDB) gatePool {
 		p, err := NewAssertionPool(db.create, testConfig(1, 0))
 		if err != nil {
 			t.Fatal(err)
@@ -67,58 +69,58 @@ func TestSlotIsFreedOnlyAfterClose(t *testing.T) {
 	type path struct {
 		name  string
 		limit int
-		pool  func(t *testing.T, db *gateDB) Pool
+		pool  func(t *testing.T, db *gateDB) gatePool
 		// arrange takes and returns connections so that closing (which runs
 		// in its own goroutine, while the pool is full) frees the slot a new
 		// checkout needs; during, if set, runs once that Close has started.
-		arrange func(t *testing.T, p Pool) (closing func() error, during func())
+		arrange func(t *testing.T, p gatePool) (closing func() error, during func())
 	}
-	put := func(p Pool, c *Conn) func() error { return func() error { return p.Put(c) } }
-	invalidateAll := func(p Pool) func() error { return func() error { p.InvalidateAll(errBoom); return nil } }
+	put := func(p gatePool, c *Conn[*gateConn]) func() error { return func() error { return p.Put(c) } }
+	invalidateAll := func(p gatePool) func() error { return func() error { p.InvalidateAll(errBoom); return nil } }
 	var paths []path
 	for _, lifo := range []bool{false, true} {
 		mode := map[bool]string{false: "fifo ", true: "lifo "}[lifo]
 		paths = append(paths,
-			path{mode + "InvalidateAll of an idle connection", 1, queue(1, 0, lifo), func(t *testing.T, p Pool) (func() error, func()) {
+			path{mode + "InvalidateAll of an idle connection", 1, queue(1, 0, lifo), func(t *testing.T, p gatePool) (func() error, func()) {
 				mustPut(t, p, mustGet(t, p))
 				return invalidateAll(p), nil
 			}},
-			path{mode + "checkin of an overflow connection", 2, queue(1, 1, lifo), func(t *testing.T, p Pool) (func() error, func()) {
+			path{mode + "checkin of an overflow connection", 2, queue(1, 1, lifo), func(t *testing.T, p gatePool) (func() error, func()) {
 				a, b := mustGet(t, p), mustGet(t, p)
 				// The pool is full: b will be closed at checkin. Meanwhile a is
 				// taken again, so the next checkout needs b's slot.
 				mustPut(t, p, a)
 				return put(p, b), func() { mustGet(t, p) }
 			}},
-			path{mode + "checkin of a stale connection", 1, queue(1, 0, lifo), func(t *testing.T, p Pool) (func() error, func()) {
+			path{mode + "checkin of a stale connection", 1, queue(1, 0, lifo), func(t *testing.T, p gatePool) (func() error, func()) {
 				a := mustGet(t, p)
 				p.InvalidateAll(errBoom)
 				return put(p, a), nil
 			}},
-			path{mode + "checkin of a detached connection", 1, queue(1, 0, lifo), func(t *testing.T, p Pool) (func() error, func()) {
+			path{mode + "checkin of a detached connection", 1, queue(1, 0, lifo), func(t *testing.T, p gatePool) (func() error, func()) {
 				a := mustGet(t, p)
 				a.Detach()
 				return put(p, a), nil
 			}},
 			// An Invalidate from a watchdog goroutine racing the owner's checkin:
 			// the checkin must not free the slot while that Close runs.
-			path{mode + "checkin racing an Invalidate", 1, queue(1, 0, lifo), func(t *testing.T, p Pool) (func() error, func()) {
+			path{mode + "checkin racing an Invalidate", 1, queue(1, 0, lifo), func(t *testing.T, p gatePool) (func() error, func()) {
 				a := mustGet(t, p)
 				return func() error { a.Invalidate(errBoom); return nil }, func() { go p.Put(a) }
 			}},
 		)
 	}
 	paths = append(paths,
-		path{"assertion InvalidateAll of the idle connection", 1, assertion, func(t *testing.T, p Pool) (func() error, func()) {
+		path{"assertion InvalidateAll of the idle connection", 1, assertion, func(t *testing.T, p gatePool) (func() error, func()) {
 			mustPut(t, p, mustGet(t, p))
 			return invalidateAll(p), nil
 		}},
-		path{"assertion checkin of a stale connection", 1, assertion, func(t *testing.T, p Pool) (func() error, func()) {
+		path{"assertion checkin of a stale connection", 1, assertion, func(t *testing.T, p gatePool) (func() error, func()) {
 			a := mustGet(t, p)
 			p.InvalidateAll(errBoom)
 			return put(p, a), nil
 		}},
-		path{"assertion checkin of a detached connection", 1, assertion, func(t *testing.T, p Pool) (func() error, func()) {
+		path{"assertion checkin of a detached connection", 1, assertion, func(t *testing.T, p gatePool) (func() error, func()) {
 			a := mustGet(t, p)
 			a.Detach()
 			return put(p, a), nil
@@ -141,7 +143,11 @@ func TestSlotIsFreedOnlyAfterClose(t *testing.T) {
 			if during != nil {
 				during()
 			}
-			got := make(chan result, 1)
+			type gotConn struct {
+				c   *Conn[*gateConn]
+				err error
+			}
+			got := make(chan gotConn, 1)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			go func() {
@@ -151,7 +157,7 @@ func TestSlotIsFreedOnlyAfterClose(t *testing.T) {
 						time.Sleep(time.Millisecond)
 						continue
 					}
-					got <- result{c, err}
+					got <- gotConn{c, err}
 					return
 				}
 			}()

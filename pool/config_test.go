@@ -79,20 +79,20 @@ func TestZeroConfigIsAnErrorNotAPanic(t *testing.T) {
 }
 
 func TestNilCreatorRejected(t *testing.T) {
-	if _, err := NewQueuePool(nil, DefaultConfig()); !errors.Is(err, ErrInvalidConfig) {
+	if _, err := NewQueuePool[*fakeConn](nil, DefaultConfig()); !errors.Is(err, ErrInvalidConfig) {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := NewNullPool(nil, DefaultConfig()); !errors.Is(err, ErrInvalidConfig) {
+	if _, err := NewNullPool[*fakeConn](nil, DefaultConfig()); !errors.Is(err, ErrInvalidConfig) {
 		t.Fatalf("got %v", err)
 	}
 }
 
 func TestOtherPoolsIgnoreSizeButCheckTheRest(t *testing.T) {
 	db := &fakeDB{}
-	for name, mk := range map[string]func(Creator, Config) (Pool, error){
-		"null":      func(c Creator, cfg Config) (Pool, error) { return NewNullPool(c, cfg) },
-		"static":    func(c Creator, cfg Config) (Pool, error) { return NewStaticPool(c, cfg) },
-		"assertion": func(c Creator, cfg Config) (Pool, error) { return NewAssertionPool(c, cfg) },
+	for name, mk := range map[string]func(Creator[*fakeConn], Config) (Pool[*fakeConn], error){
+		"null":      func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewNullPool(c, cfg) },
+		"static":    func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewStaticPool(c, cfg) },
+		"assertion": func(c Creator[*fakeConn], cfg Config) (Pool[*fakeConn], error) { return NewAssertionPool(c, cfg) },
 	} {
 		p, err := mk(db.create, Config{})
 		if err != nil {

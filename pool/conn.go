@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"reflect"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -22,8 +23,9 @@ type Connection interface {
 
 // Creator makes a new raw connection, SQLAlchemy's creator. It should honour
 // ctx; if it does not, the pool stops waiting for it at ctx's end or at
-// Config.Timeout and closes whatever it returns later.
-type Creator func(ctx context.Context) (Connection, error)
+// Config.Timeout and closes whatever it returns later. A nil C (a nil pointer,
+// say) with a nil error is an error.
+type Creator[C Connection] func(ctx context.Context) (C, error)
 
 // Record states.
 const (
@@ -33,18 +35,24 @@ const (
 )
 
 // Conn is a checked-out connection: SQLAlchemy's connection record and fairy
-// in one handle. There is one Conn per raw connection, handed out again at each
-// checkout of that connection, so a checkout allocates nothing. A Conn must not
-// be used after Put.
-type Conn struct {
-	rec *record
+// in one handle, typed by the pool's connection type C. There is one Conn per
+// raw connection, handed out again at each checkout of that connection, so a
+// checkout allocates nothing. A Conn must not be used after Put.
+type Conn[C Connection] struct {
+	rec *Record
+	raw C
 }
 
-// record is the pool's side of a raw connection. It never points back at its
-// Conn, so that a Conn dropped by a caller can be garbage-collected and reported.
-type record struct {
+// Record is the pool's entry for one raw connection, SQLAlchemy's
+// ConnectionPoolEntry (connection record): what listeners receive. It is not
+// generic, so that a Listener can be written without naming the pool's
+// connection type. It lives as long as the raw connection.
+//
+// A Record never points back at the Conn that holds it, so that a Conn dropped
+// by a caller can be garbage-collected and reported as a leak.
+type Record struct {
 	b        *base
-	raw      Connection
+	raw      Connection // the same value as Conn.raw, for the calls of the shared core
 	created  time.Time
 	expires  time.Time // zero: never recycled
 	lastUsed time.Time // set at checkin when PrePingIdle is on
@@ -73,51 +81,91 @@ type record struct {
 	shared int // StaticPool: how many checkouts hold it (under the pool's lock)
 }
 
-// Connection returns the raw connection, or nil once it has been invalidated.
-func (c *Conn) Connection() Connection {
+// Connection returns the raw connection, or the zero C once it has been
+// invalidated. A checkout never hands out an invalidated connection, so right
+// after Get it is always the live one.
+func (c *Conn[C]) Connection() C {
 	if c.rec.invalid.Load() {
-		return nil
+		var zero C
+		return zero
 	}
-	return c.rec.raw
+	return c.raw
 }
+
+// Record returns the pool's entry for the connection, the handle listeners
+// receive.
+func (c *Conn[C]) Record() *Record { return c.rec }
 
 // Invalidate closes the raw connection now; at Put its slot is freed and the
 // connection is never reused. Calling it again does nothing.
-func (c *Conn) Invalidate(reason error) {
-	c.rec.b.invalidate(c, reason)
-}
+func (c *Conn[C]) Invalidate(reason error) { c.rec.Invalidate(reason) }
 
 // SoftInvalidate marks the connection to be replaced: it stays usable by the
 // caller, and is closed at checkin instead of returning to the pool.
-func (c *Conn) SoftInvalidate(reason error) {
-	r := c.rec
+func (c *Conn[C]) SoftInvalidate(reason error) { c.rec.SoftInvalidate(reason) }
+
+// Valid reports whether the connection has not been invalidated (hard or soft).
+func (c *Conn[C]) Valid() bool { return c.rec.Valid() }
+
+// CreatedAt is when the raw connection was made.
+func (c *Conn[C]) CreatedAt() time.Time { return c.rec.created }
+
+// Fresh reports whether the raw connection was made by this very checkout.
+func (c *Conn[C]) Fresh() bool { return c.rec.fresh.Load() }
+
+// Info is user data that lives as long as the raw connection (SQLAlchemy's
+// .info); see Record.Info.
+func (c *Conn[C]) Info() map[string]any { return c.rec.Info() }
+
+// Detach removes the connection from its pool; see Record.Detach.
+func (c *Conn[C]) Detach() { c.rec.Detach() }
+
+// Connection returns the raw connection as a Connection, or nil once it has
+// been invalidated. Code that knows the pool's connection type gets it typed
+// from Conn.Connection.
+func (r *Record) Connection() Connection {
+	if r.invalid.Load() {
+		return nil
+	}
+	return r.raw
+}
+
+// Invalidate closes the raw connection now; at Put its slot is freed and the
+// connection is never reused. Calling it again does nothing. A Checkout
+// listener that invalidates the connection makes the checkout try another.
+func (r *Record) Invalidate(reason error) { r.b.invalidate(r, reason) }
+
+// SoftInvalidate marks the connection to be replaced: it stays usable by the
+// caller, and is closed at checkin instead of returning to the pool.
+func (r *Record) SoftInvalidate(reason error) {
 	if r.invalid.Load() || !r.soft.CompareAndSwap(false, true) {
 		return
 	}
 	r.b.st.invalidated.Add(1)
-	r.b.lis.invalidate(c, reason, true)
+	r.b.lis.invalidate(r, reason, true)
 	r.b.logger().Info("alchemy: pool: connection soft-invalidated", "pool", r.b.cfg.Name, "reason", errString(reason))
 }
 
 // Valid reports whether the connection has not been invalidated (hard or soft).
-func (c *Conn) Valid() bool {
-	return !c.rec.invalid.Load() && !c.rec.soft.Load()
+func (r *Record) Valid() bool {
+	return !r.invalid.Load() && !r.soft.Load()
 }
 
 // CreatedAt is when the raw connection was made.
-func (c *Conn) CreatedAt() time.Time { return c.rec.created }
+func (r *Record) CreatedAt() time.Time { return r.created }
 
-// Fresh reports whether the raw connection was made by this very checkout.
-func (c *Conn) Fresh() bool { return c.rec.fresh.Load() }
+// Fresh reports whether the raw connection was made by the checkout under way
+// (or the last one).
+func (r *Record) Fresh() bool { return r.fresh.Load() }
 
 // Info is user data that lives as long as the raw connection (SQLAlchemy's
 // .info); it starts empty for every new raw connection. It is not safe for
 // concurrent use, like the connection itself.
-func (c *Conn) Info() map[string]any {
-	if c.rec.info == nil {
-		c.rec.info = make(map[string]any)
+func (r *Record) Info() map[string]any {
+	if r.info == nil {
+		r.info = make(map[string]any)
 	}
-	return c.rec.info
+	return r.info
 }
 
 // Detach removes the connection from its pool, SQLAlchemy's detach(): it no
@@ -126,13 +174,26 @@ func (c *Conn) Info() map[string]any {
 // pool forgets a detached connection at once and may so exceed its limit, the
 // connection keeps its slot (Status.Open) until that close has returned: the
 // pool never has more raw connections open than Size+MaxOverflow. It has no
-// effect on a StaticPool's connection.
-func (c *Conn) Detach() {
-	r := c.rec
+// effect on a StaticPool's connection, nor on one that is not checked out.
+func (r *Record) Detach() {
 	if r.state.Load() != stateOut || r.detached.Load() {
 		return
 	}
-	r.b.impl.detach(r)
+	r.b.slots.detach(r)
+}
+
+// isNil reports whether a creator's connection is nil: a nil interface, or a
+// nil pointer, map, slice, func or channel.
+func isNil[C Connection](c C) bool {
+	v := reflect.ValueOf(any(c))
+	if !v.IsValid() {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return v.IsNil()
+	}
+	return false
 }
 
 func errString(err error) string {

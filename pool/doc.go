@@ -2,16 +2,24 @@
 // nothing of SQL: it pools anything with Close, Ping and Reset, made by a
 // Creator function, as SQLAlchemy's pool takes a creator.
 //
-// Four kinds are offered, each a Pool:
+// A pool is generic over the type of connection it holds: Pool[C], with
+// Creator[C] making a C and Get handing out a *Conn[C] whose Connection method
+// returns that C, so no caller converts an interface back to its own type.
+// Listeners are not generic: their events get the connection's *Record,
+// whatever C is.
+//
+// Four kinds are offered, each a Pool[C]:
 //
 //   - QueuePool, the default: Size idle connections kept, MaxOverflow more
 //     opened under load, checkouts waiting first in first out at most Timeout,
-//     with recycle, pre-ping, LIFO reuse and reset on return.
+//     with recycle, pre-ping, LIFO reuse and reset on return. The idle order
+//     (Config.LIFO) picks one of two implementations once, when the pool is
+//     made: no checkout or checkin branches on it.
 //   - NullPool: a new connection per checkout, closed at checkin.
 //   - StaticPool: one connection shared by every checkout (SQLite memory).
 //   - AssertionPool: at most one connection checked out at a time.
 //
-// A checked-out connection is a *Conn; give it back with Put. Invalidate a
+// A checked-out connection is a *Conn[C]; give it back with Put. Invalidate a
 // connection that broke (Conn.Invalidate), or the whole pool after a
 // disconnect (Pool.InvalidateAll: every connection made before is discarded,
 // idle ones at once, checked-out ones at checkin). Listeners receive

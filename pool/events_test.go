@@ -31,13 +31,13 @@ func (r *recorder) take() []string {
 
 func (r *recorder) listener() Listener {
 	return Listener{
-		FirstConnect:   func(c *Conn) { r.add("first_connect %d", raw(c).id) },
-		Connect:        func(c *Conn) { r.add("connect %d", raw(c).id) },
-		Checkout:       func(ctx context.Context, c *Conn) error { r.add("checkout %d", raw(c).id); return nil },
-		Checkin:        func(c *Conn) { r.add("checkin %d", raw(c).id) },
-		Reset:          func(c *Conn, m ResetMode) { r.add("reset %d %s", raw(c).id, m) },
-		Invalidate:     func(c *Conn, err error) { r.add("invalidate %d %v", raw(c).id, err) },
-		SoftInvalidate: func(c *Conn, err error) { r.add("soft_invalidate %d %v", raw(c).id, err) },
+		FirstConnect:   func(c *Record) { r.add("first_connect %d", rawOf(c).id) },
+		Connect:        func(c *Record) { r.add("connect %d", rawOf(c).id) },
+		Checkout:       func(ctx context.Context, c *Record) error { r.add("checkout %d", rawOf(c).id); return nil },
+		Checkin:        func(c *Record) { r.add("checkin %d", rawOf(c).id) },
+		Reset:          func(c *Record, m ResetMode) { r.add("reset %d %s", rawOf(c).id, m) },
+		Invalidate:     func(c *Record, err error) { r.add("invalidate %d %v", rawOf(c).id, err) },
+		SoftInvalidate: func(c *Record, err error) { r.add("soft_invalidate %d %v", rawOf(c).id, err) },
 		Close:          func(c Connection) { r.add("close %d", c.(*fakeConn).id) },
 		CloseDetached:  func(c Connection) { r.add("close_detached %d", c.(*fakeConn).id) },
 	}
@@ -77,7 +77,7 @@ func TestEventsFireInOrder(t *testing.T) {
 func TestCheckoutListenerDisconnectRetries(t *testing.T) {
 	p, db := newQueue(t, testConfig(2, 0))
 	fails := 2
-	p.Listen(Listener{Checkout: func(ctx context.Context, c *Conn) error {
+	p.Listen(Listener{Checkout: func(ctx context.Context, r *Record) error {
 		if fails > 0 {
 			fails--
 			return fmt.Errorf("server gone: %w", ErrDisconnect)
@@ -99,7 +99,7 @@ func TestCheckoutListenerDisconnectRetries(t *testing.T) {
 func TestCheckoutListenerDisconnectGivesUpAfterThree(t *testing.T) {
 	p, db := newQueue(t, testConfig(2, 0))
 	calls := 0
-	p.Listen(Listener{Checkout: func(ctx context.Context, c *Conn) error {
+	p.Listen(Listener{Checkout: func(ctx context.Context, r *Record) error {
 		calls++
 		return ErrDisconnect
 	}})
@@ -119,7 +119,7 @@ func TestCheckoutListenerErrorReturnsConnectionUnused(t *testing.T) {
 	before := p.Status()
 	refuse := true
 	rec := &recorder{}
-	p.Listen(Listener{Checkout: func(ctx context.Context, c *Conn) error {
+	p.Listen(Listener{Checkout: func(ctx context.Context, r *Record) error {
 		if refuse {
 			return errBoom
 		}
@@ -140,4 +140,44 @@ func TestCheckoutListenerErrorReturnsConnectionUnused(t *testing.T) {
 		t.Fatal("refused connection not reused")
 	}
 	mustPut(t, p, c)
+}
+
+// Listeners get the connection's Record: the same entry as the Conn handed out,
+// whose Connection is the typed Conn's, and nil once invalidated.
+func TestListenersGetTheConnsRecord(t *testing.T) {
+	p, _ := newQueue(t, testConfig(1, 0))
+	var seen []*Record
+	p.Listen(Listener{
+		Checkout: func(_ context.Context, r *Record) error {
+			seen = append(seen, r)
+			return nil
+		},
+		Checkin: func(r *Record) { seen = append(seen, r) },
+		Invalidate: func(r *Record, _ error) {
+			if r.Connection() != nil || r.Valid() {
+				t.Errorf("Invalidate: the record still offers its connection (valid=%v)", r.Valid())
+			}
+			seen = append(seen, r)
+		},
+	})
+	c := mustGet(t, p)
+	r := c.Record()
+	if len(seen) != 1 || seen[0] != r || r.Connection() != Connection(c.Connection()) || !r.Fresh() || r.CreatedAt() != c.CreatedAt() {
+		t.Fatalf("checkout listener saw %v, the Conn's record is %p", seen, r)
+	}
+	r.Info()["k"] = 1
+	if c.Info()["k"] != 1 {
+		t.Fatal("Record.Info and Conn.Info differ")
+	}
+	mustPut(t, p, c)
+	c = mustGet(t, p)
+	c.Invalidate(errBoom)
+	if c.Connection() != nil || c.Record().Connection() != nil {
+		t.Fatal("an invalidated connection is still offered")
+	}
+	mustPut(t, p, c)
+	// checkout, checkin, checkout, invalidate, checkin
+	if len(seen) != 5 || seen[1] != r || seen[2] != r || seen[3] != r || seen[4] != r {
+		t.Fatalf("listeners saw %v, want the one record %p each time", seen, r)
+	}
 }

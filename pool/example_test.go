@@ -21,7 +21,7 @@ func (c *exampleConn) Reset(ctx context.Context, mode pool.ResetMode) error {
 
 func Example() {
 	n := 0
-	create := func(ctx context.Context) (pool.Connection, error) {
+	create := func(ctx context.Context) (*exampleConn, error) {
 		n++
 		return &exampleConn{id: n}, nil
 	}
@@ -38,7 +38,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("fresh:", c.Fresh(), "raw:", c.Connection().(*exampleConn).id)
+	fmt.Println("fresh:", c.Fresh(), "raw:", c.Connection().id)
 
 	// The only slot is taken: a second checkout times out.
 	_, err = p.Get(ctx)
@@ -48,7 +48,7 @@ func Example() {
 		panic(err)
 	}
 	c, _ = p.Get(ctx)
-	fmt.Println("fresh:", c.Fresh(), "raw:", c.Connection().(*exampleConn).id)
+	fmt.Println("fresh:", c.Fresh(), "raw:", c.Connection().id)
 	_ = p.Put(c)
 	fmt.Println(p.Status())
 	// Output:

@@ -76,7 +76,7 @@ type fakeDB struct {
 	hook func(ctx context.Context) error
 }
 
-func (d *fakeDB) create(ctx context.Context) (Connection, error) {
+func (d *fakeDB) create(ctx context.Context) (*fakeConn, error) {
 	if d.hook != nil {
 		if err := d.hook(ctx); err != nil {
 			return nil, err
@@ -112,7 +112,11 @@ func (d *fakeDB) created() int {
 	return len(d.conns)
 }
 
-func raw(c *Conn) *fakeConn { return c.rec.raw.(*fakeConn) }
+// raw is the fake connection under c, even after c was invalidated.
+func raw(c *Conn[*fakeConn]) *fakeConn { return c.raw }
+
+// rawOf is the fake connection of a Record, as a listener gets it.
+func rawOf(r *Record) *fakeConn { return r.raw.(*fakeConn) }
 
 // testConfig is a small, fast QueuePool config.
 func testConfig(size, overflow int) Config {
@@ -135,7 +139,7 @@ func bothModes(t *testing.T, test func(t *testing.T, lifo bool)) {
 	t.Run("lifo", func(t *testing.T) { test(t, true) })
 }
 
-func newQueue(t *testing.T, cfg Config) (*QueuePool, *fakeDB) {
+func newQueue(t *testing.T, cfg Config) (*QueuePool[*fakeConn], *fakeDB) {
 	t.Helper()
 	db := &fakeDB{}
 	p, err := NewQueuePool(db.create, cfg)
@@ -146,7 +150,7 @@ func newQueue(t *testing.T, cfg Config) (*QueuePool, *fakeDB) {
 	return p, db
 }
 
-func mustGet(t *testing.T, p Pool) *Conn {
+func mustGet[C Connection](t *testing.T, p Pool[C]) *Conn[C] {
 	t.Helper()
 	c, err := p.Get(context.Background())
 	if err != nil {
@@ -155,7 +159,7 @@ func mustGet(t *testing.T, p Pool) *Conn {
 	return c
 }
 
-func mustPut(t *testing.T, p Pool, c *Conn) {
+func mustPut[C Connection](t *testing.T, p Pool[C], c *Conn[C]) {
 	t.Helper()
 	if err := p.Put(c); err != nil {
 		t.Fatalf("Put: %v", err)

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,4 +84,14 @@ func TestCreatorReturningNilIsAnError(t *testing.T) {
 		t.Fatal("nil connection accepted")
 	}
 	checkStatus(t, p.Status(), 0, 0, 0)
+
+	// A typed pool's nil pointer is nil too.
+	tp, err := NewQueuePool(func(context.Context) (*fakeConn, error) { return nil, nil }, testConfig(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tp.Get(context.Background()); err == nil || !strings.Contains(err.Error(), "nil connection") {
+		t.Fatalf("nil *fakeConn: %v", err)
+	}
+	checkStatus(t, tp.Status(), 0, 0, 0)
 }

@@ -11,7 +11,7 @@ import (
 // still checked out: then the caller lost it without Put. Closing a network
 // connection may block, and cleanups share one goroutine, so the work runs on a
 // goroutine of its own.
-func leakCleanup(r *record) {
+func leakCleanup(r *Record) {
 	go r.b.reclaimLeaked(r)
 }
 
@@ -20,7 +20,7 @@ func leakCleanup(r *record) {
 // that a reported leak is already closed and freed. A Conn that was checked
 // in before it became unreachable is not a leak; a detached one never checked
 // in is.
-func (b *base) reclaimLeaked(r *record) {
+func (b *base) reclaimLeaked(r *Record) {
 	if !r.state.CompareAndSwap(stateOut, stateGone) {
 		return
 	}
@@ -29,14 +29,14 @@ func (b *base) reclaimLeaked(r *record) {
 		b.st.out.Add(-1)
 	}
 	_ = b.closeRaw(r) // before the slot is freed: never more raw connections than slots
-	b.impl.releaseSlot()
+	b.slots.releaseSlot()
 	b.reportLeak(r)
 }
 
 // reportLeak logs SQLAlchemy's "garbage collector is trying to clean up
 // non-checked-in connection" warning, with the checkout stack if tracked, and
 // then counts it: a leak seen in Status has been logged.
-func (b *base) reportLeak(r *record) {
+func (b *base) reportLeak(r *Record) {
 	defer b.st.leaked.Add(1)
 	attrs := []any{"pool", b.cfg.Name, "created", r.created}
 	if r.nstack > 0 {

@@ -9,7 +9,7 @@ import (
 )
 
 //go:noinline
-func leakOne(t *testing.T, p Pool) {
+func leakOne(t *testing.T, p Pool[*fakeConn]) {
 	if _, err := p.Get(context.Background()); err != nil {
 		t.Fatal(err)
 	}

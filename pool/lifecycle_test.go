@@ -31,7 +31,7 @@ func TestRecycleJitterSpreadsExpiry(t *testing.T) {
 	cfg := testConfig(50, 0)
 	cfg.Recycle, cfg.RecycleJitter = time.Hour, 30*time.Minute
 	p, _ := newQueue(t, cfg)
-	var cs []*Conn
+	var cs []*Conn[*fakeConn]
 	distinct := map[time.Duration]bool{}
 	for range 50 {
 		c := mustGet(t, p)
@@ -182,7 +182,7 @@ func TestResetOnReturn(t *testing.T) {
 			cfg.ResetOnReturn = mode
 			p, _ := newQueue(t, cfg)
 			var events []ResetMode
-			p.Listen(Listener{Reset: func(c *Conn, m ResetMode) { events = append(events, m) }})
+			p.Listen(Listener{Reset: func(r *Record, m ResetMode) { events = append(events, m) }})
 			for range 3 {
 				mustPut(t, p, mustGet(t, p))
 			}

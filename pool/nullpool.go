@@ -8,18 +8,18 @@ import (
 // NullPool pools nothing: every checkout makes a new connection and every
 // checkin closes it (after the reset). Size, MaxOverflow, Recycle and PrePing
 // do not apply; Timeout bounds the creator.
-type NullPool struct {
-	base
+type NullPool[C Connection] struct {
+	core[C]
 	closed atomic.Bool
 }
 
 // NewNullPool makes a NullPool. Size and MaxOverflow are ignored.
-func NewNullPool(create Creator, cfg Config) (*NullPool, error) {
+func NewNullPool[C Connection](create Creator[C], cfg Config) (*NullPool[C], error) {
 	if err := cfg.validateCommon(); err != nil {
 		return nil, err
 	}
-	p := &NullPool{}
-	if err := p.base.init("NullPool", create, cfg, p); err != nil {
+	p := &NullPool[C]{}
+	if err := p.core.init("NullPool", create, cfg, p); err != nil {
 		return nil, err
 	}
 	p.leakCheck = true
@@ -28,7 +28,7 @@ func NewNullPool(create Creator, cfg Config) (*NullPool, error) {
 
 // Get makes a new connection; a nil ctx is an error. During a connect
 // back-off it fails at once with an error wrapping ErrConnectBackoff.
-func (p *NullPool) Get(ctx context.Context) (*Conn, error) {
+func (p *NullPool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (p *NullPool) Get(ctx context.Context) (*Conn, error) {
 }
 
 // Put resets and closes c.
-func (p *NullPool) Put(c *Conn) error {
+func (p *NullPool[C]) Put(c *Conn[C]) error {
 	if err := p.checkIn(c); err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func (p *NullPool) Put(c *Conn) error {
 		p.releaseSlot()
 		return err
 	}
-	err := p.resetOnReturn(c)
-	p.lis.checkin(c)
+	err := p.resetOnReturn(r)
+	p.lis.checkin(r)
 	cerr := p.closeRaw(r)
 	p.releaseSlot()
 	if err != nil {
@@ -68,31 +68,26 @@ func (p *NullPool) Put(c *Conn) error {
 	return cerr
 }
 
-func (p *NullPool) giveBack(c *Conn) {
+func (p *NullPool[C]) giveBack(c *Conn[C]) {
 	_ = p.closeRaw(c.rec)
 	p.st.open.Add(-1)
 }
 
-func (p *NullPool) releaseSlot() { p.st.open.Add(-1) }
-
-func (p *NullPool) detach(r *record) {
-	r.detached.Store(true)
-	p.st.out.Add(-1)
-}
+func (p *NullPool[C]) releaseSlot() { p.st.open.Add(-1) }
 
 // Status reports the pool's numbers.
-func (p *NullPool) Status() Status { return p.status() }
+func (p *NullPool[C]) Status() Status { return p.status() }
 
 // Listen adds a listener; safe to call concurrently with checkouts.
-func (p *NullPool) Listen(l Listener) { p.lis.add(l) }
+func (p *NullPool[C]) Listen(l Listener) { p.lis.add(l) }
 
 // InvalidateAll marks every connection made so far as stale; as a NullPool
 // closes every connection at checkin anyway, only the generation moves.
-func (p *NullPool) InvalidateAll(reason error) { p.invalidateGeneration(reason) }
+func (p *NullPool[C]) InvalidateAll(reason error) { p.invalidateGeneration(reason) }
 
 // Dispose makes later checkouts fail with ErrClosed; checked-out connections
 // are closed at checkin as always.
-func (p *NullPool) Dispose() error {
+func (p *NullPool[C]) Dispose() error {
 	p.closed.Store(true)
 	return nil
 }

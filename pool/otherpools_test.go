@@ -83,7 +83,7 @@ func TestStaticPoolSharesOneConnection(t *testing.T) {
 }
 
 //go:noinline
-func firstCheckout(t *testing.T, p Pool) *Conn { return mustGet(t, p) }
+func firstCheckout(t *testing.T, p Pool[*fakeConn]) *Conn[*fakeConn] { return mustGet(t, p) }
 
 func TestAssertionPoolRejectsASecondCheckout(t *testing.T) {
 	db := &fakeDB{}

@@ -50,7 +50,7 @@ func simulateOutage(t *testing.T, cfg Config, workers int, dial time.Duration) o
 		// The outage: every checkout fails, with the driver's error inside.
 		var failFast, bad atomic.Int64
 		var firstBad atomic.Pointer[string]
-		hammer := func(until time.Time, each func(c *Conn, err error)) {
+		hammer := func(until time.Time, each func(c *Conn[*fakeConn], err error)) {
 			var wg sync.WaitGroup
 			for range workers {
 				wg.Go(func() {
@@ -63,7 +63,7 @@ func simulateOutage(t *testing.T, cfg Config, workers int, dial time.Duration) o
 			}
 			wg.Wait()
 		}
-		hammer(back, func(c *Conn, err error) {
+		hammer(back, func(c *Conn[*fakeConn], err error) {
 			var de *dialError
 			switch {
 			case err == nil:
@@ -93,7 +93,7 @@ func simulateOutage(t *testing.T, cfg Config, workers int, dial time.Duration) o
 
 		// The server is back: the first success comes within the cap.
 		var first atomic.Int64 // nanoseconds after back, +1; 0 until a success
-		hammer(back.Add(1500*time.Millisecond), func(c *Conn, err error) {
+		hammer(back.Add(1500*time.Millisecond), func(c *Conn[*fakeConn], err error) {
 			if err != nil {
 				return
 			}

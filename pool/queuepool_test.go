@@ -33,7 +33,7 @@ func checkoutOrder(t *testing.T, lifo bool) []int {
 	cfg := testConfig(3, 0)
 	cfg.LIFO = lifo
 	p, _ := newQueue(t, cfg)
-	cs := []*Conn{mustGet(t, p), mustGet(t, p), mustGet(t, p)}
+	cs := []*Conn[*fakeConn]{mustGet(t, p), mustGet(t, p), mustGet(t, p)}
 	for _, c := range cs { // returned 1, 2, 3
 		mustPut(t, p, c)
 	}
@@ -64,7 +64,7 @@ func testOverflowAndTimeoutMessage(t *testing.T, lifo bool) {
 	cfg := modeConfig(lifo, 2, 1)
 	cfg.Timeout = 30 * time.Millisecond
 	p, db := newQueue(t, cfg)
-	cs := []*Conn{mustGet(t, p), mustGet(t, p), mustGet(t, p)}
+	cs := []*Conn[*fakeConn]{mustGet(t, p), mustGet(t, p), mustGet(t, p)}
 	if s := p.Status(); s.Overflow != 1 || s.Open != 3 {
 		t.Fatalf("overflow: %s", s)
 	}
@@ -99,7 +99,7 @@ func TestUnlimitedOverflow(t *testing.T) { bothModes(t, testUnlimitedOverflow) }
 
 func testUnlimitedOverflow(t *testing.T, lifo bool) {
 	p, db := newQueue(t, modeConfig(lifo, 1, -1))
-	var cs []*Conn
+	var cs []*Conn[*fakeConn]
 	for range 40 {
 		cs = append(cs, mustGet(t, p))
 	}
@@ -115,7 +115,7 @@ func testUnlimitedOverflow(t *testing.T, lifo bool) {
 }
 
 // enqueue starts a Get in a goroutine and waits until it is parked.
-func enqueue(t *testing.T, p *QueuePool, ctx context.Context, got chan<- result) {
+func enqueue(t *testing.T, p *QueuePool[*fakeConn], ctx context.Context, got chan<- result) {
 	t.Helper()
 	before := p.Status().Waiters
 	go func() {
@@ -126,7 +126,7 @@ func enqueue(t *testing.T, p *QueuePool, ctx context.Context, got chan<- result)
 }
 
 type result struct {
-	c   *Conn
+	c   *Conn[*fakeConn]
 	err error
 }
 
@@ -285,7 +285,7 @@ func testBadCheckinChangesNothing(t *testing.T, lifo bool) {
 	c := mustGet(t, p)
 	foreign := mustGet(t, other)
 	before := p.Status()
-	for name, bad := range map[string]*Conn{"foreign": foreign, "nil": nil, "zero": {}} {
+	for name, bad := range map[string]*Conn[*fakeConn]{"foreign": foreign, "nil": nil, "zero": {}} {
 		if err := p.Put(bad); !errors.Is(err, ErrNotCheckedOut) {
 			t.Fatalf("%s checkin: %v", name, err)
 		}
@@ -312,7 +312,7 @@ func TestConcurrentListenIsSafe(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			if i%2 == 0 {
-				p.Listen(Listener{Checkin: func(*Conn) { mu.Lock(); seen++; mu.Unlock() }})
+				p.Listen(Listener{Checkin: func(*Record) { mu.Lock(); seen++; mu.Unlock() }})
 				return
 			}
 			for range 50 {

@@ -13,22 +13,22 @@ import (
 // connection is its own database. The connection is made at the first Get,
 // and made again after it is invalidated, recycled or the pool invalidated.
 // Size, MaxOverflow and PrePing do not apply; a StaticPool's Conn is never
-// reported as leaked, and Conn.Detach has no effect on it. Every Get must
+// reported as leaked, and Detach has no effect on it. Every Get must
 // still be matched by one Put.
-type StaticPool struct {
-	base
+type StaticPool[C Connection] struct {
+	core[C]
 	mu     sync.Mutex
-	conn   *Conn
+	conn   *Conn[C]
 	closed bool
 }
 
 // NewStaticPool makes a StaticPool. Size and MaxOverflow are ignored.
-func NewStaticPool(create Creator, cfg Config) (*StaticPool, error) {
+func NewStaticPool[C Connection](create Creator[C], cfg Config) (*StaticPool[C], error) {
 	if err := cfg.validateCommon(); err != nil {
 		return nil, err
 	}
-	p := &StaticPool{}
-	if err := p.base.init("StaticPool", create, cfg, p); err != nil {
+	p := &StaticPool[C]{}
+	if err := p.core.init("StaticPool", create, cfg, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -38,7 +38,7 @@ func NewStaticPool(create Creator, cfg Config) (*StaticPool, error) {
 // an error. Making it during a connect back-off fails at once with an error
 // wrapping ErrConnectBackoff. A Checkout listener that invalidates the
 // connection is treated as one that reports a disconnect.
-func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
+func (p *StaticPool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		lerr := p.lis.checkout(ctx, c)
+		lerr := p.lis.checkout(ctx, c.rec)
 		if lerr == nil && c.rec.invalid.Load() {
 			lerr = errListenerInvalidated
 		}
@@ -58,7 +58,7 @@ func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
 		if !errors.Is(lerr, ErrDisconnect) {
 			return nil, fmt.Errorf("alchemy: pool: checkout listener: %w", lerr)
 		}
-		p.invalidate(c, lerr)
+		p.invalidate(c.rec, lerr)
 		p.mu.Lock()
 		if p.conn == c { // forget it now, not at the next Get
 			p.dropLocked()
@@ -70,7 +70,7 @@ func (p *StaticPool) Get(ctx context.Context) (*Conn, error) {
 	}
 }
 
-func (p *StaticPool) take(ctx context.Context) (*Conn, error) {
+func (p *StaticPool[C]) take(ctx context.Context) (*Conn[C], error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -99,7 +99,7 @@ func (p *StaticPool) take(ctx context.Context) (*Conn, error) {
 
 // dropLocked forgets the current connection; it is closed now if nobody holds
 // it, else at its last Put.
-func (p *StaticPool) dropLocked() {
+func (p *StaticPool[C]) dropLocked() {
 	c := p.conn
 	p.conn = nil
 	p.st.open.Store(0)
@@ -109,7 +109,7 @@ func (p *StaticPool) dropLocked() {
 	}
 }
 
-func (p *StaticPool) untake(c *Conn) {
+func (p *StaticPool[C]) untake(c *Conn[C]) {
 	p.mu.Lock()
 	c.rec.shared--
 	p.st.out.Add(-1)
@@ -119,7 +119,7 @@ func (p *StaticPool) untake(c *Conn) {
 // Put ends one checkout of the shared connection: reset on return (by the last holder only), Checkin
 // event. An invalidated or stale connection is closed when its last holder
 // returns it.
-func (p *StaticPool) Put(c *Conn) error {
+func (p *StaticPool[C]) Put(c *Conn[C]) error {
 	if c == nil || c.rec == nil {
 		return fmt.Errorf("%w: nil connection", ErrNotCheckedOut)
 	}
@@ -138,10 +138,10 @@ func (p *StaticPool) Put(c *Conn) error {
 	// The lock is held so that no checkout takes it up during the reset.
 	var err error
 	if c.rec.shared == 0 {
-		err = p.resetOnReturn(c)
+		err = p.resetOnReturn(c.rec)
 	}
 	p.mu.Unlock()
-	p.lis.checkin(c)
+	p.lis.checkin(c.rec)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	current := p.conn == c
@@ -155,19 +155,19 @@ func (p *StaticPool) Put(c *Conn) error {
 	return err
 }
 
-func (p *StaticPool) giveBack(c *Conn) {}
-func (p *StaticPool) releaseSlot()     {}
-func (p *StaticPool) detach(r *record) {}
+func (p *StaticPool[C]) giveBack(c *Conn[C]) {}
+func (p *StaticPool[C]) releaseSlot()        {}
+func (p *StaticPool[C]) detach(r *Record)    {}
 
 // Status reports the pool's numbers.
-func (p *StaticPool) Status() Status { return p.status() }
+func (p *StaticPool[C]) Status() Status { return p.status() }
 
 // Listen adds a listener; safe to call concurrently with checkouts.
-func (p *StaticPool) Listen(l Listener) { p.lis.add(l) }
+func (p *StaticPool[C]) Listen(l Listener) { p.lis.add(l) }
 
 // InvalidateAll replaces the shared connection: it is closed now if nobody
 // holds it, else at its last checkin, and the next Get makes a new one.
-func (p *StaticPool) InvalidateAll(reason error) {
+func (p *StaticPool[C]) InvalidateAll(reason error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.invalidateGeneration(reason)
@@ -179,7 +179,7 @@ func (p *StaticPool) InvalidateAll(reason error) {
 
 // Dispose closes the shared connection (at once, or at its last checkin);
 // later calls to Get return ErrClosed.
-func (p *StaticPool) Dispose() error {
+func (p *StaticPool[C]) Dispose() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {

@@ -1,36 +1,25 @@
 package pool
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
-// closedConn is sent to waiters when the pool is disposed.
-var closedConn = &Conn{}
-
-// waiter is one parked checkout. Its channel receives exactly one value: a
-// *Conn handed over by a checkin, nil for a free slot (create a connection), or
-// closedConn. Waiters are recycled through a sync.Pool, with their channel and
-// timer, so waiting allocates nothing.
-type waiter struct {
-	ch         chan *Conn
+// waiter is one parked checkout. A lifoQueue's waiter receives exactly one
+// value on its channel: a *Conn handed over by a checkin, nil for a free slot
+// (create a connection), or the queue's closed sentinel; a fifoQueue's waiter
+// uses only the timer. Waiters are recycled through the pool's sync.Pool,
+// with their channel and timer, so waiting allocates nothing.
+type waiter[C Connection] struct {
+	ch         chan *Conn[C]
 	timer      *time.Timer
-	prev, next *waiter
+	prev, next *waiter[C]
 	queued     bool
 }
 
-var waiterPool = sync.Pool{New: func() any {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return &waiter{ch: make(chan *Conn, 1), timer: t}
-}}
-
 // waitq is a FIFO list of waiters, guarded by the pool's lock.
-type waitq struct {
-	head, tail *waiter
+type waitq[C Connection] struct {
+	head, tail *waiter[C]
 }
 
-func (q *waitq) push(w *waiter) {
+func (q *waitq[C]) push(w *waiter[C]) {
 	w.queued = true
 	w.prev, w.next = q.tail, nil
 	if q.tail == nil {
@@ -41,7 +30,7 @@ func (q *waitq) push(w *waiter) {
 	q.tail = w
 }
 
-func (q *waitq) remove(w *waiter) {
+func (q *waitq[C]) remove(w *waiter[C]) {
 	if w.prev == nil {
 		q.head = w.next
 	} else {
@@ -56,7 +45,7 @@ func (q *waitq) remove(w *waiter) {
 }
 
 // pop removes the oldest waiter, or returns nil.
-func (q *waitq) pop() *waiter {
+func (q *waitq[C]) pop() *waiter[C] {
 	w := q.head
 	if w != nil {
 		q.remove(w)

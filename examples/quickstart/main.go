@@ -163,7 +163,7 @@ func run(ctx context.Context, url string) error {
 	}
 	fmt.Println("users:", count)
 
-	fmt.Println("pool:", eng.Pool().Status())
+	fmt.Println("pool:", eng.PoolStatus())
 	return nil
 }
 
