@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-alchemy/alchemy/dialect"
+	"github.com/go-alchemy/alchemy/expr"
 	"github.com/go-alchemy/alchemy/pool"
 )
 
@@ -50,21 +51,11 @@ type Conn struct {
 }
 
 // Executable is a statement a Conn can run: Text, or a statement of the expression
-// language. Render returns the SQL for the dialect and the driver's arguments for the
-// values in args.
-type Executable interface {
-	Render(d dialect.Dialect, args []any) (query string, driverArgs []any, err error)
-}
-
-// RowsReturner is an optional interface of an Executable that knows whether it
-// returns rows. Without it, alchemy guesses from the SQL for the dialect: the
-// statement's first word (SELECT, WITH ... SELECT, VALUES, SHOW, PRAGMA...), or a
-// RETURNING (OUTPUT INSERTED... on SQL Server) clause, looking only at keywords
-// outside strings, quoted names, comments and parentheses. Text is guessed the
-// same way unless told with Columns or NoRows.
-type RowsReturner interface {
-	ReturnsRows() bool
-}
+// language. It writes its SQL into the compiler of the engine's dialect, which numbers
+// its binds and learns whether it returns rows (expr.Statement). A statement that
+// gives a cache key (expr.CacheKeyer) is compiled once per engine, dialect and server
+// version and kept in the engine's cache (CompiledCacheSize).
+type Executable = expr.Statement
 
 func (e *Engine) newConn() *Conn {
 	return &Conn{eng: e, opts: e.cfg.execOptions}
@@ -188,12 +179,16 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	query, params, err := stmt.Render(c.eng.dialect, args)
+	compiled, err := c.eng.compile(stmt)
+	if err != nil {
+		return nil, err
+	}
+	params, err := compiled.Bind(args)
 	if err != nil {
 		return nil, err
 	}
 	c.noteStatement(ctx)
-	return c.run(ctx, stmt, query, params, returnsRows(c.eng.dialect, stmt, query))
+	return c.run(ctx, stmt, compiled.SQL, params, compiled.ReturnsRows)
 }
 
 // withoutSelf returns ctx without c in it, for tracers: a hook that runs a statement
@@ -353,22 +348,22 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	d := c.eng.dialect
+	compiled, err := c.eng.compile(stmt)
+	if err != nil {
+		return nil, err
+	}
+	query := compiled.SQL
 	rendered := make([][]any, len(sets))
-	var query string
 	for i, set := range sets {
 		args := []any{set}
 		if pos, ok := set.([]any); ok {
 			args = pos
 		}
-		q, params, err := stmt.Render(d, args)
+		params, err := compiled.Bind(args)
 		if err != nil {
 			return nil, fmt.Errorf("alchemy: parameter set %d: %w", i, err)
 		}
-		if i > 0 && q != query {
-			return nil, fmt.Errorf("%w: parameter set %d renders different SQL", ErrBindParameter, i)
-		}
-		query, rendered[i] = q, params
+		rendered[i] = params
 	}
 	if c.opts.Timeout > 0 {
 		var cancel context.CancelFunc

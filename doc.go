@@ -42,6 +42,18 @@
 //		...
 //	})
 //
+// # Statements and the compiled cache
+//
+// A statement (Executable) writes its SQL into an expr.Compiler for the engine's
+// dialect and the server version the engine knows (after Engine.ServerVersion; zero
+// before), which numbers its placeholders once at the end: a Text can be a fragment
+// of another statement, a subquery or a CTE, and its binds are numbered in the whole.
+// The engine keeps a bounded LRU of compiled SQL (CompiledCacheSize, default 500;
+// Engine.CacheStats) under each statement's cache key, a Text's being its SQL: a Text
+// built afresh for every request is parsed and compiled once. Only the binding of the
+// call's arguments runs per execution. A statement that needs a feature the server
+// lacks (expr.Compiler.Require) fails with ErrUnsupported before anything is sent.
+//
 // # Transactions
 //
 // Outside a transaction each statement commits on its own. Conn.Begin opens a
@@ -80,6 +92,7 @@
 // parameters (unless HideParameters), the SQLSTATE or error number, and unwraps to
 // the driver's error. Branch on behaviour with errors.Is(err, ErrDisconnect),
 // IsSerializationFailure and IsUniqueViolation, and on the sentinels ErrNoRows,
-// ErrPoolTimeout, ErrClosed, ErrTxInactive, ErrPendingRollback, ErrRolledBack and
-// ErrCommitUnknown. ErrNoRows also matches database/sql's sql.ErrNoRows.
+// ErrPoolTimeout, ErrClosed, ErrTxInactive, ErrPendingRollback, ErrRolledBack,
+// ErrCommitUnknown, ErrBindParameter and ErrUnsupported. ErrNoRows also matches
+// database/sql's sql.ErrNoRows.
 package alchemy

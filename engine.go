@@ -27,8 +27,12 @@ type Engine struct {
 	logger  *slog.Logger
 	closed  atomic.Bool
 
-	versionOnce sync.Mutex
-	version     *dialect.Version
+	versionOnce  sync.Mutex
+	version      *dialect.Version
+	knownVersion atomic.Pointer[dialect.Version] // version, once known, for the compiler
+
+	style dialect.Paramstyle
+	cache *compiledCache // nil when CompiledCacheSize(0)
 
 	replayMu sync.Mutex
 	replay   *sql.DB // serves buffered Results (buffered.go)
@@ -51,7 +55,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true}
+	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: DefaultCompiledCacheSize}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -66,7 +70,10 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if cfg.isolation != DefaultIsolation {
 		cfg.execOptions.IsolationLevel = cfg.isolation
 	}
-	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg}
+	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg, style: d.Paramstyle()}
+	if cfg.cacheSize > 0 {
+		e.cache = newCompiledCache(cfg.cacheSize)
+	}
 	e.logger = cfg.logger
 	if e.logger == nil {
 		e.logger = slog.Default()
@@ -261,7 +268,9 @@ func (e *Engine) Dispose() error {
 	return errors.Join(err, e.db.Close())
 }
 
-// ServerVersion asks the server its version once and remembers it.
+// ServerVersion asks the server its version once and remembers it. Statements
+// compiled afterwards see it (expr.Compiler.Version); before, they see the zero
+// Version, as the engine never asks on its own.
 func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if ctx == nil {
 		return dialect.Version{}, ErrNilContext
@@ -286,6 +295,7 @@ func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 		return v, e.wrapErr(c, "server version", "", nil, err)
 	}
 	e.version = &v
+	e.knownVersion.Store(&v)
 	return v, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql/driver"
 	"reflect"
+
+	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
 
 // Executor runs statements. Engine and Conn satisfy it (and so will the Session), for
@@ -71,7 +73,7 @@ func isParamSet(a any) bool {
 	case Params, map[string]any, []any:
 		return true
 	}
-	_, ok := structArg(a)
+	_, ok := dbfields.Arg(a)
 	return ok
 }
 

@@ -60,6 +60,7 @@ type config struct {
 	execOptions   ExecutionOptions
 	tracers       tracers
 	disconnectAll bool
+	cacheSize     int // compiled statements kept; -1 until CompiledCacheSize sets it
 	errs          []error
 }
 
@@ -203,4 +204,19 @@ func DefaultExecutionOptions(o ExecutionOptions) Option {
 // pool by generation (true, the default, as SQLAlchemy) or that connection only.
 func InvalidatePoolOnDisconnect(all bool) Option {
 	return func(c *config) { c.disconnectAll = all }
+}
+
+// CompiledCacheSize sets how many compiled statements the engine keeps, least
+// recently used dropped first (compiled_cache_size; DefaultCompiledCacheSize unless
+// set; 0 turns the cache off). A statement is cached under its CacheKey (see
+// expr.CacheKeyer): a Text under its SQL, so that one built afresh per request is
+// compiled once. Engine.CacheStats counts hits and misses.
+func CompiledCacheSize(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail("option CompiledCacheSize: negative size %d", n)
+			return
+		}
+		c.cacheSize = n
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
 
 // ScanAll reads every remaining row of res into a T and closes res. T is a struct,
@@ -137,7 +139,7 @@ func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
 // isStructTarget reports whether t is a struct to map by fields, as opposed to a
 // value a driver scans whole (time.Time, sql.NullString...).
 func isStructTarget(t reflect.Type) bool {
-	return t.Kind() == reflect.Struct && !isValueType(t)
+	return t.Kind() == reflect.Struct && !dbfields.IsValueType(t)
 }
 
 type planKey struct {
@@ -148,21 +150,21 @@ type planKey struct {
 var plans sync.Map // planKey -> [][]int
 
 // planFor maps each column to the index path of its field, cached per type and
-// column list. Fields are named as for binding a struct (structFieldsOf).
+// column list. Fields are named as for binding a struct (dbfields.Of).
 func planFor(t reflect.Type, cols []string) ([][]int, error) {
 	key := planKey{t, strings.Join(cols, "\x00")}
 	if p, ok := plans.Load(key); ok {
 		return p.([][]int), nil
 	}
-	fields := structFieldsOf(t)
+	fields := dbfields.Of(t)
 	plan := make([][]int, len(cols))
 	for i, c := range cols {
-		path, ok := fields.byName[c]
+		path, ok := fields.ByName[c]
 		if !ok {
-			path, ok = fields.byName[strings.ToLower(c)]
+			path, ok = fields.ByName[strings.ToLower(c)]
 		}
 		if !ok {
-			if fields.ambiguous[c] {
+			if fields.Ambiguous[c] {
 				return nil, fmt.Errorf("alchemy: column %q matches several fields of %s", c, t)
 			}
 			return nil, fmt.Errorf("alchemy: column %q has no field in %s (tag a field `db:%q`)", c, t, c)

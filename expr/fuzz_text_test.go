@@ -1,4 +1,4 @@
-package alchemy_test
+package expr_test
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/dialect"
+	"github.com/go-alchemy/alchemy/expr"
 )
 
 // textMarkerPrefix starts every value bound by the fuzz target; no query may hold it.
@@ -35,7 +35,7 @@ func FuzzTextRender(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, sql string, style uint8) {
 		d := textDialect{style: dialect.Paramstyle(style % 3)}
-		tx := alchemy.Text(sql)
+		tx := expr.Text(sql)
 		names := tx.BindNames()
 		seen := map[string]bool{}
 		for _, n := range names {
@@ -44,7 +44,7 @@ func FuzzTextRender(f *testing.F) {
 			}
 			seen[n] = true
 		}
-		params := alchemy.Params{}
+		params := expr.Params{}
 		positional := make([]any, len(names))
 		for i, n := range names {
 			params[n] = textMarker(i)
@@ -52,7 +52,7 @@ func FuzzTextRender(f *testing.F) {
 		}
 		query, args, err := tx.Render(d, []any{params})
 		if err != nil {
-			if !errors.Is(err, alchemy.ErrBindParameter) || !strings.HasPrefix(err.Error(), "alchemy: ") {
+			if !errors.Is(err, expr.ErrBindParameter) || !strings.HasPrefix(err.Error(), "alchemy: ") {
 				t.Fatalf("Render error %q: want an alchemy: error wrapping ErrBindParameter", err)
 			}
 			if _, _, err2 := tx.Render(d, positional); err2 == nil || err2.Error() != err.Error() {
@@ -83,7 +83,7 @@ func FuzzTextRender(f *testing.F) {
 		if len(names) > 0 {
 			delete(params, names[len(names)-1])
 			_, _, err := tx.Render(d, []any{params})
-			if !errors.Is(err, alchemy.ErrBindParameter) || !strings.Contains(err.Error(), strconv.Quote(names[len(names)-1])) {
+			if !errors.Is(err, expr.ErrBindParameter) || !strings.Contains(err.Error(), strconv.Quote(names[len(names)-1])) {
 				t.Fatalf("Render without %q: err = %v", names[len(names)-1], err)
 			}
 		}

@@ -1,4 +1,4 @@
-package alchemy
+package expr
 
 import (
 	"slices"
@@ -15,6 +15,16 @@ type namedDialect struct {
 }
 
 func (d namedDialect) Name() string { return d.name }
+
+func (d namedDialect) Paramstyle() dialect.Paramstyle {
+	switch d.name {
+	case "postgresql":
+		return dialect.Dollar
+	case "mssql":
+		return dialect.AtP
+	}
+	return dialect.Question
+}
 
 // guessDialects are the dialects the guess is tested on: each one alchemy knows, one
 // it does not, and none.
@@ -206,26 +216,32 @@ func TestReturnsRowsGuess(t *testing.T) {
 	}
 }
 
-// rowsSaying is an Executable that says whether it returns rows.
+// rowsSaying is a Statement that says whether it returns rows.
 type rowsSaying bool
 
-func (r rowsSaying) Render(dialect.Dialect, []any) (string, []any, error) { return "", nil, nil }
-func (r rowsSaying) ReturnsRows() bool                                    { return bool(r) }
+func (r rowsSaying) WriteSQL(c *Compiler) error {
+	c.WriteString("update jobs set output = 1 output inserted.output returning id")
+	c.SetReturnsRows(bool(r))
+	return nil
+}
 
-// silentStmt is an Executable with nothing to say about rows.
+// silentStmt is a Statement with nothing to say about rows.
 type silentStmt struct{}
 
-func (silentStmt) Render(dialect.Dialect, []any) (string, []any, error) { return "", nil, nil }
+func (silentStmt) WriteSQL(c *Compiler) error {
+	c.WriteString("update jobs set output = 1 output inserted.output returning id")
+	return nil
+}
 
 // TestReturnsRowsDecision: what a statement states wins over its SQL; a Text that
-// states nothing, and a statement without ReturnsRows, are guessed for the dialect.
+// states nothing, and a statement that says nothing, are guessed for the dialect.
 func TestReturnsRowsDecision(t *testing.T) {
 	pg, mssql := guessDialect("postgresql"), guessDialect("mssql")
 	const upd = "update jobs set output = 1 output inserted.output returning id"
 	tests := []struct {
 		name string
 		d    dialect.Dialect
-		stmt Executable
+		stmt Statement
 		want bool
 	}{
 		{"Text guessed on postgresql", pg, Text(upd), true},
@@ -235,21 +251,36 @@ func TestReturnsRowsDecision(t *testing.T) {
 		{"Text Columns with names", mssql, Text("update jobs set output = 1").Columns("id"), true},
 		{"Text NoRows then Columns", pg, Text("select 1").NoRows().Columns(), true},
 		{"Text Columns then NoRows", pg, Text("select 1").Columns("a").NoRows(), false},
-		{"RowsReturner true", pg, rowsSaying(true), true},
-		{"RowsReturner false", pg, rowsSaying(false), false},
+		{"statement says true", pg, rowsSaying(true), true},
+		{"statement says false", pg, rowsSaying(false), false},
 		{"guessed for any statement", pg, silentStmt{}, true},
+		{"a nested fragment's word does not count", pg, wrapping{Text("select 1").NoRows()}, true},
+		{"nor does a nested fragment's guess", pg, wrapping{Text("update t set a = 1")}, true},
 	}
 	for _, tc := range tests {
-		query := upd
-		if tx, ok := tc.stmt.(*TextClause); ok {
-			query = tx.SQL()
+		c, err := Compile(tc.d, dialect.Version{}, tc.stmt)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if got := returnsRows(tc.d, tc.stmt, query); got != tc.want {
-			t.Errorf("%s: returnsRows = %v, want %v", tc.name, got, tc.want)
+		if c.ReturnsRows != tc.want {
+			t.Errorf("%s: ReturnsRows = %v, want %v", tc.name, c.ReturnsRows, tc.want)
 		}
 	}
-	// The rendered query is what is guessed, so its placeholders read as values.
-	if !returnsRows(pg, Text("update t set a = :a returning a"), "update t set a = $1 returning a") {
-		t.Error("returnsRows of a rendered Text with RETURNING = false")
+	// The compiled query is what is guessed, so its placeholders read as values.
+	c, err := Compile(pg, dialect.Version{}, Text("update t set a = :a returning a"))
+	if err != nil || !c.ReturnsRows || c.SQL != "update t set a = $1 returning a" {
+		t.Errorf("a compiled Text with RETURNING: %q, ReturnsRows %v, %v", c.SQL, c.ReturnsRows, err)
 	}
+}
+
+// wrapping is a SELECT around a fragment.
+type wrapping struct{ inner Statement }
+
+func (w wrapping) WriteSQL(c *Compiler) error {
+	c.WriteString("select * from (")
+	if err := c.Write(w.inner); err != nil {
+		return err
+	}
+	c.WriteString(") as sub")
+	return nil
 }

@@ -1,4 +1,4 @@
-package alchemy
+package expr
 
 import (
 	"strings"

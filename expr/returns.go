@@ -1,28 +1,15 @@
-package alchemy
+package expr
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/go-alchemy/alchemy/dialect"
 )
 
-// returnsRows decides whether to run a statement as a query (rows) or an exec
-// (RowsAffected): the statement's own word when it has one (RowsReturner), else a
-// guess from its SQL for the dialect d. A Text that states nothing would guess without
-// the dialect, so it is guessed here with it.
-func returnsRows(d dialect.Dialect, stmt Executable, query string) bool {
-	if t, ok := stmt.(*TextClause); ok && t.rows == rowsUnstated {
-		return guessReturnsRows(syntaxOf(d), query)
-	}
-	if rr, ok := stmt.(RowsReturner); ok {
-		return rr.ReturnsRows()
-	}
-	return guessReturnsRows(syntaxOf(d), query)
-}
-
-// rowsMode is what a TextClause states about returning rows.
+// rowsMode is what a statement states about returning rows.
 type rowsMode uint8
 
 const (
@@ -49,12 +36,16 @@ func (t *TextClause) NoRows() *TextClause {
 }
 
 // stating returns a copy of t with what it states about rows. The copy shares the
-// parse, which is never written after Text, and the render cache, whose entries are
-// each stored once, atomically, and are the same SQL for every copy.
+// parse, if there is one yet, which is never written after it is stored, and with it
+// Render's cache, whose entries are each stored once, atomically, and are the same SQL
+// for every copy.
 func (t *TextClause) stating(rows rowsMode, columns []string) *TextClause {
-	c := *t
-	c.rows, c.columns = rows, columns
-	return &c
+	c := &TextClause{sql: t.sql, rows: rows, columns: columns}
+	for _, n := range columns {
+		c.colKey += strconv.Itoa(len(n)) + ":" + n
+	}
+	c.parsed.Store(t.parsed.Load())
+	return c
 }
 
 // ColumnNames returns the names given to Columns, or nil.

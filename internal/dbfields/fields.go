@@ -1,7 +1,7 @@
-package alchemy
-
-// Struct fields named by their db tags, shared by binding a struct's values to a
-// statement (text.go) and scanning rows into structs (scan.go).
+// Package dbfields names the fields of Go structs by their db tags, for both floors
+// that need it: binding a struct's values to a statement (expr) and scanning rows
+// into structs (the root package).
+package dbfields
 
 import (
 	"database/sql"
@@ -20,9 +20,9 @@ var (
 	scannerType = reflect.TypeFor[sql.Scanner]()
 )
 
-// structArg reports whether a is a struct, or a pointer to one, to bind by field: one
+// Arg reports whether a is a struct, or a pointer to one, to bind by field: one
 // that the driver does not take as a single value.
-func structArg(a any) (reflect.Value, bool) {
+func Arg(a any) (reflect.Value, bool) {
 	switch a.(type) {
 	case nil, int, int64, int32, uint, uint64, float64, bool, string, []byte,
 		time.Time, *time.Time, driver.Valuer:
@@ -32,32 +32,34 @@ func structArg(a any) (reflect.Value, bool) {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Struct || isValueType(t) {
+	if t.Kind() != reflect.Struct || IsValueType(t) {
 		return reflect.Value{}, false
 	}
 	return reflect.ValueOf(a), true
 }
 
-// isValueType reports whether the struct type t is a value for the driver rather than
+// IsValueType reports whether the struct type t is a value for the driver rather than
 // a set of fields.
-func isValueType(t reflect.Type) bool {
+func IsValueType(t reflect.Type) bool {
 	p := reflect.PointerTo(t)
 	return t == timeType || p.Implements(valuerType) || p.Implements(scannerType)
 }
 
-// structFields maps bind names to the field index paths of one struct type.
-type structFields struct {
-	byName    map[string][]int
-	ambiguous map[string]bool
+// Fields maps bind names to the field index paths of one struct type.
+type Fields struct {
+	// ByName maps a name to the index path of its field.
+	ByName map[string][]int
+	// Ambiguous holds the names of several fields at the same depth, none tagged alone.
+	Ambiguous map[string]bool
 }
 
-// structCache holds a *structFields per reflect.Type.
+// structCache holds a *Fields per reflect.Type.
 var structCache sync.Map
 
-// structFieldsOf returns the bindable fields of the struct type t.
-func structFieldsOf(t reflect.Type) *structFields {
+// Of returns the bindable fields of the struct type t.
+func Of(t reflect.Type) *Fields {
 	if f, ok := structCache.Load(t); ok {
-		return f.(*structFields)
+		return f.(*Fields)
 	}
 	type candidate struct {
 		index  []int
@@ -85,7 +87,7 @@ func structFieldsOf(t reflect.Type) *structFields {
 				if ft.Kind() == reflect.Pointer {
 					ft = ft.Elem()
 				}
-				if ft.Kind() == reflect.Struct && !isValueType(ft) {
+				if ft.Kind() == reflect.Struct && !IsValueType(ft) {
 					walk(ft, path, visiting)
 					continue
 				}
@@ -95,7 +97,7 @@ func structFieldsOf(t reflect.Type) *structFields {
 			}
 			tagged := name != ""
 			if !tagged {
-				name = snakeCase(sf.Name)
+				name = SnakeCase(sf.Name)
 			}
 			d, seen := depthOf[name]
 			switch {
@@ -108,10 +110,10 @@ func structFieldsOf(t reflect.Type) *structFields {
 		}
 	}
 	walk(t, nil, nil)
-	f := &structFields{byName: map[string][]int{}, ambiguous: map[string]bool{}}
+	f := &Fields{ByName: map[string][]int{}, Ambiguous: map[string]bool{}}
 	for name, cs := range cands {
 		if len(cs) == 1 {
-			f.byName[name] = cs[0].index
+			f.ByName[name] = cs[0].index
 			continue
 		}
 		var tagged []candidate
@@ -121,18 +123,18 @@ func structFieldsOf(t reflect.Type) *structFields {
 			}
 		}
 		if len(tagged) == 1 {
-			f.byName[name] = tagged[0].index
+			f.ByName[name] = tagged[0].index
 		} else {
-			f.ambiguous[name] = true
+			f.Ambiguous[name] = true
 		}
 	}
 	got, _ := structCache.LoadOrStore(t, f)
-	return got.(*structFields)
+	return got.(*Fields)
 }
 
-// snakeCase turns a Go field name into lower snake_case: UserID → user_id,
+// SnakeCase turns a Go field name into lower snake_case: UserID → user_id,
 // HTTPServer → http_server, CreatedAt → created_at.
-func snakeCase(s string) string {
+func SnakeCase(s string) string {
 	r := []rune(s)
 	var b strings.Builder
 	b.Grow(len(s) + 4)

@@ -1,0 +1,123 @@
+package alchemy
+
+import (
+	"container/list"
+	"reflect"
+	"sync"
+
+	"github.com/go-alchemy/alchemy/dialect"
+	"github.com/go-alchemy/alchemy/expr"
+)
+
+// DefaultCompiledCacheSize is how many compiled statements an engine keeps unless
+// CompiledCacheSize says otherwise (SQLAlchemy's compiled_cache_size default).
+const DefaultCompiledCacheSize = 500
+
+// CompiledCacheStats counts the work of an engine's cache of compiled statements.
+type CompiledCacheStats struct {
+	Hits      uint64 // statements found compiled
+	Misses    uint64 // statements not found, so compiled (those without a cache key are not counted)
+	Evictions uint64 // compiled statements dropped, least recently used first, to stay within Capacity
+	Size      int    // compiled statements held now
+	Capacity  int    // the most it holds; 0 when the cache is off
+}
+
+// compiledKey is what a compiled statement is cached under: the statement's own key,
+// and what else the compiled form depends on.
+type compiledKey struct {
+	stmt                any
+	style               dialect.Paramstyle
+	major, minor, patch int
+	raw                 string // MariaDB and MySQL differ by it, not by the numbers
+}
+
+type compiledEntry struct {
+	key      compiledKey
+	compiled *expr.Compiled
+}
+
+// compiledCache is a bounded LRU of compiled statements, SQLAlchemy's compiled cache.
+type compiledCache struct {
+	mu    sync.Mutex
+	max   int
+	order list.List // of *compiledEntry, most recently used first
+	byKey map[compiledKey]*list.Element
+	stats CompiledCacheStats
+}
+
+func newCompiledCache(size int) *compiledCache {
+	return &compiledCache{max: size, byKey: make(map[compiledKey]*list.Element, min(size, 64))}
+}
+
+// compile returns stmt compiled for the engine's dialect and the server version it
+// knows (zero until ServerVersion has asked), from the cache when it is there.
+func (e *Engine) compile(stmt expr.Statement) (*expr.Compiled, error) {
+	var v dialect.Version
+	if p := e.knownVersion.Load(); p != nil {
+		v = *p
+	}
+	cache := e.cache
+	if cache == nil {
+		return expr.Compile(e.dialect, v, stmt)
+	}
+	ck, ok := stmt.(expr.CacheKeyer)
+	if !ok {
+		return expr.Compile(e.dialect, v, stmt)
+	}
+	k := ck.CacheKey()
+	if k == nil || !reflect.TypeOf(k).Comparable() {
+		return expr.Compile(e.dialect, v, stmt)
+	}
+	key := compiledKey{stmt: k, style: e.style, major: v.Major, minor: v.Minor, patch: v.Patch, raw: v.Raw}
+	if c := cache.get(key); c != nil {
+		return c, nil
+	}
+	c, err := expr.Compile(e.dialect, v, stmt)
+	if err != nil {
+		return nil, err
+	}
+	cache.put(key, c)
+	return c, nil
+}
+
+func (c *compiledCache) get(key compiledKey) *expr.Compiled {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		c.stats.Misses++
+		return nil
+	}
+	c.stats.Hits++
+	c.order.MoveToFront(el)
+	return el.Value.(*compiledEntry).compiled
+}
+
+func (c *compiledCache) put(key compiledKey, compiled *expr.Compiled) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[key]; ok { // compiled meanwhile by another goroutine
+		c.order.MoveToFront(el)
+		return
+	}
+	c.byKey[key] = c.order.PushFront(&compiledEntry{key, compiled})
+	for c.order.Len() > c.max {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.byKey, last.Value.(*compiledEntry).key)
+		c.stats.Evictions++
+	}
+}
+
+// CacheStats returns the counts of the engine's cache of compiled statements (see
+// CompiledCacheSize).
+func (e *Engine) CacheStats() CompiledCacheStats {
+	if e.cache == nil {
+		return CompiledCacheStats{}
+	}
+	e.cache.mu.Lock()
+	defer e.cache.mu.Unlock()
+	s := e.cache.stats
+	s.Size, s.Capacity = e.cache.order.Len(), e.cache.max
+	return s
+}
