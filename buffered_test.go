@@ -35,7 +35,7 @@ func readNames(res *alchemy.Result, onRow bool) ([]string, error) {
 // TestEndTxWithUnreadResult: a Result of a transaction's connection read not at all,
 // or one row, when the transaction commits or rolls back still gives every one of its
 // rows afterwards, the current row included, with no error; for Conn.Begin,
-// Engine.Begin and Transact (whose connection has gone back to the pool by then).
+// Engine.RunInTx and Transact (whose connection has gone back to the pool by then).
 func TestEndTxWithUnreadResult(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
@@ -110,12 +110,12 @@ func TestEndTxWithUnreadResult(t *testing.T) {
 						t.Errorf("%d rows after, want %d", n, len(committed))
 					}
 				})
-				t.Run("Engine.Begin "+what, func(t *testing.T) {
+				t.Run("Engine.RunInTx "+what, func(t *testing.T) {
 					nextID++
 					name := fmt.Sprintf("eb%d", nextID)
 					var res *alchemy.Result
 					boom := fmt.Errorf("rolled back on purpose")
-					err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+					err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 						mustExec(t, c, insert.SQL(), alchemy.Params{"id": nextID, "name": name})
 						var err error
 						if res, err = c.Execute(ctx, sel); err != nil {
@@ -128,7 +128,7 @@ func TestEndTxWithUnreadResult(t *testing.T) {
 						return nil
 					})
 					if commit && err != nil || !commit && err != boom {
-						t.Fatalf("Engine.Begin: %v", err)
+						t.Fatalf("Engine.RunInTx: %v", err)
 					}
 					want := append(slices.Clone(committed), name)
 					check(t, what, res, read, want)

@@ -35,7 +35,7 @@ var ErrNilContext = errors.New("alchemy: nil context (pass context.Background() 
 type Conn struct {
 	eng  *Engine
 	turn turn // whoever holds it may use the fields below
-	// owned is set for the connection of a transaction block (Engine.Begin,
+	// owned is set for the connection of a transaction block (Engine.RunInTx,
 	// Transact): the block returns it to the pool, and Close does nothing.
 	owned bool
 
@@ -503,7 +503,7 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 // Close returns the connection to the pool. An open Result is closed; an open
 // transaction is rolled back (or committed, with PoolResetOnReturn(pool.ResetCommit)).
 // A second Close does nothing, and so does closing the connection of a transaction
-// block (Engine.Begin, Transact, ConnFromContext): the block ends it.
+// block (Engine.RunInTx, Transact, ConnFromContext): the block ends it.
 func (c *Conn) Close() error {
 	if c.owned {
 		return nil

@@ -194,7 +194,7 @@ func TestDispose(t *testing.T) {
 			t.Errorf("Execute after Dispose: %v, want ErrClosed", err)
 		}
 		called := false
-		err = eng.Begin(ctx, func(*alchemy.Conn) error { called = true; return nil })
+		err = eng.RunInTx(ctx, func(*alchemy.Conn) error { called = true; return nil })
 		if !errors.Is(err, alchemy.ErrClosed) || called {
 			t.Errorf("Begin after Dispose: %v (fn called: %v), want ErrClosed", err, called)
 		}
@@ -242,7 +242,7 @@ func TestConcurrentUse(t *testing.T) {
 								return err
 							}
 						case 1:
-							err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+							err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 								_, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values (:n)"), name)
 								return err
 							})

@@ -231,7 +231,7 @@ func TestTransactLazyCheckout(t *testing.T) {
 	}
 }
 
-// TestBeginJoinsTransact: Engine.Begin inside Transact joins its transaction (one
+// TestBeginJoinsTransact: Engine.RunInTx inside Transact joins its transaction (one
 // checkout, one BEGIN, one COMMIT, every statement on the one connection inside it);
 // an inner block that fails rolls the whole transaction back and the outer one
 // reports ErrTxInactive without sending COMMIT.
@@ -250,9 +250,9 @@ func TestBeginJoinsTransact(t *testing.T) {
 			return err
 		}
 		outer, _ := alchemy.ConnFromContext(ctx, eng)
-		return eng.Begin(ctx, func(c *alchemy.Conn) error {
+		return eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if c != outer {
-				t.Error("Engine.Begin inside Transact runs on a connection of its own")
+				t.Error("Engine.RunInTx inside Transact runs on a connection of its own")
 			}
 			if err := c.Close(); err != nil { // the block's: does nothing
 				return err
@@ -261,7 +261,7 @@ func TestBeginJoinsTransact(t *testing.T) {
 		})
 	})
 	if err != nil {
-		t.Fatalf("Transact with a joined Engine.Begin: %v", err)
+		t.Fatalf("Transact with a joined Engine.RunInTx: %v", err)
 	}
 	if b, c, r := d.Count(fakedriver.OpBegin), d.Count(fakedriver.OpCommit), d.Count(fakedriver.OpRollback); b != 1 || c != 1 || r != 0 {
 		t.Errorf("BEGIN %d, COMMIT %d, ROLLBACK %d; want 1, 1, 0: %v", b, c, r, d.Events())
@@ -281,14 +281,14 @@ func TestBeginJoinsTransact(t *testing.T) {
 		if err := ins(eng, ctx, 1); err != nil {
 			return err
 		}
-		ierr := eng.Begin(ctx, func(c *alchemy.Conn) error {
+		ierr := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if err := ins(c, ctx, 2); err != nil {
 				return err
 			}
 			return boom
 		})
 		if !errors.Is(ierr, boom) {
-			t.Errorf("inner Engine.Begin: %v, want its block's error", ierr)
+			t.Errorf("inner Engine.RunInTx: %v, want its block's error", ierr)
 		}
 		return nil // the outer block carries on as if nothing happened
 	})
@@ -374,7 +374,7 @@ func TestConnFromContextCloseKeepsTx(t *testing.T) {
 	})
 }
 
-// TestContextWithConnExecute: Engine.Execute and Engine.Begin with a context from
+// TestContextWithConnExecute: Engine.Execute and Engine.RunInTx with a context from
 // ContextWithConn run on that connection, inside its transaction, without a checkout
 // of their own; a Result they return does not close the connection.
 func TestContextWithConnExecute(t *testing.T) {
@@ -407,9 +407,9 @@ func TestContextWithConnExecute(t *testing.T) {
 		if v, err := alchemy.Scalar[int64](res); err != nil || v != 1 {
 			t.Fatalf("Scalar: %v, %v", v, err)
 		}
-		if err := eng.Begin(cctx, func(bc *alchemy.Conn) error {
+		if err := eng.RunInTx(cctx, func(bc *alchemy.Conn) error {
 			if bc != c {
-				t.Error("Engine.Begin with ContextWithConn runs on another connection")
+				t.Error("Engine.RunInTx with ContextWithConn runs on another connection")
 			}
 			_, err := bc.Execute(cctx, alchemy.Text("insert into t values (2)"))
 			return err
@@ -420,7 +420,7 @@ func TestContextWithConnExecute(t *testing.T) {
 			t.Errorf("checkouts %d, status %+v; want the one connection only", checkouts.n.Load(), st)
 		}
 		if n := d.Count(fakedriver.OpCommit); n != 0 {
-			t.Errorf("the joined Engine.Begin committed c's transaction: %v", d.Events())
+			t.Errorf("the joined Engine.RunInTx committed c's transaction: %v", d.Events())
 		}
 		for _, e := range d.Events() {
 			if (e.Op == fakedriver.OpExec || e.Op == fakedriver.OpQuery) && (!e.InTx || e.Conn != 1) {

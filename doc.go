@@ -30,7 +30,7 @@
 //	name, err := alchemy.Scalar[string](res)
 //
 //	// A transaction: commit on nil, rollback on error or panic.
-//	err = eng.Begin(ctx, func(conn *alchemy.Conn) error {
+//	err = eng.RunInTx(ctx, func(conn *alchemy.Conn) error {
 //		_, err := conn.Execute(ctx, alchemy.Text("update users set name = :name where id = :id"),
 //			alchemy.Params{"id": 5, "name": "ed"})
 //		return err

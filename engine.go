@@ -243,12 +243,13 @@ func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Re
 	return res, nil
 }
 
-// Begin runs fn in a transaction: it commits when fn returns nil, rolls back when fn
-// returns an error or panics (and panics again). The connection is fn's for the
-// block (closing it does nothing) and goes back to the pool when the block ends. When ctx carries a transaction of this
-// engine (Transact), fn joins it instead, as a Begin inside a Begin does. Options
-// may set the isolation level or a retry policy for serialization failures.
-func (e *Engine) Begin(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
+// RunInTx runs fn in a transaction, SQLAlchemy's "with engine.begin() as conn": it
+// commits when fn returns nil, rolls back when fn returns an error or panics (and
+// panics again). The connection is fn's for the block (closing it does nothing) and
+// goes back to the pool when the block ends. When ctx carries a transaction of this
+// engine (Transact), fn joins it instead, as a Begin inside a Begin does. Options set
+// the isolation level, read-only, or a retry policy for serialization failures.
+func (e *Engine) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
 	return e.runTx(ctx, txOptionsOf(opts), false, false, func(_ context.Context, c *Conn) error { return fn(c) })
 }
 

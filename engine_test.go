@@ -464,7 +464,7 @@ func TestEngineHidesPassword(t *testing.T) {
 func TestEngineIsolationLevelOption(t *testing.T) {
 	t.Parallel()
 	d, eng := newFake(t, alchemy.IsolationLevelOption(alchemy.Serializable))
-	if err := eng.Begin(context.Background(), func(c *alchemy.Conn) error { return nil }); err != nil {
+	if err := eng.RunInTx(context.Background(), func(c *alchemy.Conn) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if ev := d.Events(); !hasSQL(ev, fakedriver.OpBegin, "BEGIN ISOLATION LEVEL SERIALIZABLE") {
@@ -474,7 +474,7 @@ func TestEngineIsolationLevelOption(t *testing.T) {
 	t.Run("postgresql", func(t *testing.T) {
 		t.Parallel()
 		eng := newEngine(t, testdb.URL(t, testdb.PostgreSQL), alchemy.IsolationLevelOption("serializable"))
-		err := eng.Begin(context.Background(), func(c *alchemy.Conn) error {
+		err := eng.RunInTx(context.Background(), func(c *alchemy.Conn) error {
 			res, err := c.Execute(context.Background(), alchemy.Text("show transaction_isolation"))
 			if err != nil {
 				return err
@@ -497,11 +497,11 @@ func TestEngineIsolationLevelOption(t *testing.T) {
 		// a row that another session committed after its first read.
 		eng := newEngine(t, tg.URL, alchemy.IsolationLevelOption(alchemy.ReadCommitted))
 		table := itemsTable(t, eng, tg)
-		if !seesLaterCommit(t, eng, table, alchemy.TxOptions{}) {
+		if !seesLaterCommit(t, eng, table) {
 			t.Fatal("with isolation_level READ COMMITTED a transaction did not see a later commit")
 		}
 		def := newEngine(t, tg.URL)
-		if seesLaterCommit(t, def, table, alchemy.TxOptions{}) {
+		if seesLaterCommit(t, def, table) {
 			t.Fatal("with the default REPEATABLE READ a transaction saw a later commit")
 		}
 	})
@@ -519,7 +519,7 @@ func hasSQL(events []fakedriver.Event, op fakedriver.Op, sql string) bool {
 // seesLaterCommit begins a transaction on eng with o, counts table's rows, lets
 // another connection insert and commit one, counts again, and reports whether the
 // second count saw it (a non-repeatable read: READ COMMITTED yes, REPEATABLE READ no).
-func seesLaterCommit(t testing.TB, eng *alchemy.Engine, table string, o alchemy.TxOptions) bool {
+func seesLaterCommit(t testing.TB, eng *alchemy.Engine, table string, opts ...alchemy.TxOption) bool {
 	t.Helper()
 	ctx := context.Background()
 	c, err := eng.Connect(ctx)
@@ -527,7 +527,7 @@ func seesLaterCommit(t testing.TB, eng *alchemy.Engine, table string, o alchemy.
 		t.Fatal(err)
 	}
 	defer c.Close()
-	tx, err := c.BeginTx(ctx, o)
+	tx, err := c.Begin(ctx, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

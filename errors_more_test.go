@@ -56,7 +56,7 @@ func checkConnectFailure(t testing.TB, what string, err error, unreachable bool)
 }
 
 // requests runs a statement through each way in: Connect, Engine.Execute,
-// Engine.Begin and Transact.
+// Engine.RunInTx and Transact.
 func requests(eng *alchemy.Engine) map[string]error {
 	ctx := context.Background()
 	out := map[string]error{}
@@ -70,7 +70,7 @@ func requests(eng *alchemy.Engine) map[string]error {
 		res.Close()
 	}
 	out["Engine.Execute"] = err
-	out["Engine.Begin"] = eng.Begin(ctx, func(*alchemy.Conn) error { return nil })
+	out["Engine.RunInTx"] = eng.RunInTx(ctx, func(*alchemy.Conn) error { return nil })
 	out["Transact"] = alchemy.Transact(ctx, eng, func(ctx context.Context) error {
 		res, err := eng.Execute(ctx, alchemy.Text("select 1"))
 		if err == nil {
@@ -307,13 +307,13 @@ func TestNilContext(t *testing.T) {
 		"Engine.Connect":       func() error { _, err := eng.Connect(nilCtx); return err },
 		"Engine.Execute":       func() error { _, err := eng.Execute(nilCtx, stmt); return err },
 		"Engine.ExecuteMany":   func() error { _, err := eng.Execute(nilCtx, stmt, sets); return err },
-		"Engine.Begin":         func() error { return eng.Begin(nilCtx, func(*alchemy.Conn) error { return nil }) },
+		"Engine.RunInTx":       func() error { return eng.RunInTx(nilCtx, func(*alchemy.Conn) error { return nil }) },
 		"Engine.ServerVersion": func() error { _, err := eng.ServerVersion(nilCtx); return err },
 		"Transact":             func() error { return alchemy.Transact(nilCtx, eng, func(context.Context) error { return nil }) },
 		"Conn.Execute":         func() error { _, err := c.Execute(nilCtx, stmt); return err },
 		"Conn.ExecuteMany":     func() error { _, err := c.Execute(nilCtx, stmt, sets); return err },
 		"Conn.Begin":           func() error { _, err := c.Begin(nilCtx); return err },
-		"Conn.BeginTx":         func() error { _, err := c.BeginTx(nilCtx, alchemy.TxOptions{}); return err },
+		"Conn.Begin+options":   func() error { _, err := c.Begin(nilCtx, alchemy.WithReadOnly()); return err },
 		"Conn.BeginNested":     func() error { _, err := c.BeginNested(nilCtx); return err },
 		"Tx.Commit":            func() error { return tx.Commit(nilCtx) },
 		"Tx.Rollback":          func() error { return tx.Rollback(nilCtx) },
@@ -481,8 +481,8 @@ func TestPostgresFailedStatementCommit(t *testing.T) {
 			t.Errorf("%d rows of the rolled-back transaction kept", n)
 		}
 	})
-	t.Run("Engine.Begin", func(t *testing.T) {
-		err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+	t.Run("Engine.RunInTx", func(t *testing.T) {
+		err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if err := insert(c, ctx, "begin"); err != nil {
 				return err
 			}
@@ -490,7 +490,7 @@ func TestPostgresFailedStatementCommit(t *testing.T) {
 			return nil
 		})
 		if !errors.Is(err, alchemy.ErrRolledBack) {
-			t.Errorf("Engine.Begin after a failed statement: %v, want ErrRolledBack", err)
+			t.Errorf("Engine.RunInTx after a failed statement: %v, want ErrRolledBack", err)
 		}
 		if n := count("begin"); n != 0 {
 			t.Errorf("%d rows of the rolled-back transaction kept", n)

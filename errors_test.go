@@ -105,7 +105,7 @@ func TestDriverErrors(t *testing.T) {
 			t.Fatalf("a SQL error invalidated the connection: %d invalidated", st.Invalidated)
 		}
 		// Through engine.Begin: the error comes out as it is, nothing committed.
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			mustExec(t, c, "insert into "+table+" (name) values ('half')")
 			_, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values ('dup')"))
 			return err

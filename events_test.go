@@ -183,7 +183,7 @@ func TestTransactionEvents(t *testing.T) {
 		if got := log.take(); !slices.Equal(got, []string{"begin", "rollback"}) {
 			t.Fatalf("events %q", got)
 		}
-		err = eng.Begin(ctx, func(*alchemy.Conn) error { return errors.New("no") })
+		err = eng.RunInTx(ctx, func(*alchemy.Conn) error { return errors.New("no") })
 		if got := log.take(); err == nil || !slices.Equal(got, []string{"begin", "rollback"}) {
 			t.Fatalf("engine.Begin failing: events %q", got)
 		}

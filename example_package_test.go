@@ -34,7 +34,7 @@ func Example() {
 	conn.Close()
 
 	// A transaction block: commits when the function returns nil.
-	err = eng.Begin(ctx, func(conn *alchemy.Conn) error {
+	err = eng.RunInTx(ctx, func(conn *alchemy.Conn) error {
 		_, err := conn.Execute(ctx, alchemy.Text("update users set name = :name where id = :id"),
 			alchemy.Params{"id": 1, "name": "jack sparrow"})
 		return err
@@ -122,6 +122,6 @@ func Example_readme() {
 	name, err := alchemy.Scalar[string](res)
 	fmt.Println(name, err)
 
-	err = eng.Begin(ctx, func(conn *alchemy.Conn) error { return nil }) // commit, or rollback on error/panic
+	err = eng.RunInTx(ctx, func(conn *alchemy.Conn) error { return nil }) // commit, or rollback on error/panic
 	fmt.Println(err)
 }

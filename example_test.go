@@ -79,20 +79,20 @@ func ExampleEngine_Execute() {
 	// Output: [jack wendy] <nil> 0
 }
 
-func ExampleEngine_Begin() {
+func ExampleEngine_RunInTx() {
 	eng := exampleEngine()
 	defer eng.Dispose()
 	ctx := context.Background()
 
 	// Commits when fn returns nil...
-	err := eng.Begin(ctx, func(conn *alchemy.Conn) error {
+	err := eng.RunInTx(ctx, func(conn *alchemy.Conn) error {
 		_, err := conn.Execute(ctx, alchemy.Text("insert into users (id, name) values (:id, :name)"), 3, "ed")
 		return err
 	})
 	fmt.Println("first:", err)
 
 	// ...and rolls back when it returns an error.
-	err = eng.Begin(ctx, func(conn *alchemy.Conn) error {
+	err = eng.RunInTx(ctx, func(conn *alchemy.Conn) error {
 		if _, err := conn.Execute(ctx, alchemy.Text("delete from users")); err != nil {
 			return err
 		}

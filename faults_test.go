@@ -234,7 +234,7 @@ func TestFailedCommit(t *testing.T) {
 		}
 		// engine.Begin: the failed commit is the error; the connection comes back.
 		d.FailNext(fakedriver.OpCommit, commitErr)
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			_, err := c.Execute(ctx, alchemy.Text("insert into t values (3)"))
 			return err
 		})

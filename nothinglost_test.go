@@ -191,7 +191,7 @@ func nothingLost(t *testing.T, target string, n int) {
 var errPlanned = errors.New("planned failure")
 
 // oneTransaction writes rows (i, 1) and (i, 2) in one transaction, its context ended
-// as plan says. Alternately it uses Engine.Begin and an explicit Conn.Begin/Commit.
+// as plan says. Alternately it uses Engine.RunInTx and an explicit Conn.Begin/Commit.
 func oneTransaction(parent context.Context, eng *alchemy.Engine, i int, plan cancelPlan, r *rand.Rand) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
@@ -216,7 +216,7 @@ func oneTransaction(parent context.Context, eng *alchemy.Engine, i int, plan can
 		return nil
 	}
 	if i%2 == 0 {
-		return eng.Begin(ctx, body)
+		return eng.RunInTx(ctx, body)
 	}
 	c, err := eng.Connect(ctx)
 	if err != nil {

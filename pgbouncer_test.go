@@ -87,7 +87,7 @@ func bouncerRounds(ctx context.Context, eng *alchemy.Engine, table string, g, ro
 			return fmt.Errorf("autocommit executemany: %w", err)
 		}
 		// A transaction with a savepoint rolled back and one released.
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if _, err := c.Execute(ctx, insert, alchemy.Params{"g": g, "k": k + 5, "v": "tx"}); err != nil {
 				return err
 			}

@@ -241,9 +241,9 @@ func TestRegressionJoinedBlockOnBrokenTx(t *testing.T) {
 		name string
 		run  func(d *fakedriver.Driver, eng *alchemy.Engine) (inner, outer error)
 	}{
-		{"Transact in Engine.Begin", func(d *fakedriver.Driver, eng *alchemy.Engine) (inner, outer error) {
+		{"Transact in Engine.RunInTx", func(d *fakedriver.Driver, eng *alchemy.Engine) (inner, outer error) {
 			ctx := context.Background()
-			outer = eng.Begin(ctx, func(c *alchemy.Conn) error {
+			outer = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 				inner = alchemy.Transact(alchemy.ContextWithConn(ctx, c), eng, func(ctx context.Context) error {
 					careless(d, ctx, eng)
 					return nil
@@ -252,9 +252,9 @@ func TestRegressionJoinedBlockOnBrokenTx(t *testing.T) {
 			})
 			return inner, outer
 		}},
-		{"Engine.Begin in Transact", func(d *fakedriver.Driver, eng *alchemy.Engine) (inner, outer error) {
+		{"Engine.RunInTx in Transact", func(d *fakedriver.Driver, eng *alchemy.Engine) (inner, outer error) {
 			outer = alchemy.Transact(context.Background(), eng, func(ctx context.Context) error {
-				inner = eng.Begin(ctx, func(c *alchemy.Conn) error {
+				inner = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 					careless(d, ctx, c)
 					return nil
 				})
@@ -826,7 +826,7 @@ func TestRegressionStaticPoolCheckin(t *testing.T) {
 		for range 8 {
 			wg.Go(func() {
 				for range 100 {
-					err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+					err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 						res, err := c.Execute(ctx, alchemy.Text("update t set x = 1"))
 						if err != nil {
 							return err

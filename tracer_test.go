@@ -197,7 +197,7 @@ func TestTracerSeesTransactionsAndCheckouts(t *testing.T) {
 		tr := &spanTracer{}
 		eng := newEngine(t, tg.URL, alchemy.WithTracer(tr))
 		ctx := context.Background()
-		err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			sp, err := c.BeginNested(ctx)
 			if err != nil {
 				return err

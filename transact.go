@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// TxOption configures Engine.Begin and Transact.
+// TxOption configures a transaction: Conn.Begin, the blocks RunInTx and Transact.
 type TxOption func(*txOptions)
 
 type txOptions struct {
-	tx     TxOptions
+	tx     txSettings
 	retry  RetryPolicy
 	nested bool
 }
@@ -29,11 +29,11 @@ func txOptionsOf(opts []TxOption) txOptions {
 
 // WithIsolation sets the isolation level of the transaction.
 func WithIsolation(level IsolationLevel) TxOption {
-	return func(o *txOptions) { o.tx.Isolation = level }
+	return func(o *txOptions) { o.tx.isolation = level }
 }
 
 // WithReadOnly asks for a read-only transaction.
-func WithReadOnly() TxOption { return func(o *txOptions) { o.tx.ReadOnly = true } }
+func WithReadOnly() TxOption { return func(o *txOptions) { o.tx.readOnly = true } }
 
 // WithRetry retries the whole transaction when it fails with a serialization
 // failure or a deadlock (or what p.Retryable accepts). It applies only where the
@@ -136,6 +136,21 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) 
 	return nil
 }
 
+// RunInTx runs fn in a transaction on c: a new one, or, when c has one open, the same
+// one joined (only the outermost block commits). It commits when fn returns nil and
+// rolls back when fn returns an error or panics (and panics again). A retry policy
+// (WithRetry) applies only when the block begins the transaction.
+func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
+	if ctx == nil {
+		return ErrNilContext
+	}
+	o := txOptionsOf(opts)
+	if c.InTransaction() {
+		return c.inTx(ctx, o, false, fn)
+	}
+	return o.retry.run(ctx, func() error { return c.inTx(ctx, o, false, fn) })
+}
+
 // runTx runs fn in a transaction: the one ctx carries for e, joined (or a savepoint
 // inside it, WithSavepoint), or else a new one on a connection of its own, returned
 // when the block ends; lazy defers its checkout and BEGIN to fn's first statement.
@@ -214,7 +229,7 @@ func connFromContext(ctx context.Context, e *Engine) *Conn {
 	return nil
 }
 
-// ContextWithConn returns a context that carries c: Engine.Execute, Engine.Begin and
+// ContextWithConn returns a context that carries c: Engine.Execute, Engine.RunInTx and
 // Transact given it (or a context derived from it) run on c, inside the transaction
 // open on it, instead of on a connection of their own. The caller still owns c and
 // closes it. A context carries one connection per engine; a later one for the same
@@ -234,7 +249,7 @@ func ConnFromContext(ctx context.Context, e *Engine) (*Conn, bool) {
 
 // Transact runs fn in a transaction carried by its context: the Go form of
 // SQLAlchemy's threadlocal strategy. Code below fn that calls Transact or
-// Engine.Begin with that context joins the transaction (or opens a savepoint,
+// Engine.RunInTx with that context joins the transaction (or opens a savepoint,
 // WithSavepoint), and Engine.Execute with it runs on the transaction's connection.
 // The context may be shared by many goroutines (an errgroup fan-out): their
 // statements run one at a time on the one transaction, and commit or roll back

@@ -225,7 +225,7 @@ func TestRetryFake(t *testing.T) {
 	d.FailNext(fakedriver.OpCommit, fakedriver.Serialization)
 	d.FailNext(fakedriver.OpExec, fakedriver.Serialization)
 	attempts := 0
-	err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+	err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 		attempts++
 		_, err := c.Execute(ctx, alchemy.Text("update t set x = 1"))
 		return err
@@ -250,7 +250,7 @@ func TestRetryFake(t *testing.T) {
 	}
 
 	attempts = 0
-	err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+	err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 		attempts++
 		return errors.New("not retryable")
 	}, alchemy.WithRetry(alchemy.RetryPolicy{MaxAttempts: 5, Backoff: noWait}))
@@ -261,7 +261,7 @@ func TestRetryFake(t *testing.T) {
 	// A custom Retryable, and the context ending during the backoff.
 	attempts = 0
 	cctx, cancel := context.WithCancel(ctx)
-	err = eng.Begin(cctx, func(c *alchemy.Conn) error {
+	err = eng.RunInTx(cctx, func(c *alchemy.Conn) error {
 		attempts++
 		cancel()
 		return errTransient
@@ -349,7 +349,7 @@ func TestRetrySerializablePostgres(t *testing.T) {
 	}()
 	go func() {
 		defer wg.Done()
-		errB = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		errB = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			return beginWork(ctx, c, table, &attempts[1], readB, readA, wroteB, wroteA, committedA)
 		}, alchemy.WithIsolation(alchemy.Serializable), alchemy.WithRetry(policy()))
 	}()

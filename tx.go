@@ -63,41 +63,42 @@ type Tx struct {
 	gone    int
 }
 
-// TxOptions are the options of one transaction.
-type TxOptions struct {
-	// Isolation overrides the connection's isolation level for this transaction.
-	Isolation IsolationLevel
-	// ReadOnly asks for a read-only transaction where the database has one.
-	ReadOnly bool
+// txSettings are the options of one transaction that reach the database.
+type txSettings struct {
+	isolation IsolationLevel // overrides the connection's when set
+	readOnly  bool
 }
 
 // newTxState resolves the options of a transaction about to begin on c.
-func (c *Conn) newTxState(o TxOptions) (*txState, error) {
+func (c *Conn) newTxState(o txSettings) (*txState, error) {
 	level := c.opts.IsolationLevel
-	if o.Isolation != DefaultIsolation {
-		if err := o.Isolation.validate(); err != nil {
+	if o.isolation != DefaultIsolation {
+		if err := o.isolation.validate(); err != nil {
 			return nil, err
 		}
-		level = o.Isolation
+		level = o.isolation
 	}
 	st := &txState{active: true, autocommit: level.autocommit()}
 	if !st.autocommit {
-		st.opts = dialect.TxOptions{Isolation: strings.ToUpper(string(level)), ReadOnly: o.ReadOnly}
+		st.opts = dialect.TxOptions{Isolation: strings.ToUpper(string(level)), ReadOnly: o.readOnly}
 	}
 	return st, nil
 }
 
-// Begin begins a transaction, or joins the one already open.
-func (c *Conn) Begin(ctx context.Context) (*Tx, error) { return c.BeginTx(ctx, TxOptions{}) }
-
-// BeginTx is Begin with options. The options apply only when a real transaction
-// begins; joining one keeps its settings.
-func (c *Conn) BeginTx(ctx context.Context, o TxOptions) (*Tx, error) {
-	return c.begin(ctx, o, false)
+// Begin begins a transaction, or joins the one already open. WithIsolation and
+// WithReadOnly apply when a real transaction begins; joining keeps its settings.
+// WithSavepoint and WithRetry are for the blocks (RunInTx, Transact): Conn's
+// savepoint is BeginNested.
+func (c *Conn) Begin(ctx context.Context, opts ...TxOption) (*Tx, error) {
+	o := txOptionsOf(opts)
+	if o.nested || o.retry.MaxAttempts > 1 {
+		return nil, errors.New("alchemy: Conn.Begin takes WithIsolation and WithReadOnly; WithSavepoint and WithRetry are for RunInTx and Transact (a savepoint on a Conn is BeginNested)")
+	}
+	return c.begin(ctx, o.tx, false)
 }
 
 // begin begins (or joins) a transaction; lazily, BEGIN waits for the first statement.
-func (c *Conn) begin(ctx context.Context, o TxOptions, lazy bool) (*Tx, error) {
+func (c *Conn) begin(ctx context.Context, o txSettings, lazy bool) (*Tx, error) {
 	if ctx == nil {
 		return nil, ErrNilContext
 	}

@@ -366,7 +366,7 @@ func TestEngineBegin(t *testing.T) {
 			_, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values (:n)"), name)
 			return err
 		}
-		err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if !c.InTransaction() {
 				t.Error("fn runs outside a transaction")
 			}
@@ -376,7 +376,7 @@ func TestEngineBegin(t *testing.T) {
 			t.Fatal(err)
 		}
 		boom := errors.New("boom")
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if err := insert(c, "rolled back"); err != nil {
 				return err
 			}
@@ -391,7 +391,7 @@ func TestEngineBegin(t *testing.T) {
 					t.Errorf("recovered %v, want the panic value kaboom", p)
 				}
 			}()
-			eng.Begin(ctx, func(c *alchemy.Conn) error {
+			eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 				if err := insert(c, "panicked"); err != nil {
 					return err
 				}
@@ -406,7 +406,7 @@ func TestEngineBegin(t *testing.T) {
 			t.Fatalf("connections left checked out: %+v", st)
 		}
 		// A Commit that fn already did is fine; so is a Tx of fn's own that joins.
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			tx, err := c.Begin(ctx)
 			if err != nil {
 				return err
@@ -528,7 +528,7 @@ func TestResetNoneEndsTransaction(t *testing.T) {
 		c.Begin(ctx)
 		mustExec(t, c, "insert into "+table+" (name) values ('abandoned')")
 		c.Close() // never committed
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			_, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values ('mine')"))
 			return err
 		})
@@ -590,7 +590,7 @@ func TestAutocommit(t *testing.T) {
 
 		// The engine-wide option too, and lower case.
 		ae := newEngine(t, tg.URL, alchemy.IsolationLevelOption("autocommit"))
-		err = ae.Begin(ctx, func(c *alchemy.Conn) error {
+		err = ae.RunInTx(ctx, func(c *alchemy.Conn) error {
 			mustExec(t, c, "insert into "+table+" (name) values ('engine-wide')")
 			return errors.New("roll back, please")
 		})
@@ -612,9 +612,9 @@ func TestIsolationLevels(t *testing.T) {
 	t.Run("postgresql", func(t *testing.T) {
 		t.Parallel()
 		eng := newEngine(t, testdb.URL(t, testdb.PostgreSQL), alchemy.PoolSize(1), alchemy.MaxOverflow(0))
-		level := func(c *alchemy.Conn, o alchemy.TxOptions) string {
+		level := func(c *alchemy.Conn, opts ...alchemy.TxOption) string {
 			t.Helper()
-			tx, err := c.BeginTx(ctx, o)
+			tx, err := c.Begin(ctx, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -630,28 +630,28 @@ func TestIsolationLevels(t *testing.T) {
 			return s
 		}
 		c, _ := eng.Connect(ctx)
-		if got := level(c, alchemy.TxOptions{}); got != "read committed" {
+		if got := level(c); got != "read committed" {
 			t.Fatalf("default: %q", got)
 		}
 		if err := c.SetIsolationLevel(alchemy.RepeatableRead); err != nil {
 			t.Fatal(err)
 		}
-		if got := level(c, alchemy.TxOptions{}); got != "repeatable read" {
+		if got := level(c); got != "repeatable read" {
 			t.Fatalf("SetIsolationLevel(REPEATABLE READ): %q", got)
 		}
-		if got := level(c, alchemy.TxOptions{Isolation: alchemy.Serializable}); got != "serializable" {
-			t.Fatalf("BeginTx(SERIALIZABLE): %q", got)
+		if got := level(c, alchemy.WithIsolation(alchemy.Serializable)); got != "serializable" {
+			t.Fatalf("Begin(WithIsolation(SERIALIZABLE)): %q", got)
 		}
-		if got := level(c, alchemy.TxOptions{}); got != "repeatable read" {
+		if got := level(c); got != "repeatable read" {
 			t.Fatalf("after a SERIALIZABLE transaction the connection's level is %q", got)
 		}
 		c.Close()
 		c, _ = eng.Connect(ctx) // the same server connection: the pool holds one
-		if got := level(c, alchemy.TxOptions{}); got != "read committed" {
+		if got := level(c); got != "read committed" {
 			t.Fatalf("the previous checkout's level leaked: %q", got)
 		}
 		c.Close()
-		err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			res, err := c.Execute(ctx, alchemy.Text("show transaction_isolation"))
 			if err != nil {
 				return err
@@ -665,7 +665,7 @@ func TestIsolationLevels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			_, err := c.Execute(ctx, alchemy.Text("create temporary table ro_probe (x int)"))
 			return err
 		}, alchemy.WithReadOnly())
@@ -674,8 +674,8 @@ func TestIsolationLevels(t *testing.T) {
 		}
 		c, _ = eng.Connect(ctx)
 		defer c.Close()
-		if _, err := c.BeginTx(ctx, alchemy.TxOptions{Isolation: "SOMETIMES"}); err == nil {
-			t.Fatal("BeginTx with an unknown level succeeded")
+		if _, err := c.Begin(ctx, alchemy.WithIsolation("SOMETIMES")); err == nil {
+			t.Fatal("Begin with an unknown level succeeded")
 		}
 	})
 
@@ -686,13 +686,13 @@ func TestIsolationLevels(t *testing.T) {
 		table := itemsTable(t, eng, tg)
 		// MariaDB defaults to REPEATABLE READ: a transaction does not see a commit
 		// made after its first read. READ COMMITTED does.
-		if seesLaterCommit(t, eng, table, alchemy.TxOptions{}) {
+		if seesLaterCommit(t, eng, table) {
 			t.Fatal("default level saw a later commit")
 		}
-		if !seesLaterCommit(t, eng, table, alchemy.TxOptions{Isolation: alchemy.ReadCommitted}) {
-			t.Fatal("BeginTx(READ COMMITTED) did not see a later commit")
+		if !seesLaterCommit(t, eng, table, alchemy.WithIsolation(alchemy.ReadCommitted)) {
+			t.Fatal("Begin(WithIsolation(READ COMMITTED)) did not see a later commit")
 		}
-		if seesLaterCommit(t, eng, table, alchemy.TxOptions{}) {
+		if seesLaterCommit(t, eng, table) {
 			t.Fatal("a transaction's level outlived it")
 		}
 		c, _ := eng.Connect(ctx)
@@ -705,7 +705,7 @@ func TestIsolationLevels(t *testing.T) {
 		}
 		tx.Rollback(ctx)
 		c.Close()
-		if seesLaterCommit(t, eng, table, alchemy.TxOptions{}) {
+		if seesLaterCommit(t, eng, table) {
 			t.Fatal("a connection's level leaked to the next checkout")
 		}
 	})
@@ -715,7 +715,7 @@ func TestIsolationLevels(t *testing.T) {
 		d, eng := newFake(t)
 		sq := newEngine(t, testdb.SQLiteURL(t))
 		for _, e := range []*alchemy.Engine{eng, sq} {
-			err := e.Begin(ctx, func(c *alchemy.Conn) error { return nil }, alchemy.WithIsolation(alchemy.Serializable))
+			err := e.RunInTx(ctx, func(c *alchemy.Conn) error { return nil }, alchemy.WithIsolation(alchemy.Serializable))
 			if err != nil {
 				t.Fatalf("%s: SERIALIZABLE: %v", e.Dialect().Name(), err)
 			}

@@ -54,7 +54,7 @@ func warmPool(t testing.TB, eng *alchemy.Engine, n int) {
 	}
 }
 
-// TestCancelledBeginKeepsPool: an Engine.Begin whose block fails after its ctx was
+// TestCancelledBeginKeepsPool: an Engine.RunInTx whose block fails after its ctx was
 // cancelled rolls back without losing the connection; one whose statement is cut off
 // by its deadline loses that connection only. Either way the next 30 requests all
 // succeed at once, nothing of the blocks was kept, and the pool was not flushed.
@@ -70,7 +70,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 
 		// The block fails after its ctx was cancelled, nothing in flight.
 		ctx, cancel := context.WithCancel(context.Background())
-		err := eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if _, err := c.Execute(ctx, insert, alchemy.Params{"n": "gone"}); err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 		})
 		cancel()
 		if !errors.Is(err, context.Canceled) {
-			t.Errorf("Engine.Begin: %v, want context.Canceled", err)
+			t.Errorf("Engine.RunInTx: %v, want context.Canceled", err)
 		}
 		if st := eng.PoolStatus(); st.Invalidated != st0.Invalidated || st.CheckedOut != 0 {
 			t.Errorf("a block that failed with a cancelled ctx lost its connection (a detached ROLLBACK should end it): %+v (before %+v)", st, st0)
@@ -88,7 +88,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 		// A statement of the block cut off by the deadline.
 		ctx, cancel = context.WithTimeout(context.Background(), 150*time.Millisecond)
 		var session int64
-		err = eng.Begin(ctx, func(c *alchemy.Conn) error {
+		err = eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			if _, err := c.Execute(ctx, insert, alchemy.Params{"n": "gone"}); err != nil {
 				return err
 			}
@@ -102,7 +102,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 		})
 		cancel()
 		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("Engine.Begin with a cut-off statement: %v, want DeadlineExceeded", err)
+			t.Errorf("Engine.RunInTx with a cut-off statement: %v, want DeadlineExceeded", err)
 		}
 		if tg.Name == testdb.MySQL {
 			// MariaDB runs SLEEP to its end after the client has gone, holding the
@@ -119,7 +119,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 					_, err = alchemy.Scalar[int64](res)
 				}
 			case 1:
-				err = eng.Begin(context.Background(), func(c *alchemy.Conn) error {
+				err = eng.RunInTx(context.Background(), func(c *alchemy.Conn) error {
 					_, err := c.Execute(context.Background(), insert, alchemy.Params{"n": "ok"})
 					return err
 				})

@@ -89,7 +89,7 @@ func run(ctx context.Context, url string) error {
 	conn.Close()
 
 	// engine.Begin: commit when the block returns nil, roll back on error or panic.
-	err = eng.Begin(ctx, func(conn *alchemy.Conn) error {
+	err = eng.RunInTx(ctx, func(conn *alchemy.Conn) error {
 		_, err := conn.Execute(ctx, insert, alchemy.Params{"id": 4, "name": "ed"})
 		return err
 	})
