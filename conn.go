@@ -95,7 +95,7 @@ func (c *Conn) Engine() *Engine { return c.eng }
 // statement timeout) until it goes back to the pool. The isolation level applies to
 // transactions begun afterwards.
 func (c *Conn) SetExecutionOptions(o ExecutionOptions) error {
-	if err := o.IsolationLevel.validate(); err != nil {
+	if err := o.Isolation.validate(); err != nil {
 		return err
 	}
 	c.lockWait()
@@ -109,13 +109,6 @@ func (c *Conn) ExecutionOptions() ExecutionOptions {
 	c.lockWait()
 	defer c.unlock()
 	return c.opts
-}
-
-// SetIsolationLevel is SetExecutionOptions for the isolation level alone.
-func (c *Conn) SetIsolationLevel(level IsolationLevel) error {
-	o := c.ExecutionOptions()
-	o.IsolationLevel = level
-	return c.SetExecutionOptions(o)
 }
 
 // ready checks that a statement may run; it reads an open Result into memory,
@@ -371,7 +364,7 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 		defer cancel()
 	}
 	c.noteStatement(ctx)
-	own := c.tx == nil && !c.opts.IsolationLevel.autocommit()
+	own := c.tx == nil && !c.opts.Isolation.autocommit()
 	var st *txState
 	if own {
 		st = &txState{active: true}

@@ -64,12 +64,6 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if err := errors.Join(cfg.errs...); err != nil {
 		return nil, err
 	}
-	if err := cfg.execOptions.IsolationLevel.validate(); err != nil {
-		return nil, err
-	}
-	if cfg.isolation != DefaultIsolation {
-		cfg.execOptions.IsolationLevel = cfg.isolation
-	}
 	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg, style: d.Paramstyle()}
 	if cfg.cacheSize > 0 {
 		e.cache = newCompiledCache(cfg.cacheSize)

@@ -401,8 +401,8 @@ func TestCreateEngineBadInput(t *testing.T) {
 		{name: "pre-ping idle without pre-ping", url: d.URL(), opts: []alchemy.Option{alchemy.PoolPrePingIdle(time.Second)}, is: pool.ErrInvalidConfig, says: "PrePingIdle"},
 		{name: "reset mode", url: d.URL(), opts: []alchemy.Option{alchemy.PoolResetOnReturn(pool.ResetMode(42))}, is: pool.ErrInvalidConfig, says: "ResetOnReturn"},
 		{name: "pool kind", url: d.URL(), opts: []alchemy.Option{alchemy.WithPool(alchemy.PoolKind(99))}, says: "pool kind"},
-		{name: "isolation level", url: d.URL(), opts: []alchemy.Option{alchemy.IsolationLevelOption("SNAPSHOTTY")}, says: "SNAPSHOTTY"},
-		{name: "execution options", url: d.URL(), opts: []alchemy.Option{alchemy.DefaultExecutionOptions(alchemy.ExecutionOptions{IsolationLevel: "CHAOS"})}, says: "CHAOS"},
+		{name: "isolation level", url: d.URL(), opts: []alchemy.Option{alchemy.IsolationLevel("SNAPSHOTTY")}, says: "SNAPSHOTTY"},
+		{name: "statement timeout", url: d.URL(), opts: []alchemy.Option{alchemy.StatementTimeout(-time.Second)}, says: "StatementTimeout"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -463,7 +463,7 @@ func TestEngineHidesPassword(t *testing.T) {
 // TestEngineIsolationLevelOption: isolation_level reaches every transaction.
 func TestEngineIsolationLevelOption(t *testing.T) {
 	t.Parallel()
-	d, eng := newFake(t, alchemy.IsolationLevelOption(alchemy.Serializable))
+	d, eng := newFake(t, alchemy.IsolationLevel(alchemy.Serializable))
 	if err := eng.RunInTx(context.Background(), func(c *alchemy.Conn) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +473,7 @@ func TestEngineIsolationLevelOption(t *testing.T) {
 
 	t.Run("postgresql", func(t *testing.T) {
 		t.Parallel()
-		eng := newEngine(t, testdb.URL(t, testdb.PostgreSQL), alchemy.IsolationLevelOption("serializable"))
+		eng := newEngine(t, testdb.URL(t, testdb.PostgreSQL), alchemy.IsolationLevel("serializable"))
 		err := eng.RunInTx(context.Background(), func(c *alchemy.Conn) error {
 			res, err := c.Execute(context.Background(), alchemy.Text("show transaction_isolation"))
 			if err != nil {
@@ -495,7 +495,7 @@ func TestEngineIsolationLevelOption(t *testing.T) {
 		tg := testdb.Target{Name: testdb.MySQL, URL: testdb.URL(t, testdb.MySQL)}
 		// MariaDB's default is REPEATABLE READ; under READ COMMITTED a transaction sees
 		// a row that another session committed after its first read.
-		eng := newEngine(t, tg.URL, alchemy.IsolationLevelOption(alchemy.ReadCommitted))
+		eng := newEngine(t, tg.URL, alchemy.IsolationLevel(alchemy.ReadCommitted))
 		table := itemsTable(t, eng, tg)
 		if !seesLaterCommit(t, eng, table) {
 			t.Fatal("with isolation_level READ COMMITTED a transaction did not see a later commit")
@@ -543,18 +543,17 @@ func seesLaterCommit(t testing.TB, eng *alchemy.Engine, table string, opts ...al
 	return after == before+1
 }
 
+// TestDefaultExecutionOptions: IsolationLevel and StatementTimeout set the
+// execution options every connection starts with.
 func TestDefaultExecutionOptions(t *testing.T) {
 	t.Parallel()
-	d, eng := newFake(t, alchemy.DefaultExecutionOptions(alchemy.ExecutionOptions{
-		IsolationLevel: alchemy.RepeatableRead,
-		Timeout:        50 * time.Millisecond,
-	}))
+	d, eng := newFake(t, alchemy.IsolationLevel(alchemy.RepeatableRead), alchemy.StatementTimeout(50*time.Millisecond))
 	ctx := context.Background()
 	c, err := eng.Connect(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.ExecutionOptions(); got.IsolationLevel != alchemy.RepeatableRead || got.Timeout != 50*time.Millisecond {
+	if got := c.ExecutionOptions(); got.Isolation != alchemy.RepeatableRead || got.Timeout != 50*time.Millisecond {
 		t.Fatalf("a new connection's execution options: %+v", got)
 	}
 	tx, err := c.Begin(ctx)
@@ -577,16 +576,16 @@ func TestDefaultExecutionOptions(t *testing.T) {
 
 	// Changes to one connection's options are forgotten at its return.
 	c, _ = eng.Connect(ctx)
-	if err := c.SetExecutionOptions(alchemy.ExecutionOptions{IsolationLevel: alchemy.Autocommit}); err != nil {
+	if err := c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: alchemy.Autocommit}); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
 	c, _ = eng.Connect(ctx)
 	defer c.Close()
-	if got := c.ExecutionOptions(); got.IsolationLevel != alchemy.RepeatableRead {
+	if got := c.ExecutionOptions(); got.Isolation != alchemy.RepeatableRead {
 		t.Fatalf("a connection's own options leaked to the next checkout: %+v", got)
 	}
-	if err := c.SetExecutionOptions(alchemy.ExecutionOptions{IsolationLevel: "WHATEVER"}); err == nil {
+	if err := c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: "WHATEVER"}); err == nil {
 		t.Fatal("SetExecutionOptions accepted an unknown isolation level")
 	}
 }

@@ -377,7 +377,7 @@ func TestRollbackEventSymmetry(t *testing.T) {
 	// Under AUTOCOMMIT nothing is sent, and the operations are traced all the same.
 	c, _ = eng.Connect(ctx)
 	defer c.Close()
-	c.SetIsolationLevel(alchemy.Autocommit)
+	c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: alchemy.Autocommit})
 	tx, _ := c.Begin(ctx)
 	tx.Commit(ctx)
 	tx, _ = c.Begin(ctx)

@@ -52,7 +52,6 @@ type config struct {
 	echo          bool
 	echoPool      bool
 	hideParams    bool
-	isolation     IsolationLevel
 	connectArgs   map[string]any
 	creator       func(ctx context.Context) (driver.Conn, error)
 	loggingName   string
@@ -164,15 +163,16 @@ func LoggingName(name string) Option {
 	return func(c *config) { c.loggingName = name; c.pool.Name = name }
 }
 
-// IsolationLevelOption sets the isolation level of every connection
-// (isolation_level), AUTOCOMMIT included.
-func IsolationLevelOption(level IsolationLevel) Option {
+// IsolationLevel sets the isolation level every connection starts with
+// (isolation_level), AUTOCOMMIT included: the engine's default of
+// ExecutionOptions.Isolation.
+func IsolationLevel(level Isolation) Option {
 	return func(c *config) {
 		if err := level.validate(); err != nil {
 			c.errs = append(c.errs, err)
 			return
 		}
-		c.isolation = level
+		c.execOptions.Isolation = level
 	}
 }
 
@@ -195,9 +195,16 @@ func Creator(fn func(ctx context.Context) (driver.Conn, error)) Option {
 	return func(c *config) { c.creator = fn }
 }
 
-// DefaultExecutionOptions sets the execution options every connection starts with.
-func DefaultExecutionOptions(o ExecutionOptions) Option {
-	return func(c *config) { c.execOptions = o }
+// StatementTimeout bounds each statement, and the reading of its rows, on every
+// connection (the engine's default of ExecutionOptions.Timeout).
+func StatementTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.fail("option StatementTimeout: negative duration %v", d)
+			return
+		}
+		c.execOptions.Timeout = d
+	}
 }
 
 // InvalidatePoolOnDisconnect chooses what a lost connection invalidates: the whole

@@ -75,7 +75,7 @@ func bouncerRounds(ctx context.Context, eng *alchemy.Engine, table string, g, ro
 		if err != nil {
 			return err
 		}
-		if err := c.SetIsolationLevel(alchemy.Autocommit); err != nil {
+		if err := c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: alchemy.Autocommit}); err != nil {
 			c.Close()
 			return err
 		}

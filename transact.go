@@ -28,7 +28,7 @@ func txOptionsOf(opts []TxOption) txOptions {
 }
 
 // WithIsolation sets the isolation level of the transaction.
-func WithIsolation(level IsolationLevel) TxOption {
+func WithIsolation(level Isolation) TxOption {
 	return func(o *txOptions) { o.tx.isolation = level }
 }
 

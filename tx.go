@@ -65,13 +65,13 @@ type Tx struct {
 
 // txSettings are the options of one transaction that reach the database.
 type txSettings struct {
-	isolation IsolationLevel // overrides the connection's when set
+	isolation Isolation // overrides the connection's when set
 	readOnly  bool
 }
 
 // newTxState resolves the options of a transaction about to begin on c.
 func (c *Conn) newTxState(o txSettings) (*txState, error) {
-	level := c.opts.IsolationLevel
+	level := c.opts.Isolation
 	if o.isolation != DefaultIsolation {
 		if err := o.isolation.validate(); err != nil {
 			return nil, err

@@ -563,7 +563,7 @@ func TestAutocommit(t *testing.T) {
 			t.Fatalf("another connection sees %d rows right after an INSERT outside a transaction, want 1", n)
 		}
 
-		if err := c.SetIsolationLevel(alchemy.Autocommit); err != nil {
+		if err := c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: alchemy.Autocommit}); err != nil {
 			t.Fatal(err)
 		}
 		tx, err := c.Begin(ctx)
@@ -589,7 +589,7 @@ func TestAutocommit(t *testing.T) {
 		c.Close()
 
 		// The engine-wide option too, and lower case.
-		ae := newEngine(t, tg.URL, alchemy.IsolationLevelOption("autocommit"))
+		ae := newEngine(t, tg.URL, alchemy.IsolationLevel("autocommit"))
 		err = ae.RunInTx(ctx, func(c *alchemy.Conn) error {
 			mustExec(t, c, "insert into "+table+" (name) values ('engine-wide')")
 			return errors.New("roll back, please")
@@ -633,11 +633,11 @@ func TestIsolationLevels(t *testing.T) {
 		if got := level(c); got != "read committed" {
 			t.Fatalf("default: %q", got)
 		}
-		if err := c.SetIsolationLevel(alchemy.RepeatableRead); err != nil {
+		if err := c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: alchemy.RepeatableRead}); err != nil {
 			t.Fatal(err)
 		}
 		if got := level(c); got != "repeatable read" {
-			t.Fatalf("SetIsolationLevel(REPEATABLE READ): %q", got)
+			t.Fatalf("SetExecutionOptions(Isolation: REPEATABLE READ): %q", got)
 		}
 		if got := level(c, alchemy.WithIsolation(alchemy.Serializable)); got != "serializable" {
 			t.Fatalf("Begin(WithIsolation(SERIALIZABLE)): %q", got)
@@ -696,12 +696,12 @@ func TestIsolationLevels(t *testing.T) {
 			t.Fatal("a transaction's level outlived it")
 		}
 		c, _ := eng.Connect(ctx)
-		c.SetIsolationLevel(alchemy.ReadCommitted)
+		c.SetExecutionOptions(alchemy.ExecutionOptions{Isolation: alchemy.ReadCommitted})
 		tx, _ := c.Begin(ctx)
 		before := scalarInt(t, c, "select count(*) from "+table)
 		mustExec(t, eng, "insert into "+table+" (name) values ('x')")
 		if after := scalarInt(t, c, "select count(*) from "+table); after != before+1 {
-			t.Fatal("SetIsolationLevel(READ COMMITTED) did not apply")
+			t.Fatal("SetExecutionOptions(Isolation: READ COMMITTED) did not apply")
 		}
 		tx.Rollback(ctx)
 		c.Close()
