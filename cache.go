@@ -9,9 +9,9 @@ import (
 	"github.com/go-alchemy/alchemy/expr"
 )
 
-// DefaultCompiledCacheSize is how many compiled statements an engine keeps unless
-// CompiledCacheSize says otherwise (SQLAlchemy's compiled_cache_size default).
-const DefaultCompiledCacheSize = 500
+// DefaultQueryCacheSize is how many compiled statements an engine keeps unless
+// QueryCacheSize says otherwise (SQLAlchemy's compiled_cache_size default).
+const DefaultQueryCacheSize = 500
 
 // CompiledCacheStats counts the work of an engine's cache of compiled statements.
 type CompiledCacheStats struct {
@@ -110,7 +110,7 @@ func (c *compiledCache) put(key compiledKey, compiled *expr.Compiled) {
 }
 
 // CacheStats returns the counts of the engine's cache of compiled statements (see
-// CompiledCacheSize).
+// QueryCacheSize).
 func (e *Engine) CacheStats() CompiledCacheStats {
 	if e.cache == nil {
 		return CompiledCacheStats{}

@@ -54,7 +54,7 @@ type Conn struct {
 // language. It writes its SQL into the compiler of the engine's dialect, which numbers
 // its binds and learns whether it returns rows (expr.Statement). A statement that
 // gives a cache key (expr.CacheKeyer) is compiled once per engine, dialect and server
-// version and kept in the engine's cache (CompiledCacheSize).
+// version and kept in the engine's cache (QueryCacheSize).
 type Executable = expr.Statement
 
 func (e *Engine) newConn() *Conn {

@@ -48,7 +48,7 @@
 // dialect and the server version the engine knows (after Engine.ServerVersion; zero
 // before), which numbers its placeholders once at the end: a Text can be a fragment
 // of another statement, a subquery or a CTE, and its binds are numbered in the whole.
-// The engine keeps a bounded LRU of compiled SQL (CompiledCacheSize, default 500;
+// The engine keeps a bounded LRU of compiled SQL (QueryCacheSize, default 500;
 // Engine.CacheStats) under each statement's cache key, a Text's being its SQL: a Text
 // built afresh for every request is parsed and compiled once. Only the binding of the
 // call's arguments runs per execution. A statement that needs a feature the server

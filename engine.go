@@ -32,7 +32,7 @@ type Engine struct {
 	knownVersion atomic.Pointer[dialect.Version] // version, once known, for the compiler
 
 	style dialect.Paramstyle
-	cache *compiledCache // nil when CompiledCacheSize(0)
+	cache *compiledCache // nil when QueryCacheSize(0)
 
 	replayMu sync.Mutex
 	replay   *sql.DB // serves buffered Results (buffered.go)
@@ -55,7 +55,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: DefaultCompiledCacheSize}
+	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: DefaultQueryCacheSize}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)

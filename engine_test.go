@@ -38,9 +38,9 @@ func TestCreateEngineDefaultPool(t *testing.T) {
 		t.Fatalf("single-connection database: pool %s, want StaticPool", k)
 	}
 	// A pool chosen by the caller wins over the dialect's preference.
-	qeng := newEngine(t, single.URL("single=true"), alchemy.WithPool(alchemy.QueuePool))
+	qeng := newEngine(t, single.URL("single=true"), alchemy.PoolClass(alchemy.QueuePool))
 	if k := qeng.PoolStatus().Kind; k != "QueuePool" {
-		t.Fatalf("WithPool(QueuePool) on a single-connection database: pool %s", k)
+		t.Fatalf("PoolClass(QueuePool) on a single-connection database: pool %s", k)
 	}
 }
 
@@ -81,7 +81,7 @@ func TestSQLiteMemoryStaticPool(t *testing.T) {
 
 	// With a QueuePool each connection would be a database of its own: this is why
 	// StaticPool is the default.
-	eng := newEngine(t, "sqlite://", alchemy.WithPool(alchemy.QueuePool))
+	eng := newEngine(t, "sqlite://", alchemy.PoolClass(alchemy.QueuePool))
 	ctx := context.Background()
 	c1, _ := eng.Connect(ctx)
 	defer c1.Close()
@@ -98,7 +98,7 @@ func TestCreateEnginePoolKinds(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("NullPool", func(t *testing.T) {
-		d, eng := newFake(t, alchemy.WithPool(alchemy.NullPool))
+		d, eng := newFake(t, alchemy.PoolClass(alchemy.NullPool))
 		if k := eng.PoolStatus().Kind; k != "NullPool" {
 			t.Fatalf("pool %s", k)
 		}
@@ -119,7 +119,7 @@ func TestCreateEnginePoolKinds(t *testing.T) {
 	})
 
 	t.Run("StaticPool", func(t *testing.T) {
-		d, eng := newFake(t, alchemy.WithPool(alchemy.StaticPool))
+		d, eng := newFake(t, alchemy.PoolClass(alchemy.StaticPool))
 		c1, err := eng.Connect(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -136,7 +136,7 @@ func TestCreateEnginePoolKinds(t *testing.T) {
 	})
 
 	t.Run("AssertionPool", func(t *testing.T) {
-		_, eng := newFake(t, alchemy.WithPool(alchemy.AssertionPool))
+		_, eng := newFake(t, alchemy.PoolClass(alchemy.AssertionPool))
 		c1, err := eng.Connect(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -293,7 +293,7 @@ func TestPoolOptionsReachPool(t *testing.T) {
 	})
 
 	t.Run("PoolTrackCheckouts", func(t *testing.T) {
-		_, eng := newFake(t, alchemy.WithPool(alchemy.AssertionPool), alchemy.PoolTrackCheckouts(true))
+		_, eng := newFake(t, alchemy.PoolClass(alchemy.AssertionPool), alchemy.PoolTrackCheckouts(true))
 		c, _ := eng.Connect(ctx)
 		defer c.Close()
 		_, err := eng.Connect(ctx)
@@ -400,7 +400,7 @@ func TestCreateEngineBadInput(t *testing.T) {
 		{name: "jitter without recycle", url: d.URL(), opts: []alchemy.Option{alchemy.PoolRecycleJitter(time.Second)}, is: pool.ErrInvalidConfig, says: "RecycleJitter"},
 		{name: "pre-ping idle without pre-ping", url: d.URL(), opts: []alchemy.Option{alchemy.PoolPrePingIdle(time.Second)}, is: pool.ErrInvalidConfig, says: "PrePingIdle"},
 		{name: "reset mode", url: d.URL(), opts: []alchemy.Option{alchemy.PoolResetOnReturn(pool.ResetMode(42))}, is: pool.ErrInvalidConfig, says: "ResetOnReturn"},
-		{name: "pool kind", url: d.URL(), opts: []alchemy.Option{alchemy.WithPool(alchemy.PoolKind(99))}, says: "pool kind"},
+		{name: "pool kind", url: d.URL(), opts: []alchemy.Option{alchemy.PoolClass(alchemy.PoolKind(99))}, says: "pool kind"},
 		{name: "isolation level", url: d.URL(), opts: []alchemy.Option{alchemy.IsolationLevel("SNAPSHOTTY")}, says: "SNAPSHOTTY"},
 		{name: "statement timeout", url: d.URL(), opts: []alchemy.Option{alchemy.StatementTimeout(-time.Second)}, says: "StatementTimeout"},
 	}

@@ -223,7 +223,7 @@ func TestDisposeRace(t *testing.T) {
 		opts []alchemy.Option
 	}{
 		{"QueuePool", []alchemy.Option{alchemy.PoolSize(2), alchemy.MaxOverflow(2), alchemy.PoolTimeout(5 * time.Second)}},
-		{"NullPool", []alchemy.Option{alchemy.WithPool(alchemy.NullPool)}},
+		{"NullPool", []alchemy.Option{alchemy.PoolClass(alchemy.NullPool)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

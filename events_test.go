@@ -95,7 +95,7 @@ func TestExecuteEvents(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log eventLog
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(&log))
 		ctx := context.Background()
 		slow := map[string]string{
 			testdb.PostgreSQL: "select pg_sleep(:s)",
@@ -155,7 +155,7 @@ func TestTransactionEvents(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		log := eventLog{noExec: true}
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(&log))
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
 		if err != nil {
@@ -197,7 +197,7 @@ func TestHandleError(t *testing.T) {
 	ctx := context.Background()
 	t.Run("promote to disconnect", func(t *testing.T) {
 		var seen []string
-		d, eng := newFake(t, alchemy.WithTracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
+		d, eng := newFake(t, alchemy.Tracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
 			seen = append(seen, ev.Op+": "+ev.Statement)
 			var ce *fakedriver.CodeError
 			if errors.As(ev.Err, &ce) && ce.Code == "57P01" {
@@ -222,7 +222,7 @@ func TestHandleError(t *testing.T) {
 		}
 	})
 	t.Run("demote a disconnect", func(t *testing.T) {
-		d, eng := newFake(t, alchemy.WithTracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
+		d, eng := newFake(t, alchemy.Tracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
 			if errors.Is(ev.Err, fakedriver.ErrDisconnect) {
 				ev.Disconnect = false
 			}
@@ -364,7 +364,7 @@ func TestRollbackEventSymmetry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	log := eventLog{noExec: true}
-	_, eng := newFake(t, alchemy.WithTracer(&log))
+	_, eng := newFake(t, alchemy.Tracer(&log))
 
 	// Conn.Close rolls back an open transaction (through the pool's reset).
 	c, _ := eng.Connect(ctx)

@@ -60,7 +60,7 @@ func TestTextBinds(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log statementLog
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(&log))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
@@ -159,7 +159,7 @@ func TestExecuteMany(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log statementLog
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(&log))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)
@@ -215,7 +215,7 @@ func TestBindErrorsSendNothing(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		var log statementLog
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(&log))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(&log))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)

@@ -406,7 +406,7 @@ func TestServerKillsConnection(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		ctx := context.Background()
-		killer := newEngine(t, tg.URL, alchemy.WithPool(alchemy.NullPool))
+		killer := newEngine(t, tg.URL, alchemy.PoolClass(alchemy.NullPool))
 		gone := map[string]string{
 			testdb.PostgreSQL: "select count(*) from pg_stat_activity where pid = :id",
 			testdb.MySQL:      "select count(*) from information_schema.processlist where id = :id",

@@ -59,7 +59,7 @@ type config struct {
 	execOptions   ExecutionOptions
 	tracers       tracers
 	disconnectAll bool
-	cacheSize     int // compiled statements kept; -1 until CompiledCacheSize sets it
+	cacheSize     int // compiled statements kept; -1 until QueryCacheSize sets it
 	errs          []error
 }
 
@@ -70,11 +70,11 @@ func (c *config) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("alchemy: "+format, args...))
 }
 
-// WithPool chooses the kind of pool (pool_class).
-func WithPool(kind PoolKind) Option {
+// PoolClass chooses the kind of pool (poolclass).
+func PoolClass(kind PoolKind) Option {
 	return func(c *config) {
 		if kind < DefaultPool || kind > AssertionPool {
-			c.fail("option WithPool: unknown pool kind %d", int(kind))
+			c.fail("option PoolClass: unknown pool kind %d", int(kind))
 			return
 		}
 		c.poolKind = kind
@@ -213,15 +213,15 @@ func InvalidatePoolOnDisconnect(all bool) Option {
 	return func(c *config) { c.disconnectAll = all }
 }
 
-// CompiledCacheSize sets how many compiled statements the engine keeps, least
-// recently used dropped first (compiled_cache_size; DefaultCompiledCacheSize unless
+// QueryCacheSize sets how many compiled statements the engine keeps, least
+// recently used dropped first (query_cache_size; DefaultQueryCacheSize unless
 // set; 0 turns the cache off). A statement is cached under its CacheKey (see
 // expr.CacheKeyer): a Text under its SQL, so that one built afresh per request is
 // compiled once. Engine.CacheStats counts hits and misses.
-func CompiledCacheSize(n int) Option {
+func QueryCacheSize(n int) Option {
 	return func(c *config) {
 		if n < 0 {
-			c.fail("option CompiledCacheSize: negative size %d", n)
+			c.fail("option QueryCacheSize: negative size %d", n)
 			return
 		}
 		c.cacheSize = n

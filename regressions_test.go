@@ -147,8 +147,8 @@ func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			events := &txEvents{}
-			d, eng := newFake(t, alchemy.PoolResetOnReturn(mode), alchemy.WithTracer(events),
-				alchemy.WithTracer(execEnd(func(_ context.Context, start alchemy.ExecuteStart, _ alchemy.ExecuteEnd) {
+			d, eng := newFake(t, alchemy.PoolResetOnReturn(mode), alchemy.Tracer(events),
+				alchemy.Tracer(execEnd(func(_ context.Context, start alchemy.ExecuteStart, _ alchemy.ExecuteEnd) {
 					if start.Many > 0 {
 						cancel() // as a statement timeout firing just after the last set
 					}
@@ -204,7 +204,7 @@ func TestRegressionExecuteManyCommitNotSent(t *testing.T) {
 // of its own transaction without the matching Commit (or Rollback when a set fails).
 func TestRegressionExecuteManyTxEvents(t *testing.T) {
 	events := &txEvents{}
-	d, eng := newFake(t, alchemy.WithTracer(events))
+	d, eng := newFake(t, alchemy.Tracer(events))
 	ctx := context.Background()
 	insert := alchemy.Text("insert into t values (:v)")
 	sets := []any{alchemy.Params{"v": 1}, alchemy.Params{"v": 2}}
@@ -560,7 +560,7 @@ func TestRegressionTracerExecutesInsideTransact(t *testing.T) {
 	var audits atomic.Int32
 	var auditErr error // written by the tracer, read after the block
 	var eng *alchemy.Engine
-	d, eng := newFake(t, alchemy.WithTracer(execEnd(
+	d, eng := newFake(t, alchemy.Tracer(execEnd(
 		func(ctx context.Context, _ alchemy.ExecuteStart, ev alchemy.ExecuteEnd) {
 			if !strings.HasPrefix(ev.SQL, "update") {
 				return // the audit insert itself
@@ -851,7 +851,7 @@ func TestRegressionStaticPoolCheckin(t *testing.T) {
 func TestRegressionTxStringFromTracer(t *testing.T) {
 	var current atomic.Pointer[alchemy.Tx]
 	var fromHook atomic.Value
-	_, eng := newFake(t, alchemy.WithTracer(execEnd(func(context.Context, alchemy.ExecuteStart, alchemy.ExecuteEnd) {
+	_, eng := newFake(t, alchemy.Tracer(execEnd(func(context.Context, alchemy.ExecuteStart, alchemy.ExecuteEnd) {
 		if tx := current.Load(); tx != nil {
 			fromHook.Store(tx.String())
 		}

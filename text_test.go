@@ -62,7 +62,7 @@ func TestTextIsExprText(t *testing.T) {
 func TestCompiledCacheTextRebuilt(t *testing.T) {
 	eng := newEngine(t, "sqlite://")
 	ctx := context.Background()
-	if st := eng.CacheStats(); st != (alchemy.CompiledCacheStats{Capacity: alchemy.DefaultCompiledCacheSize}) {
+	if st := eng.CacheStats(); st != (alchemy.CompiledCacheStats{Capacity: alchemy.DefaultQueryCacheSize}) {
 		t.Fatalf("new engine: %+v", st)
 	}
 	for i := range 5 {
@@ -107,7 +107,7 @@ func TestCompiledCacheTextRebuilt(t *testing.T) {
 // TestCompiledCacheBounded: the cache keeps its size, evicting the least recently
 // used; size 0 turns it off; a negative size is an error.
 func TestCompiledCacheBounded(t *testing.T) {
-	eng := newEngine(t, "sqlite://", alchemy.CompiledCacheSize(2))
+	eng := newEngine(t, "sqlite://", alchemy.QueryCacheSize(2))
 	for _, q := range []string{"select 1", "select 2", "select 1", "select 3", "select 1", "select 2"} {
 		scalarInt(t, eng, q)
 	}
@@ -117,7 +117,7 @@ func TestCompiledCacheBounded(t *testing.T) {
 		t.Errorf("CacheStats = %+v, want %+v", st, want)
 	}
 
-	off := newEngine(t, "sqlite://", alchemy.CompiledCacheSize(0))
+	off := newEngine(t, "sqlite://", alchemy.QueryCacheSize(0))
 	for range 3 {
 		if n := scalarInt(t, off, "select :n", 7); n != 7 {
 			t.Fatalf("select 7 = %d", n)
@@ -126,9 +126,9 @@ func TestCompiledCacheBounded(t *testing.T) {
 	if st := off.CacheStats(); st != (alchemy.CompiledCacheStats{}) {
 		t.Errorf("cache off: %+v", st)
 	}
-	if _, err := alchemy.CreateEngine("sqlite://", alchemy.CompiledCacheSize(-1)); err == nil ||
-		!strings.Contains(err.Error(), "CompiledCacheSize") {
-		t.Errorf("CompiledCacheSize(-1): %v", err)
+	if _, err := alchemy.CreateEngine("sqlite://", alchemy.QueryCacheSize(-1)); err == nil ||
+		!strings.Contains(err.Error(), "QueryCacheSize") {
+		t.Errorf("QueryCacheSize(-1): %v", err)
 	}
 }
 
@@ -171,7 +171,7 @@ func TestCompiledCacheSkipsWithoutKey(t *testing.T) {
 // TestCompiledCacheConcurrent: goroutines rebuilding the same few Texts all get
 // right results (run with -race).
 func TestCompiledCacheConcurrent(t *testing.T) {
-	eng := newEngine(t, "sqlite://", alchemy.CompiledCacheSize(3))
+	eng := newEngine(t, "sqlite://", alchemy.QueryCacheSize(3))
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := range 8 {

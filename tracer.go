@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// A tracer is any value given to WithTracer; the engine calls the hooks it
+// A tracer is any value given to Tracer; the engine calls the hooks it
 // implements, found by type assertion: ExecuteTracer, TxTracer, ConnectTracer,
 // CheckoutTracer and ErrorHandler (pgx's tracers work the same way). A start hook
 // returns the context that the work it announces runs with, and that its end hook
@@ -150,13 +150,13 @@ type ErrorEvent struct {
 	InvalidatePool bool
 }
 
-// WithTracer adds a tracer: a value implementing one or more of ExecuteTracer,
+// Tracer adds a tracer: a value implementing one or more of ExecuteTracer,
 // TxTracer, ConnectTracer, CheckoutTracer and ErrorHandler. A value implementing
 // none of them is an error.
-func WithTracer(t any) Option {
+func Tracer(t any) Option {
 	return func(c *config) {
 		if !c.tracers.add(t) {
-			c.fail("option WithTracer: %T implements none of ExecuteTracer, TxTracer, ConnectTracer, CheckoutTracer and ErrorHandler", t)
+			c.fail("option Tracer: %T implements none of ExecuteTracer, TxTracer, ConnectTracer, CheckoutTracer and ErrorHandler", t)
 		}
 	}
 }

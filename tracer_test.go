@@ -115,7 +115,7 @@ func TestTracerSpanCoversTheRows(t *testing.T) {
 	var order []string
 	outer := &spanTracer{label: "outer", order: &order}
 	inner := &spanTracer{label: "inner", order: &order}
-	d, eng := newFake(t, alchemy.WithTracer(outer), alchemy.WithTracer(inner))
+	d, eng := newFake(t, alchemy.Tracer(outer), alchemy.Tracer(inner))
 	cut := errors.New("fakedriver: connection reset while reading")
 	d.OnQuery(func(q string, _ []any) ([]string, [][]any, error) {
 		rows := [][]any{{int64(1)}, {int64(2)}, {int64(3)}}
@@ -195,7 +195,7 @@ func TestTracerSeesTransactionsAndCheckouts(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		tr := &spanTracer{}
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(tr))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(tr))
 		ctx := context.Background()
 		err := eng.RunInTx(ctx, func(c *alchemy.Conn) error {
 			sp, err := c.BeginNested(ctx)
@@ -228,7 +228,7 @@ func TestTracerSeesTransactionsAndCheckouts(t *testing.T) {
 	})
 	t.Run("failed connect", func(t *testing.T) {
 		tr := &spanTracer{}
-		d, eng := newFake(t, alchemy.WithTracer(tr))
+		d, eng := newFake(t, alchemy.Tracer(tr))
 		refused := fmt.Errorf("connection refused")
 		d.FailNext(fakedriver.OpConnect, refused)
 		if _, err := eng.Connect(context.Background()); err == nil {
@@ -241,8 +241,8 @@ func TestTracerSeesTransactionsAndCheckouts(t *testing.T) {
 		}
 	})
 	t.Run("no hook implemented", func(t *testing.T) {
-		_, err := alchemy.CreateEngine("sqlite://", alchemy.WithTracer(struct{}{}))
-		if err == nil || !strings.Contains(err.Error(), "WithTracer") {
+		_, err := alchemy.CreateEngine("sqlite://", alchemy.Tracer(struct{}{}))
+		if err == nil || !strings.Contains(err.Error(), "Tracer") {
 			t.Errorf("a tracer with no hook: %v", err)
 		}
 	})

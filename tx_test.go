@@ -131,7 +131,7 @@ func TestNestedBeginJoins(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
 		t.Parallel()
 		d := &beginCounter{}
-		eng := newEngine(t, tg.URL, alchemy.WithTracer(d))
+		eng := newEngine(t, tg.URL, alchemy.Tracer(d))
 		table := itemsTable(t, eng, tg)
 		ctx := context.Background()
 		c, err := eng.Connect(ctx)

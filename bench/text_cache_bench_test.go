@@ -25,7 +25,7 @@ func BenchmarkTextRebuilt(b *testing.B) {
 }
 
 func BenchmarkTextRebuiltNoCache(b *testing.B) {
-	runText(b, textEngine(b, alchemy.CompiledCacheSize(0)), func() *alchemy.TextClause { return alchemy.Text(itemsAlchemy) })
+	runText(b, textEngine(b, alchemy.QueryCacheSize(0)), func() *alchemy.TextClause { return alchemy.Text(itemsAlchemy) })
 }
 
 // runText executes the statement stmt returns and reads its rows, b.N times.
