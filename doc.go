@@ -86,6 +86,36 @@
 // put a connection (and the transaction open on it) into a context and find it
 // again.
 //
+// # Reading results
+//
+// A Result is read row by row with Next and Scan, as database/sql's Rows, and Row
+// gives the current row as values by index and name. The readers in the style of
+// pgx's collectors each read and close it: All, One and First read whole rows,
+// Scalar and Scalars the first column. Their type parameter says how a row is read:
+// a struct (or a pointer to one) takes columns by its fields' `db` tags, or their
+// names in snake_case; Row and map[string]any take the whole row; any other type
+// takes a row of exactly one column, scanned as database/sql scans it.
+//
+// # One way to do each thing
+//
+//   - Run a statement: Execute, on the Engine (connectionless, or on the connection
+//     the context carries) or on a Conn; code that only runs statements takes an
+//     Executor. Executemany is Execute given a slice of parameter sets.
+//   - A transaction block: RunInTx, on the Engine or on a Conn (bun's name; pgx's
+//     BeginFunc); Transact is the same block carried by a context. An explicit
+//     transaction: Conn.Begin, then Tx.Commit or Tx.Rollback; a savepoint:
+//     Conn.BeginNested, or WithSavepoint for a block.
+//   - The isolation level: the engine's default with the option IsolationLevel, a
+//     connection's own with Conn.SetExecutionOptions, one transaction's with
+//     WithIsolation.
+//   - Options to CreateEngine are named after SQLAlchemy's create_engine argument
+//     where there is one (PoolSize for pool_size, PoolClass for poolclass,
+//     IsolationLevel for isolation_level, QueryCacheSize for query_cache_size), and
+//     for what they set otherwise (Tracer, StatementTimeout, PoolConnectBackoff).
+//     Options of one transaction (TxOption) start with With.
+//   - Watching the engine: tracers (Tracer), for statements, transactions,
+//     checkouts, connects and errors; Echo logs statements.
+//
 // # Errors
 //
 // Driver failures come wrapped in *Error, which carries the statement, the

@@ -161,12 +161,12 @@ func TestNoRowsMatchesSQLNoRows(t *testing.T) {
 			return res
 		}
 		for what, read := range map[string]func(*alchemy.Result) error{
-			"First":       func(r *alchemy.Result) error { _, err := r.First(); return err },
-			"One":         func(r *alchemy.Result) error { _, err := r.One(); return err },
-			"Scalar":      func(r *alchemy.Result) error { _, err := r.Scalar(); return err },
-			"Scalar[T]":   func(r *alchemy.Result) error { _, err := alchemy.Scalar[string](r); return err },
-			"ScanOne[T]":  func(r *alchemy.Result) error { _, err := alchemy.ScanOne[string](r); return err },
-			"ScanFirst[]": func(r *alchemy.Result) error { _, err := alchemy.ScanFirst[string](r); return err },
+			"First":     func(r *alchemy.Result) error { _, err := alchemy.First[alchemy.Row](r); return err },
+			"One":       func(r *alchemy.Result) error { _, err := alchemy.One[alchemy.Row](r); return err },
+			"Scalar":    func(r *alchemy.Result) error { _, err := alchemy.Scalar[any](r); return err },
+			"Scalar[T]": func(r *alchemy.Result) error { _, err := alchemy.Scalar[string](r); return err },
+			"One[T]":    func(r *alchemy.Result) error { _, err := alchemy.One[string](r); return err },
+			"First[]":   func(r *alchemy.Result) error { _, err := alchemy.First[string](r); return err },
 		} {
 			err := read(get())
 			if !errors.Is(err, sql.ErrNoRows) || !errors.Is(err, alchemy.ErrNoRows) {
@@ -178,7 +178,7 @@ func TestNoRowsMatchesSQLNoRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := res.First(); !errors.Is(err, sql.ErrNoRows) {
+		if _, err := alchemy.First[alchemy.Row](res); !errors.Is(err, sql.ErrNoRows) {
 			t.Errorf("First of an UPDATE: %v, want errors.Is sql.ErrNoRows", err)
 		}
 	})

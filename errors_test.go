@@ -214,7 +214,7 @@ func TestCancelMidStatement(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				_, err = res.Scalar()
+				_, err = alchemy.Scalar[any](res)
 				return err
 			})
 		})
@@ -225,7 +225,7 @@ func TestCancelMidStatement(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				_, err = res.Scalar()
+				_, err = alchemy.Scalar[any](res)
 				return err
 			})
 		})
@@ -238,7 +238,7 @@ func TestCancelMidStatement(t *testing.T) {
 				var stmtErr error
 				res, err := c.Execute(ctx, alchemy.Text(slow[tg.Name]))
 				if err == nil {
-					_, err = res.Scalar()
+					_, err = alchemy.Scalar[any](res)
 				}
 				stmtErr = err
 				// The transaction is gone: nothing may run until it is rolled back.

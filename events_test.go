@@ -111,7 +111,7 @@ func TestExecuteEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows, err := res.All(); err != nil || len(rows) != 1 { // the end is traced when the rows are read
+		if rows, err := alchemy.All[alchemy.Row](res); err != nil || len(rows) != 1 { // the end is traced when the rows are read
 			t.Fatalf("%v, %v", rows, err)
 		}
 		if _, err := c.Execute(ctx, alchemy.Text("select * from no_such_table_x where a = :a"), 7); err == nil {

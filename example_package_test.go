@@ -90,7 +90,7 @@ func Example() {
 		ID   int    `db:"id"`
 		Name string `db:"name"`
 	}
-	users, err := alchemy.ScanAll[user](res)
+	users, err := alchemy.All[user](res)
 	fmt.Println(users, err)
 	// Output:
 	// block: <nil>

@@ -202,7 +202,7 @@ func ExampleTransact() {
 	// [ed wendy]
 }
 
-func ExampleScanAll() {
+func ExampleAll() {
 	eng := exampleEngine()
 	defer eng.Dispose()
 
@@ -215,23 +215,23 @@ func ExampleScanAll() {
 		fmt.Println(err)
 		return
 	}
-	users, err := alchemy.ScanAll[User](res)
+	users, err := alchemy.All[User](res)
 	fmt.Printf("%+v %v\n", users, err)
 	// Output: [{ID:1 Name:jack} {ID:2 Name:wendy}] <nil>
 }
 
-func ExampleResult_One() {
+func ExampleOne() {
 	eng := exampleEngine()
 	defer eng.Dispose()
 	ctx := context.Background()
 
 	res, _ := eng.Execute(ctx, alchemy.Text("select id, name from users where id = :id"), 2)
-	row, err := res.One()
+	row, err := alchemy.One[alchemy.Row](res)
 	name, _ := row.Get("name")
 	fmt.Println(name, row.Index(0), err)
 
 	res, _ = eng.Execute(ctx, alchemy.Text("select id from users where id = :id"), 99)
-	_, err = res.One()
+	_, err = alchemy.One[alchemy.Row](res)
 	fmt.Println(errors.Is(err, alchemy.ErrNoRows))
 	// Output:
 	// wendy 2 <nil>

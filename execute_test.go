@@ -130,7 +130,7 @@ func TestTextPostgresCasts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row, err := res.One()
+	row, err := alchemy.One[alchemy.Row](res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestTextPostgresCasts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := res.Scalar(); err != nil || v != "{20,30}" {
+	if v, err := alchemy.Scalar[any](res); err != nil || v != "{20,30}" {
 		t.Fatalf("array slice written with \\: = %#v, %v", v, err)
 	}
 }

@@ -809,7 +809,7 @@ func TestRegressionStaticPoolCheckin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		names, err := res.Scalars()
+		names, err := alchemy.Scalars[any](res)
 		if err != nil {
 			t.Fatal(err)
 		}

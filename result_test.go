@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-alchemy/alchemy"
@@ -157,7 +158,7 @@ func TestResultRows(t *testing.T) {
 		all := "select id, name from " + table + " order by id"
 		none := "select id, name from " + table + " where id < 0"
 
-		rows, err := q(all).All()
+		rows, err := alchemy.All[alchemy.Row](q(all))
 		if err != nil || len(rows) != 3 {
 			t.Fatalf("All: %d rows, %v", len(rows), err)
 		}
@@ -185,48 +186,52 @@ func TestResultRows(t *testing.T) {
 			t.Errorf("Map = %v", m)
 		}
 
-		if rows, err := q(none).All(); err != nil || len(rows) != 0 {
+		if rows, err := alchemy.All[alchemy.Row](q(none)); err != nil || len(rows) != 0 {
 			t.Errorf("All of nothing: %v, %v", rows, err)
 		}
 
-		if row, err := q(all).First(); err != nil || row.Index(1) != "ann" {
+		if row, err := alchemy.First[alchemy.Row](q(all)); err != nil || row.Index(1) != "ann" {
 			t.Errorf("First: %v, %v", row.Values(), err)
 		}
-		if _, err := q(none).First(); !errors.Is(err, alchemy.ErrNoRows) {
+		if _, err := alchemy.First[alchemy.Row](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("First of nothing: %v, want ErrNoRows", err)
 		}
 
-		if row, err := q("select name from "+table+" where id = :id", 3).One(); err != nil || row.Index(0) != "cy" {
+		if row, err := alchemy.One[alchemy.Row](q("select name from "+table+" where id = :id", 3)); err != nil || row.Index(0) != "cy" {
 			t.Errorf("One: %v, %v", row.Values(), err)
 		}
-		if _, err := q(none).One(); !errors.Is(err, alchemy.ErrNoRows) {
+		if _, err := alchemy.One[alchemy.Row](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("One of nothing: %v, want ErrNoRows", err)
 		}
-		if _, err := q(all).One(); !errors.Is(err, alchemy.ErrMultipleRows) {
+		if _, err := alchemy.One[alchemy.Row](q(all)); !errors.Is(err, alchemy.ErrMultipleRows) {
 			t.Errorf("One of three: %v, want ErrMultipleRows", err)
 		}
 
-		if row, found, err := q("select name from " + table + " where id = 1").OneOrNone(); err != nil || !found || row.Index(0) != "ann" {
-			t.Errorf("OneOrNone: %v, %v, %v", row.Values(), found, err)
+		// Rows as maps, and single values as any (text as strings, as Row reads it).
+		if m, err := alchemy.One[map[string]any](q("select id, name from " + table + " where id = 1")); err != nil || m["name"] != "ann" || len(m) != 2 {
+			t.Errorf("One as a map: %v, %v", m, err)
 		}
-		if _, found, err := q(none).OneOrNone(); err != nil || found {
-			t.Errorf("OneOrNone of nothing: found %v, %v; want not found and no error", found, err)
+		if ms, err := alchemy.All[map[string]any](q(all)); err != nil || len(ms) != 3 || ms[2]["name"] != "cy" {
+			t.Errorf("All as maps: %v, %v", ms, err)
 		}
-		if _, _, err := q(all).OneOrNone(); !errors.Is(err, alchemy.ErrMultipleRows) {
-			t.Errorf("OneOrNone of three: %v, want ErrMultipleRows", err)
+		if vs, err := alchemy.All[any](q("select name from " + table + " order by id")); err != nil || !slices.Equal(vs, []any{"ann", "bob", "cy"}) {
+			t.Errorf("All as values: %#v, %v", vs, err)
+		}
+		if _, err := alchemy.All[int64](q(all)); err == nil || !strings.Contains(err.Error(), "map[string]any") {
+			t.Errorf("All[int64] of two columns: %v, want an error saying what to read them into", err)
 		}
 
-		if v, err := q("select name from " + table + " where id = 2").Scalar(); err != nil || v != "bob" {
+		if v, err := alchemy.Scalar[any](q("select name from " + table + " where id = 2")); err != nil || v != "bob" {
 			t.Errorf("Scalar: %#v, %v", v, err)
 		}
-		if _, err := q(none).Scalar(); !errors.Is(err, alchemy.ErrNoRows) {
+		if _, err := alchemy.Scalar[any](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("Scalar of nothing: %v, want ErrNoRows", err)
 		}
-		if vs, err := q("select name from " + table + " order by id").Scalars(); err != nil || !slices.Equal(vs, []any{"ann", "bob", "cy"}) {
+		if vs, err := alchemy.Scalars[any](q("select name from " + table + " order by id")); err != nil || !slices.Equal(vs, []any{"ann", "bob", "cy"}) {
 			t.Errorf("Scalars: %#v, %v", vs, err)
 		}
 		// A statement without rows has none to give.
-		if _, err := q("update " + table + " set name = name where id < 0").One(); !errors.Is(err, alchemy.ErrNoRows) {
+		if _, err := alchemy.One[alchemy.Row](q("update " + table + " set name = name where id < 0")); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("One of an UPDATE: %v, want ErrNoRows", err)
 		}
 		// Every one-shot reader closed its Result: the connection is free.
@@ -386,7 +391,7 @@ func TestRowKeepsBinary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		row, err := res.One()
+		row, err := alchemy.One[alchemy.Row](res)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -296,7 +296,7 @@ func ExampleTextClause_Columns() {
 		fmt.Println(err)
 		return
 	}
-	row, err := res.One()
+	row, err := alchemy.One[alchemy.Row](res)
 	if err != nil {
 		fmt.Println(err)
 		return

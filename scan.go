@@ -9,12 +9,9 @@ import (
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
 
-// ScanAll reads every remaining row of res into a T and closes res. T is a struct,
-// or a pointer to one (allocated per row), whose fields take columns by their `db`
-// tag (or their name in snake_case; `db:"-"` skips one; embedded structs are
-// flattened), or a single-column type such as int64 or string. A column no field
-// takes is an error, as is a field type the column cannot be scanned into.
-func ScanAll[T any](res *Result) ([]T, error) {
+// All reads every remaining row of res into a T and closes res. T says how a row
+// is read: see the package documentation, Reading results.
+func All[T any](res *Result) ([]T, error) {
 	defer res.Close()
 	var out []T
 	var sc rowScanner
@@ -28,9 +25,9 @@ func ScanAll[T any](res *Result) ([]T, error) {
 	return out, res.Err()
 }
 
-// ScanOne reads the only row of res into a T and closes res: ErrNoRows when there is
+// One reads the only row of res into a T and closes res: ErrNoRows when there is
 // none, ErrMultipleRows when there are more.
-func ScanOne[T any](res *Result) (T, error) {
+func One[T any](res *Result) (T, error) {
 	defer res.Close()
 	var v, zero T
 	if !res.Next() {
@@ -45,9 +42,9 @@ func ScanOne[T any](res *Result) (T, error) {
 	return v, res.Err()
 }
 
-// ScanFirst reads the first row of res into a T and closes res; ErrNoRows when
-// there is none.
-func ScanFirst[T any](res *Result) (T, error) {
+// First reads the first row of res into a T and closes res; ErrNoRows when there is
+// none.
+func First[T any](res *Result) (T, error) {
 	defer res.Close()
 	var v T
 	if !res.Next() {
@@ -83,7 +80,24 @@ func Scalars[T any](res *Result) ([]T, error) {
 	return out, res.Err()
 }
 
+// scanAny reads the first column of the current row as Row reads it: text that the
+// driver gives as bytes becomes a string.
+func scanAny(res *Result, dest *any) error {
+	row, err := res.Row()
+	if err != nil {
+		return err
+	}
+	if len(row.vals) == 0 {
+		return fmt.Errorf("alchemy: a row without columns")
+	}
+	*dest = row.vals[0]
+	return nil
+}
+
 func scanFirstColumn(res *Result, dest any) error {
+	if d, ok := dest.(*any); ok {
+		return scanAny(res, d)
+	}
 	n := len(res.Columns())
 	if n <= 1 { // 0: closed under us (its context ended); Scan says so
 		return res.Scan(dest)
@@ -107,16 +121,33 @@ type rowScanner struct {
 
 // scanRow scans the current row into *dest.
 func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
+	switch d := any(dest).(type) {
+	case *Row:
+		row, err := res.Row()
+		*d = row
+		return err
+	case *map[string]any:
+		row, err := res.Row()
+		if err == nil {
+			*d = row.Map()
+		}
+		return err
+	case *any:
+		if n := len(res.Columns()); n != 1 {
+			return fmt.Errorf("alchemy: cannot scan %d columns into any: read them into a struct, a Row or a map[string]any", n)
+		}
+		return scanAny(res, d)
+	}
 	rv := reflect.ValueOf(dest).Elem()
 	if t := rv.Type(); t.Kind() == reflect.Pointer && isStructTarget(t.Elem()) {
-		rv.Set(reflect.New(t.Elem())) // ScanAll[*User]: a new User per row
+		rv.Set(reflect.New(t.Elem())) // All[*User]: a new User per row
 		rv = rv.Elem()
 	}
 	if !sc.ready {
 		cols := res.Columns()
 		sc.fields = isStructTarget(rv.Type())
 		if !sc.fields && len(cols) != 1 {
-			return fmt.Errorf("alchemy: cannot scan %d columns into %s: scan into a struct", len(cols), rv.Type())
+			return fmt.Errorf("alchemy: cannot scan %d columns into %s: read them into a struct, a Row or a map[string]any", len(cols), rv.Type())
 		}
 		if sc.fields {
 			plan, err := planFor(rv.Type(), cols)

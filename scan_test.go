@@ -49,7 +49,7 @@ func TestScanGenerics(t *testing.T) {
 		all := "select id, name, note, score, created_by from " + table + " order by id"
 		none := all[:strings.Index(all, " order")] + " where id < 0"
 
-		items, err := alchemy.ScanAll[item](q(all))
+		items, err := alchemy.All[item](q(all))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,30 +63,30 @@ func TestScanGenerics(t *testing.T) {
 		if b.Name != "bob" || b.Note.Valid || b.Score != 2.5 {
 			t.Errorf("second item %+v", b)
 		}
-		if empty, err := alchemy.ScanAll[item](q(none)); err != nil || len(empty) != 0 {
+		if empty, err := alchemy.All[item](q(none)); err != nil || len(empty) != 0 {
 			t.Errorf("ScanAll of nothing: %v, %v", empty, err)
 		}
 
-		one, err := alchemy.ScanOne[item](q("select id, name from " + table + " where name = 'bob'"))
+		one, err := alchemy.One[item](q("select id, name from " + table + " where name = 'bob'"))
 		if err != nil || one.Name != "bob" {
 			t.Errorf("ScanOne: %+v, %v", one, err)
 		}
-		if _, err := alchemy.ScanOne[item](q(all)); !errors.Is(err, alchemy.ErrMultipleRows) {
+		if _, err := alchemy.One[item](q(all)); !errors.Is(err, alchemy.ErrMultipleRows) {
 			t.Errorf("ScanOne of two: %v, want ErrMultipleRows", err)
 		}
-		if _, err := alchemy.ScanOne[item](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
+		if _, err := alchemy.One[item](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("ScanOne of nothing: %v, want ErrNoRows", err)
 		}
-		first, err := alchemy.ScanFirst[item](q(all))
+		first, err := alchemy.First[item](q(all))
 		if err != nil || first.Name != "ann" {
 			t.Errorf("ScanFirst: %+v, %v", first, err)
 		}
-		if _, err := alchemy.ScanFirst[item](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
+		if _, err := alchemy.First[item](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("ScanFirst of nothing: %v, want ErrNoRows", err)
 		}
-		names, err := alchemy.ScanAll[string](q("select name from " + table + " order by id"))
+		names, err := alchemy.All[string](q("select name from " + table + " order by id"))
 		if err != nil || strings.Join(names, ",") != "ann,bob" {
-			t.Errorf("ScanAll[string]: %v, %v", names, err)
+			t.Errorf("All[string]: %v, %v", names, err)
 		}
 		if n, err := alchemy.Scalar[int64](q("select count(*) from " + table)); err != nil || n != 2 {
 			t.Errorf("Scalar[int64]: %d, %v", n, err)
@@ -102,15 +102,15 @@ func TestScanGenerics(t *testing.T) {
 		}
 
 		// A column no field takes, a wrong type, several columns into one value.
-		if _, err := alchemy.ScanAll[item](q("select id, name as nickname from " + table)); err == nil || !strings.Contains(err.Error(), "nickname") {
+		if _, err := alchemy.All[item](q("select id, name as nickname from " + table)); err == nil || !strings.Contains(err.Error(), "nickname") {
 			t.Errorf("unmapped column: %v", err)
 		}
-		if _, err := alchemy.ScanAll[struct {
+		if _, err := alchemy.All[struct {
 			Name int64 `db:"name"`
 		}](q("select name from " + table)); err == nil {
 			t.Error("scanning text into an int64 field succeeded")
 		}
-		if _, err := alchemy.ScanAll[string](q("select id, name from " + table)); err == nil {
+		if _, err := alchemy.All[string](q("select id, name from " + table)); err == nil {
 			t.Error("scanning two columns into a string succeeded")
 		}
 		// Every helper closed its Result (the engine checks nothing is left checked out).

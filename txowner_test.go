@@ -97,7 +97,7 @@ func TestCancelledBeginKeepsPool(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = res.Scalar()
+			_, err = alchemy.Scalar[any](res)
 			return err
 		})
 		cancel()
@@ -435,11 +435,11 @@ func scalarCancelRounds(t *testing.T, eng *alchemy.Engine) {
 			case 0:
 				return alchemy.Scalar[int64](res)
 			case 1:
-				a, err := res.Scalar()
+				a, err := alchemy.Scalar[any](res)
 				n, _ := a.(int64)
 				return n, err
 			default:
-				row, err := res.First()
+				row, err := alchemy.First[alchemy.Row](res)
 				if err != nil {
 					return 0, err
 				}

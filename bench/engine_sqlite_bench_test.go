@@ -48,7 +48,7 @@ func fillItems(ctx context.Context, exec func(ctx context.Context, q string, arg
 // BenchmarkSQLiteSelect10 executes and scans a 10-row, 3-column SELECT on an SQLite
 // memory database (modernc.org/sqlite), every implementation appending the rows to
 // a fresh []item: alchemy connectionless (Engine.Execute, Next/Scan), alchemy on a
-// held Conn (Conn.Execute), alchemy's ScanAll[item] (connectionless), and raw
+// held Conn (Conn.Execute), alchemy's All[item] (connectionless), and raw
 // database/sql (DB.QueryContext, Next/Scan) on the same driver and DSN.
 func BenchmarkSQLiteSelect10(b *testing.B) {
 	ctx := context.Background()
@@ -182,7 +182,7 @@ func BenchmarkSQLiteSelect10(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if rows, err = alchemy.ScanAll[item](res); err != nil {
+			if rows, err = alchemy.All[item](res); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -137,7 +137,7 @@ func run(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	users, err := alchemy.ScanAll[User](res)
+	users, err := alchemy.All[User](res)
 	if err != nil {
 		return err
 	}
