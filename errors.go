@@ -147,9 +147,6 @@ func (e *Error) Is(target error) bool {
 	return target == ErrDisconnect && e.Disconnect
 }
 
-// IsDisconnect reports whether err means a database connection was lost.
-func IsDisconnect(err error) bool { return errors.Is(err, ErrDisconnect) }
-
 // IsSerializationFailure reports whether err is a serialization failure or a deadlock
 // (PostgreSQL 40001/40P01, MySQL 1213/1205...): the transaction may be retried.
 func IsSerializationFailure(err error) bool {

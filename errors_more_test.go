@@ -50,7 +50,7 @@ func checkConnectFailure(t testing.TB, what string, err error, unreachable bool)
 	if strings.Contains(msg, "lost the connection") {
 		t.Errorf("%s: %q says a connection was lost; none was ever made", what, msg)
 	}
-	if got := errors.Is(err, alchemy.ErrDisconnect) && alchemy.IsDisconnect(err); got != unreachable {
+	if got := errors.Is(err, alchemy.ErrDisconnect); got != unreachable {
 		t.Errorf("%s: %q: satisfies ErrDisconnect = %v, want %v", what, msg, got, unreachable)
 	}
 }

@@ -65,7 +65,7 @@ func TestDriverErrors(t *testing.T) {
 			len(ae.Params) != 1 || ae.Params[0] != "ann" || ae.Code != syntaxCode[tg.Name] {
 			t.Errorf("syntax error fields: op %q dialect %q code %q statement %q params %v", ae.Op, ae.Dialect, ae.Code, ae.Statement, ae.Params)
 		}
-		if ae.UniqueViolation || ae.SerializationFailure || ae.Disconnect || alchemy.IsDisconnect(err) {
+		if ae.UniqueViolation || ae.SerializationFailure || ae.Disconnect || errors.Is(err, alchemy.ErrDisconnect) {
 			t.Errorf("syntax error misclassified: %+v", ae)
 		}
 		msg := err.Error()
@@ -89,7 +89,7 @@ func TestDriverErrors(t *testing.T) {
 		if !errors.As(err, &ae) || ae.Code != uniqueCode[tg.Name] || !ae.UniqueViolation || ae.Params[0] != "dup" {
 			t.Errorf("unique violation: %+v", ae)
 		}
-		if alchemy.IsSerializationFailure(err) || alchemy.IsDisconnect(err) {
+		if alchemy.IsSerializationFailure(err) || errors.Is(err, alchemy.ErrDisconnect) {
 			t.Errorf("unique violation misclassified")
 		}
 		driverErrorIs(t, tg, err)

@@ -66,13 +66,13 @@ func (l *eventLog) TraceExecuteEnd(ctx context.Context, c *alchemy.Conn, d alche
 	l.add("after " + d.SQL)
 }
 
-func (l *eventLog) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxStart) context.Context {
+func (l *eventLog) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxEvent) context.Context {
 	return ctx
 }
 
 // TraceTxEnd records the transaction operations that succeeded, as "begin",
 // "savepoint NAME", "release NAME", "rollback to NAME", "commit", "rollback".
-func (l *eventLog) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEnd) {
+func (l *eventLog) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEvent) {
 	if d.Err != nil {
 		return
 	}

@@ -64,12 +64,12 @@ func (l *txEvents) take() []string {
 	return got
 }
 
-func (l *txEvents) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxStart) context.Context {
+func (l *txEvents) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.TxEvent) context.Context {
 	return ctx
 }
 
 // TraceTxEnd records the begins, commits and rollbacks that succeeded.
-func (l *txEvents) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEnd) {
+func (l *txEvents) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEvent) {
 	switch d.Op {
 	case alchemy.TxBegin, alchemy.TxCommit, alchemy.TxRollback:
 		if d.Err == nil {

@@ -58,10 +58,10 @@ type ExecuteEnd struct {
 }
 
 // TxTracer traces BEGIN, COMMIT, ROLLBACK and savepoints: the real transaction's,
-// not a Begin that joins an open one.
+// not a Begin that joins an open one. The end hook's event has the Duration and Err.
 type TxTracer interface {
-	TraceTxStart(ctx context.Context, c *Conn, data TxStart) context.Context
-	TraceTxEnd(ctx context.Context, c *Conn, data TxEnd)
+	TraceTxStart(ctx context.Context, c *Conn, ev TxEvent) context.Context
+	TraceTxEnd(ctx context.Context, c *Conn, ev TxEvent)
 }
 
 // TxOp is what a transaction hook traces.
@@ -77,19 +77,14 @@ const (
 	TxRollbackTo TxOp = "rollback to savepoint"
 )
 
-// TxStart describes a transaction operation about to run.
-type TxStart struct {
+// TxEvent describes a transaction operation.
+type TxEvent struct {
 	Op TxOp
 	// Savepoint is the savepoint's name, for the savepoint operations.
 	Savepoint string
-}
-
-// TxEnd describes a transaction operation that is over.
-type TxEnd struct {
-	Op        TxOp
-	Savepoint string
-	Duration  time.Duration
-	Err       error
+	// Duration and Err are the operation's, for the end hook.
+	Duration time.Duration
+	Err      error
 }
 
 // ConnectTracer traces the making of a new database connection.
@@ -250,7 +245,7 @@ func (c *Conn) traceTx(ctx context.Context, op TxOp, savepoint string, do func(c
 	tctx := c.withoutSelf(ctx)
 	ctxs := make([]context.Context, len(ts))
 	for i, t := range ts {
-		tctx = t.TraceTxStart(tctx, c, TxStart{Op: op, Savepoint: savepoint})
+		tctx = t.TraceTxStart(tctx, c, TxEvent{Op: op, Savepoint: savepoint})
 		ctxs[i] = tctx
 	}
 	start := time.Now()
@@ -258,7 +253,7 @@ func (c *Conn) traceTx(ctx context.Context, op TxOp, savepoint string, do func(c
 	if do != nil {
 		err = do(ctx)
 	}
-	data := TxEnd{Op: op, Savepoint: savepoint, Duration: time.Since(start), Err: err}
+	data := TxEvent{Op: op, Savepoint: savepoint, Duration: time.Since(start), Err: err}
 	for i := len(ts) - 1; i >= 0; i-- {
 		ts[i].TraceTxEnd(ctxs[i], c, data)
 	}

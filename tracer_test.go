@@ -68,11 +68,11 @@ func (t *spanTracer) TraceExecuteEnd(ctx context.Context, _ *alchemy.Conn, d alc
 	t.end(ctx, d.Rows, d.Err)
 }
 
-func (t *spanTracer) TraceTxStart(ctx context.Context, _ *alchemy.Conn, d alchemy.TxStart) context.Context {
+func (t *spanTracer) TraceTxStart(ctx context.Context, _ *alchemy.Conn, d alchemy.TxEvent) context.Context {
 	return t.start(ctx, string(d.Op))
 }
 
-func (t *spanTracer) TraceTxEnd(ctx context.Context, _ *alchemy.Conn, d alchemy.TxEnd) {
+func (t *spanTracer) TraceTxEnd(ctx context.Context, _ *alchemy.Conn, d alchemy.TxEvent) {
 	t.end(ctx, 0, d.Err)
 }
 

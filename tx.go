@@ -207,9 +207,6 @@ func (t *Tx) active() bool {
 	return !t.done && t.state.active && !t.state.broken && t.conn.tx == t.state
 }
 
-// Nested reports whether t is a savepoint.
-func (t *Tx) Nested() bool { return t.kind == txSavepoint }
-
 // Commit commits the transaction if t began it; a joined Tx only marks itself done;
 // a savepoint is released. After an inner Rollback it fails with ErrTxInactive and
 // ends the transaction. A Result still open on the connection is read into memory
