@@ -57,7 +57,7 @@ func TestConnectClose(t *testing.T) {
 		}
 		_, err = c.Execute(ctx, alchemy.Text("select :x"), []any{alchemy.Params{"x": 1}})
 		if !errors.Is(err, alchemy.ErrClosed) {
-			t.Errorf("ExecuteMany after Close: %v, want ErrClosed", err)
+			t.Errorf("executemany after Close: %v, want ErrClosed", err)
 		}
 		if err := c.Invalidate(); !errors.Is(err, alchemy.ErrClosed) {
 			t.Errorf("Invalidate after Close: %v, want ErrClosed", err)

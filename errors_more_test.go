@@ -206,7 +206,7 @@ func TestClosedAfterDispose(t *testing.T) {
 		}
 	}
 	if _, err := eng.Execute(ctx, alchemy.Text("insert into t values (:v)"), []any{[]any{1}}); !errors.Is(err, alchemy.ErrClosed) {
-		t.Errorf("ExecuteMany after Dispose: %v, want ErrClosed", err)
+		t.Errorf("executemany after Dispose: %v, want ErrClosed", err)
 	}
 	if d.Opened() != 0 {
 		t.Errorf("%d connections opened after Dispose", d.Opened())

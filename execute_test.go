@@ -259,7 +259,7 @@ func TestBindErrorsSendNothing(t *testing.T) {
 			alchemy.Params{"id": 3},
 		})
 		if !errors.Is(err, alchemy.ErrBindParameter) || !strings.Contains(err.Error(), "set 2") {
-			t.Errorf("ExecuteMany with a bad third set: %v, want ErrBindParameter naming set 2", err)
+			t.Errorf("executemany with a bad third set: %v, want ErrBindParameter naming set 2", err)
 		}
 		if n := log.count(); n != sent {
 			t.Fatalf("%d statements reached the database despite bind errors", n-sent)
@@ -317,10 +317,10 @@ func TestExecuteManyAtomic(t *testing.T) {
 		// BUG(lead): Conn.execMany runs each set as its own autocommitted statement
 		// when no transaction is open, so the first two sets stay committed.
 		if n := countFromOther(t, eng, table); n != 0 {
-			t.Errorf("a failed ExecuteMany outside a transaction left %d of its rows committed", n)
+			t.Errorf("a failed executemany outside a transaction left %d of its rows committed", n)
 		}
 		if c.InTransaction() {
-			t.Error("ExecuteMany left a transaction open")
+			t.Error("executemany left a transaction open")
 		}
 	})
 }
@@ -351,7 +351,7 @@ func TestEngineExecuteMany(t *testing.T) {
 				return err
 			}
 			if st := eng.PoolStatus(); st.CheckedOut != 1 {
-				t.Errorf("ExecuteMany inside Transact took a connection of its own: %+v", st)
+				t.Errorf("executemany inside Transact took a connection of its own: %+v", st)
 			}
 			return errors.New("roll back")
 		})

@@ -187,7 +187,7 @@ func (r *Result) columns() []string {
 }
 
 // RowsAffected returns the number of rows an INSERT, UPDATE or DELETE changed (for
-// ExecuteMany, the total). A statement that returned rows gives ErrNotAvailable.
+// an executemany, the total). A statement that returned rows gives ErrNotAvailable.
 func (r *Result) RowsAffected() (int64, error) {
 	if r.res == nil {
 		return 0, fmt.Errorf("%w: RowsAffected of a statement that returns rows", ErrNotAvailable)

@@ -64,7 +64,7 @@ func TestScanGenerics(t *testing.T) {
 			t.Errorf("second item %+v", b)
 		}
 		if empty, err := alchemy.All[item](q(none)); err != nil || len(empty) != 0 {
-			t.Errorf("ScanAll of nothing: %v, %v", empty, err)
+			t.Errorf("All of nothing: %v, %v", empty, err)
 		}
 
 		one, err := alchemy.One[item](q("select id, name from " + table + " where name = 'bob'"))
