@@ -68,6 +68,9 @@ func (r *Result) buffer() {
 	}
 	r.rows = rows
 	r.buffered = true
+	if r.trace != nil {
+		c.traced = append(c.traced, r)
+	}
 	if r.onRow && len(b.rows) > 0 {
 		rows.Next() // the row the reader was on stays current
 	}

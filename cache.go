@@ -10,11 +10,12 @@ import (
 )
 
 // DefaultQueryCacheSize is how many compiled statements an engine keeps unless
-// QueryCacheSize says otherwise (SQLAlchemy's compiled_cache_size default).
+// QueryCacheSize says otherwise (SQLAlchemy's query_cache_size default).
 const DefaultQueryCacheSize = 500
 
-// CompiledCacheStats counts the work of an engine's cache of compiled statements.
-type CompiledCacheStats struct {
+// QueryCacheStats counts the work of an engine's cache of compiled statements
+// (QueryCacheSize).
+type QueryCacheStats struct {
 	Hits      uint64 // statements found compiled
 	Misses    uint64 // statements not found, so compiled (those without a cache key are not counted)
 	Evictions uint64 // compiled statements dropped, least recently used first, to stay within Capacity
@@ -25,6 +26,7 @@ type CompiledCacheStats struct {
 // compiledKey is what a compiled statement is cached under: the statement's own key,
 // and what else the compiled form depends on.
 type compiledKey struct {
+	typ                 reflect.Type // the statement's own: a wrapper that embeds a Text is not that Text
 	stmt                any
 	style               dialect.Paramstyle
 	major, minor, patch int
@@ -42,7 +44,7 @@ type compiledCache struct {
 	max   int
 	order list.List // of *compiledEntry, most recently used first
 	byKey map[compiledKey]*list.Element
-	stats CompiledCacheStats
+	stats QueryCacheStats
 }
 
 func newCompiledCache(size int) *compiledCache {
@@ -65,10 +67,10 @@ func (e *Engine) compile(stmt expr.Statement) (*expr.Compiled, error) {
 		return expr.Compile(e.dialect, v, stmt)
 	}
 	k := ck.CacheKey()
-	if k == nil || !reflect.TypeOf(k).Comparable() {
+	if k == nil || !reflect.ValueOf(k).Comparable() { // the value: an interface field may hold a slice
 		return expr.Compile(e.dialect, v, stmt)
 	}
-	key := compiledKey{stmt: k, style: e.style, major: v.Major, minor: v.Minor, patch: v.Patch, raw: v.Raw}
+	key := compiledKey{typ: reflect.TypeOf(stmt), stmt: k, style: e.style, major: v.Major, minor: v.Minor, patch: v.Patch, raw: v.Raw}
 	if c := cache.get(key); c != nil {
 		return c, nil
 	}
@@ -111,9 +113,9 @@ func (c *compiledCache) put(key compiledKey, compiled *expr.Compiled) {
 
 // CacheStats returns the counts of the engine's cache of compiled statements (see
 // QueryCacheSize).
-func (e *Engine) CacheStats() CompiledCacheStats {
+func (e *Engine) CacheStats() QueryCacheStats {
 	if e.cache == nil {
-		return CompiledCacheStats{}
+		return QueryCacheStats{}
 	}
 	e.cache.mu.Lock()
 	defer e.cache.mu.Unlock()

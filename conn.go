@@ -44,6 +44,10 @@ type Conn struct {
 	opts   ExecutionOptions
 	tx     *txState
 	result *Result // the Result still reading rows from the connection, if any
+	// traced are the Results read into memory whose statements are still traced:
+	// their end hooks run when they are read or closed, or at the latest when the
+	// Conn closes.
+	traced []*Result
 	spSeq  int
 	closed bool
 	// invalidated: the connection was discarded and not yet replaced.
@@ -72,7 +76,7 @@ func (c *Conn) unlock() { c.turn.unlock() }
 
 // checkout takes a connection from the pool.
 func (c *Conn) checkout(ctx context.Context) error {
-	return c.eng.traceCheckout(ctx, c, func() error { return c.checkoutNow(ctx) })
+	return c.eng.traceCheckout(ctx, c, c.checkoutNow)
 }
 
 func (c *Conn) checkoutNow(ctx context.Context) error {
@@ -92,7 +96,8 @@ func (c *Conn) checkoutNow(ctx context.Context) error {
 func (c *Conn) Engine() *Engine { return c.eng }
 
 // SetExecutionOptions changes the connection's execution options (isolation level,
-// statement timeout) until it goes back to the pool. The isolation level applies to
+// statement timeout) until it goes back to the pool. It replaces all of them: to
+// change one, start from ExecutionOptions(). The isolation level applies to
 // transactions begun afterwards.
 func (c *Conn) SetExecutionOptions(o ExecutionOptions) error {
 	if err := o.Isolation.validate(); err != nil {
@@ -163,7 +168,10 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 		return nil, errors.New("alchemy: Execute of a nil statement")
 	}
 	if sets, ok := paramSets(args); ok {
-		return c.executeMany(ctx, stmt, sets)
+		if len(sets) != 1 {
+			return c.executeMany(ctx, stmt, sets)
+		}
+		args = setArgs(sets[0]) // one set is a plain execute, as in SQLAlchemy
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err
@@ -345,14 +353,13 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 	if err != nil {
 		return nil, err
 	}
+	if compiled.ReturnsRows {
+		return nil, fmt.Errorf("%w: executemany of a statement that returns rows (%d parameter sets): its rows would be lost; run it once per set", ErrBindParameter, len(sets))
+	}
 	query := compiled.SQL
 	rendered := make([][]any, len(sets))
 	for i, set := range sets {
-		args := []any{set}
-		if pos, ok := set.([]any); ok {
-			args = pos
-		}
-		params, err := compiled.Bind(args)
+		params, err := compiled.Bind(setArgs(set))
 		if err != nil {
 			return nil, fmt.Errorf("alchemy: parameter set %d: %w", i, err)
 		}
@@ -515,6 +522,10 @@ func (c *Conn) close() error {
 	if c.result != nil {
 		c.result.release(errConnClosed)
 	}
+	for _, r := range c.traced { // still readable from memory; their statements are over
+		r.endTrace()
+	}
+	c.traced = nil
 	if c.tx != nil {
 		c.abandonTx()
 	}

@@ -122,7 +122,7 @@ func (e *Engine) newPool(u URL, pcfg pool.Config) (enginePool, error) {
 // createConn is the pool's creator: it reserves a connection of the factory sql.DB.
 func (e *Engine) createConn(ctx context.Context) (*dbConn, error) {
 	var c *dbConn
-	err := e.traceConnect(ctx, func() (err error) {
+	err := e.traceConnect(ctx, func(ctx context.Context) (err error) {
 		c, err = e.connect(ctx)
 		return err
 	})

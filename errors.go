@@ -17,7 +17,7 @@ var (
 	// It is not a failure to log: "not found" is an answer. errors.Is(err,
 	// sql.ErrNoRows) holds for it too.
 	ErrNoRows error = noRowsError{}
-	// ErrMultipleRows is returned by One and OneOrNone when more than one row came back.
+	// ErrMultipleRows is returned by One when more than one row came back.
 	ErrMultipleRows = errors.New("alchemy: multiple rows in result where one was expected")
 	// ErrDisconnect is satisfied by an error that means the database connection was
 	// lost. The connection has been invalidated; the next checkout gets a fresh one.

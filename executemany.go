@@ -57,7 +57,7 @@ func paramSets(args []any) ([]any, bool) {
 	if et.Kind() == reflect.Pointer {
 		et = et.Elem()
 	}
-	if !isStructTarget(et) {
+	if !isStructTarget(et) || !hasExportedField(et) { // netip.Addr is a value, not a set
 		return nil, false
 	}
 	sets := make([]any, v.Len())
@@ -65,6 +65,15 @@ func paramSets(args []any) ([]any, bool) {
 		sets[i] = v.Index(i).Interface()
 	}
 	return sets, true
+}
+
+// setArgs turns one parameter set into Execute's arguments: a []any is positional
+// values, anything else the one argument.
+func setArgs(set any) []any {
+	if pos, ok := set.([]any); ok {
+		return pos
+	}
+	return []any{set}
 }
 
 // isParamSet reports whether a is one parameter set of an executemany.
@@ -75,6 +84,16 @@ func isParamSet(a any) bool {
 	}
 	_, ok := dbfields.Arg(a)
 	return ok
+}
+
+// hasExportedField reports whether the struct type t has a field to bind by name.
+func hasExportedField(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			return true
+		}
+	}
+	return false
 }
 
 func each[T any](s []T) []any {

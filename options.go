@@ -145,7 +145,9 @@ func PoolListener(l pool.Listener) Option {
 }
 
 // Echo logs every statement, its parameters (unless HideParameters) and its
-// duration through log/slog at Info level.
+// duration through log/slog at Info level, when the statement is over: for one that
+// returns rows, when its rows are read or closed. BEGIN, COMMIT, ROLLBACK and
+// savepoints are logged too.
 func Echo(on bool) Option { return func(c *config) { c.echo = on } }
 
 // EchoPool logs the pool's events through slog: connects and invalidations at Info,

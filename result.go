@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -156,11 +157,22 @@ func (r *Result) release(reason error) {
 	if unknown != nil {
 		c.invalidate(unknown, false)
 	}
-	if r.trace != nil {
-		tr := r.trace
-		r.trace = nil
-		tr.end(c, r.nread, r.err)
+	r.endTrace()
+}
+
+// endTrace runs the end hooks of the Result's statement, once. The caller holds the
+// turn.
+func (r *Result) endTrace() {
+	if r.trace == nil {
+		return
 	}
+	tr := r.trace
+	r.trace = nil
+	if r.buffered {
+		c := r.conn
+		c.traced = slices.DeleteFunc(c.traced, func(b *Result) bool { return b == r })
+	}
+	tr.end(r.conn, r.nread, r.err)
 }
 
 // stale reports whether the connection the rows came from has been replaced.

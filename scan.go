@@ -13,6 +13,9 @@ import (
 // is read: see the package documentation, Reading results.
 func All[T any](res *Result) ([]T, error) {
 	defer res.Close()
+	if !res.ReturnsRows() {
+		return nil, errNoRowsToRead("All")
+	}
 	var out []T
 	var sc rowScanner
 	for res.Next() {
@@ -69,6 +72,9 @@ func Scalar[T any](res *Result) (T, error) {
 // Scalars reads the first column of every remaining row of res as a T and closes res.
 func Scalars[T any](res *Result) ([]T, error) {
 	defer res.Close()
+	if !res.ReturnsRows() {
+		return nil, errNoRowsToRead("Scalars")
+	}
 	var out []T
 	for res.Next() {
 		var zero T
@@ -218,4 +224,10 @@ func fieldByPath(v reflect.Value, path []int) reflect.Value {
 		v = v.Field(i)
 	}
 	return v
+}
+
+// errNoRowsToRead is the error of a reader of all rows given a Result of a statement
+// that returns none (an UPDATE, an executemany): an empty slice would hide it.
+func errNoRowsToRead(reader string) error {
+	return fmt.Errorf("%w: %s of a statement that returns no rows", ErrNotAvailable, reader)
 }

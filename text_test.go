@@ -62,7 +62,7 @@ func TestTextIsExprText(t *testing.T) {
 func TestCompiledCacheTextRebuilt(t *testing.T) {
 	eng := newEngine(t, "sqlite://")
 	ctx := context.Background()
-	if st := eng.CacheStats(); st != (alchemy.CompiledCacheStats{Capacity: alchemy.DefaultQueryCacheSize}) {
+	if st := eng.CacheStats(); st != (alchemy.QueryCacheStats{Capacity: alchemy.DefaultQueryCacheSize}) {
 		t.Fatalf("new engine: %+v", st)
 	}
 	for i := range 5 {
@@ -112,7 +112,7 @@ func TestCompiledCacheBounded(t *testing.T) {
 		scalarInt(t, eng, q)
 	}
 	// 1 miss, 2 miss, 1 hit, 3 miss (evicts 2), 1 hit, 2 miss (evicts 3).
-	want := alchemy.CompiledCacheStats{Hits: 2, Misses: 4, Evictions: 2, Size: 2, Capacity: 2}
+	want := alchemy.QueryCacheStats{Hits: 2, Misses: 4, Evictions: 2, Size: 2, Capacity: 2}
 	if st := eng.CacheStats(); st != want {
 		t.Errorf("CacheStats = %+v, want %+v", st, want)
 	}
@@ -123,7 +123,7 @@ func TestCompiledCacheBounded(t *testing.T) {
 			t.Fatalf("select 7 = %d", n)
 		}
 	}
-	if st := off.CacheStats(); st != (alchemy.CompiledCacheStats{}) {
+	if st := off.CacheStats(); st != (alchemy.QueryCacheStats{}) {
 		t.Errorf("cache off: %+v", st)
 	}
 	if _, err := alchemy.CreateEngine("sqlite://", alchemy.QueryCacheSize(-1)); err == nil ||

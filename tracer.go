@@ -107,7 +107,9 @@ type CheckoutTracer interface {
 
 // CheckoutEnd describes a checkout that is over.
 type CheckoutEnd struct {
-	// Conn is the connection checked out; nil when Err is set.
+	// Conn is the connection checked out; nil when Err is set. The hook must not
+	// call its methods: a checkout may run while the Conn is busy starting a
+	// statement (the first one of Transact, or one after an invalidation).
 	Conn     *Conn
 	Duration time.Duration
 	Err      error
@@ -130,7 +132,8 @@ func (f ErrorHandlerFunc) HandleError(ev *ErrorEvent) { f(ev) }
 
 // ErrorEvent describes a driver error for ErrorHandler.
 type ErrorEvent struct {
-	// Conn is the connection the error happened on; nil while connecting.
+	// Conn is the connection the error happened on; nil while connecting. The
+	// handler must not call its methods: the Conn is busy with the failed work.
 	Conn *Conn
 	// Op is what failed ("execute", "commit"...).
 	Op string
@@ -251,7 +254,7 @@ func (c *Conn) traceTx(ctx context.Context, op TxOp, savepoint string, do func(c
 	start := time.Now()
 	var err error
 	if do != nil {
-		err = do(ctx)
+		err = do(tctx) // the work runs with the context the start hooks returned
 	}
 	data := TxEvent{Op: op, Savepoint: savepoint, Duration: time.Since(start), Err: err}
 	for i := len(ts) - 1; i >= 0; i-- {
@@ -261,10 +264,10 @@ func (c *Conn) traceTx(ctx context.Context, op TxOp, savepoint string, do func(c
 }
 
 // traceCheckout runs a checkout between the checkout hooks.
-func (e *Engine) traceCheckout(ctx context.Context, c *Conn, do func() error) error {
+func (e *Engine) traceCheckout(ctx context.Context, c *Conn, do func(ctx context.Context) error) error {
 	ts := e.cfg.tracers.checkout
 	if len(ts) == 0 {
-		return do()
+		return do(ctx)
 	}
 	ctxs := make([]context.Context, len(ts))
 	for i, t := range ts {
@@ -272,7 +275,7 @@ func (e *Engine) traceCheckout(ctx context.Context, c *Conn, do func() error) er
 		ctxs[i] = ctx
 	}
 	start := time.Now()
-	err := do()
+	err := do(ctx)
 	data := CheckoutEnd{Duration: time.Since(start), Err: err}
 	if err == nil {
 		data.Conn = c
@@ -284,10 +287,10 @@ func (e *Engine) traceCheckout(ctx context.Context, c *Conn, do func() error) er
 }
 
 // traceConnect runs a connection attempt between the connect hooks.
-func (e *Engine) traceConnect(ctx context.Context, do func() error) error {
+func (e *Engine) traceConnect(ctx context.Context, do func(ctx context.Context) error) error {
 	ts := e.cfg.tracers.connect
 	if len(ts) == 0 {
-		return do()
+		return do(ctx)
 	}
 	ctxs := make([]context.Context, len(ts))
 	for i, t := range ts {
@@ -295,7 +298,7 @@ func (e *Engine) traceConnect(ctx context.Context, do func() error) error {
 		ctxs[i] = ctx
 	}
 	start := time.Now()
-	err := do()
+	err := do(ctx)
 	data := ConnectEnd{Duration: time.Since(start), Err: err}
 	for i := len(ts) - 1; i >= 0; i-- {
 		ts[i].TraceConnectEnd(ctxs[i], e, data)
