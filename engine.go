@@ -27,7 +27,6 @@ type Engine struct {
 	logger  *slog.Logger
 	closed  atomic.Bool
 
-	versionOnce  sync.Mutex
 	version      *dialect.Version
 	knownVersion atomic.Pointer[dialect.Version] // version, once known, for the compiler
 
@@ -155,6 +154,17 @@ func (e *Engine) connect(ctx context.Context) (*dbConn, error) {
 	if _, ok := e.dialect.(dialect.CloseWaiter); ok {
 		_ = sc.Raw(func(raw any) error { dc.raw = raw; return nil })
 	}
+	if e.knownVersion.Load() == nil {
+		// The first connection learns the server's version, once per engine, so that
+		// statements compile for it (expr.Compiler.Require) without a round trip of
+		// their own.
+		v, err := e.dialect.ServerVersion(ctx, sc)
+		if err != nil {
+			_ = dc.Close()
+			return nil, e.wrapErr(nil, "connect", "", nil, fmt.Errorf("reading the server version: %w", err))
+		}
+		e.knownVersion.CompareAndSwap(nil, &v)
+	}
 	return dc, nil
 }
 
@@ -263,23 +273,24 @@ func (e *Engine) Dispose() error {
 	return errors.Join(err, e.db.Close())
 }
 
-// ServerVersion asks the server its version once and remembers it. Statements
-// compiled afterwards see it (expr.Compiler.Version); before, they see the zero
-// Version, as the engine never asks on its own.
+// ServerVersion returns the server's version. The engine's first connection reads
+// it, once, so that every statement compiles for it (expr.Compiler.Version and
+// Require); ServerVersion connects if no connection has been made yet.
 func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if ctx == nil {
 		return dialect.Version{}, ErrNilContext
 	}
-	e.versionOnce.Lock()
-	defer e.versionOnce.Unlock()
-	if e.version != nil {
-		return *e.version, nil
+	if p := e.knownVersion.Load(); p != nil {
+		return *p, nil
 	}
-	c, err := e.Connect(ctx)
+	c, err := e.Connect(ctx) // a new connection reads it
 	if err != nil {
 		return dialect.Version{}, err
 	}
 	defer c.Close()
+	if p := e.knownVersion.Load(); p != nil {
+		return *p, nil
+	}
 	var v dialect.Version
 	err = c.withConn(ctx, func(sc *sql.Conn) error {
 		var err error
@@ -289,9 +300,8 @@ func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if err != nil {
 		return v, e.wrapErr(c, "server version", "", nil, err)
 	}
-	e.version = &v
-	e.knownVersion.Store(&v)
-	return v, nil
+	e.knownVersion.CompareAndSwap(nil, &v)
+	return *e.knownVersion.Load(), nil
 }
 
 // creatorConnector adapts a Creator function to driver.Connector.

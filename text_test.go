@@ -236,8 +236,7 @@ func (r returningUpdate) WriteSQL(c *expr.Compiler) error {
 // TestExecuteCompiledStatements: on every database, a statement with a Text fragment
 // runs with its placeholders numbered in the whole statement; and a statement that
 // requires UPDATE ... RETURNING runs where the server has it, and fails before
-// anything is sent, naming the version, where it has not (MariaDB before 13, once
-// the engine knows the version).
+// anything is sent, naming the version, where it has not (MariaDB before 13).
 func TestExecuteCompiledStatements(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
@@ -332,5 +331,24 @@ func TestExecuteTextRebuiltAllocations(t *testing.T) {
 	}
 	if st := eng.CacheStats(); st.Misses != 1 {
 		t.Errorf("CacheStats = %+v, want one miss", st)
+	}
+}
+
+// TestVersionKnownFromTheFirstConnection: an engine learns the server's version
+// from its first connection, so a statement that requires a feature is refused by
+// the version on the very first Execute, without a ServerVersion call.
+func TestVersionKnownFromTheFirstConnection(t *testing.T) {
+	t.Parallel()
+	eng := newEngine(t, testdb.URL(t, testdb.MySQL))
+	ctx := context.Background()
+	table := makeTable(t, eng, "v int")
+	fresh := newEngine(t, testdb.URL(t, testdb.MySQL))
+	_, err := fresh.Execute(ctx, returningUpdate{"update " + table + " set v = v + 1 returning v"})
+	v, verr := fresh.ServerVersion(ctx)
+	if verr != nil {
+		t.Fatal(verr)
+	}
+	if strings.Contains(v.Raw, "MariaDB") && !v.AtLeast(13, 0) && !errors.Is(err, alchemy.ErrUnsupported) {
+		t.Errorf("the first statement on %s: %v, want ErrUnsupported from the version read at connect", v.Raw, err)
 	}
 }
