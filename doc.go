@@ -112,7 +112,8 @@
 //     where there is one (PoolSize for pool_size, PoolClass for poolclass,
 //     IsolationLevel for isolation_level, QueryCacheSize for query_cache_size), and
 //     for what they set otherwise (Tracer, StatementTimeout, PoolConnectBackoff).
-//     Options of one transaction (TxOption) start with With.
+//     Options of a transaction start with With: TxOption for Conn.Begin, and
+//     BlockOption, which adds WithRetry and WithSavepoint, for the blocks.
 //   - Watching the engine: tracers (Tracer), for statements, transactions,
 //     checkouts, connects and errors; Echo logs statements.
 //

@@ -27,7 +27,6 @@ type Engine struct {
 	logger  *slog.Logger
 	closed  atomic.Bool
 
-	version      *dialect.Version
 	knownVersion atomic.Pointer[dialect.Version] // version, once known, for the compiler
 
 	style dialect.Paramstyle
@@ -253,7 +252,7 @@ func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Re
 // goes back to the pool when the block ends. When ctx carries a transaction of this
 // engine (Transact), fn joins it instead, as a Begin inside a Begin does. Options set
 // the isolation level, read-only, or a retry policy for serialization failures.
-func (e *Engine) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
+func (e *Engine) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...BlockOption) error {
 	return e.runTx(ctx, txOptionsOf(opts), false, false, func(_ context.Context, c *Conn) error { return fn(c) })
 }
 

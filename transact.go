@@ -8,8 +8,28 @@ import (
 	"time"
 )
 
-// TxOption configures a transaction: Conn.Begin, the blocks RunInTx and Transact.
-type TxOption func(*txOptions)
+// BlockOption configures a transaction block, RunInTx or Transact: any TxOption,
+// and WithRetry and WithSavepoint, which only a block can honour.
+type BlockOption interface {
+	apply(o *txOptions)
+}
+
+// TxOption configures one transaction, begun by Conn.Begin or by a block:
+// WithIsolation and WithReadOnly. Every TxOption is a BlockOption too.
+type TxOption interface {
+	BlockOption
+	txOption()
+}
+
+// txOpt is a TxOption; blockOpt is a BlockOption only.
+type (
+	txOpt    func(*txOptions)
+	blockOpt func(*txOptions)
+)
+
+func (f txOpt) apply(o *txOptions)    { f(o) }
+func (txOpt) txOption()               {}
+func (f blockOpt) apply(o *txOptions) { f(o) }
 
 type txOptions struct {
 	tx     txSettings
@@ -17,11 +37,11 @@ type txOptions struct {
 	nested bool
 }
 
-func txOptionsOf(opts []TxOption) txOptions {
+func txOptionsOf[O BlockOption](opts []O) txOptions {
 	var o txOptions
-	for _, f := range opts {
-		if f != nil {
-			f(&o)
+	for _, opt := range opts {
+		if any(opt) != nil {
+			opt.apply(&o)
 		}
 	}
 	return o
@@ -29,20 +49,21 @@ func txOptionsOf(opts []TxOption) txOptions {
 
 // WithIsolation sets the isolation level of the transaction.
 func WithIsolation(level Isolation) TxOption {
-	return func(o *txOptions) { o.tx.isolation = level }
+	return txOpt(func(o *txOptions) { o.tx.isolation = level })
 }
 
 // WithReadOnly asks for a read-only transaction.
-func WithReadOnly() TxOption { return func(o *txOptions) { o.tx.readOnly = true } }
+func WithReadOnly() TxOption { return txOpt(func(o *txOptions) { o.tx.readOnly = true }) }
 
-// WithRetry retries the whole transaction when it fails with a serialization
-// failure or a deadlock (or what p.Retryable accepts). It applies only where the
-// transaction begins: a Transact that joins an outer one cannot retry on its own.
-func WithRetry(p RetryPolicy) TxOption { return func(o *txOptions) { o.retry = p } }
+// WithRetry retries the whole block when it fails with a serialization failure or a
+// deadlock (or what p.Retryable accepts). It applies only where the block begins
+// the transaction: a block that joins an outer one cannot retry on its own.
+func WithRetry(p RetryPolicy) BlockOption { return blockOpt(func(o *txOptions) { o.retry = p }) }
 
-// WithSavepoint makes a Transact that finds a transaction in its context open a
-// savepoint inside it, so that its failure rolls back only its own work.
-func WithSavepoint() TxOption { return func(o *txOptions) { o.nested = true } }
+// WithSavepoint makes a block that finds a transaction open (in its context, or on
+// its Conn) open a savepoint inside it, so that its failure rolls back only its own
+// work.
+func WithSavepoint() BlockOption { return blockOpt(func(o *txOptions) { o.nested = true }) }
 
 // RetryPolicy says how often and when to retry a transaction.
 type RetryPolicy struct {
@@ -140,7 +161,7 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) 
 // one joined (only the outermost block commits). It commits when fn returns nil and
 // rolls back when fn returns an error or panics (and panics again). A retry policy
 // (WithRetry) applies only when the block begins the transaction.
-func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...TxOption) error {
+func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...BlockOption) error {
 	if ctx == nil {
 		return ErrNilContext
 	}
@@ -261,6 +282,6 @@ func ConnFromContext(ctx context.Context, e *Engine) (*Conn, bool) {
 // its own, so that the statements of other goroutines that run inside its savepoint
 // are told apart: rolling that savepoint back would undo their work, so it fails the
 // whole transaction (ErrPendingRollback) instead.
-func Transact(ctx context.Context, e *Engine, fn func(ctx context.Context) error, opts ...TxOption) error {
+func Transact(ctx context.Context, e *Engine, fn func(ctx context.Context) error, opts ...BlockOption) error {
 	return e.runTx(ctx, txOptionsOf(opts), true, true, func(ctx context.Context, _ *Conn) error { return fn(ctx) })
 }

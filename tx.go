@@ -85,16 +85,11 @@ func (c *Conn) newTxState(o txSettings) (*txState, error) {
 	return st, nil
 }
 
-// Begin begins a transaction, or joins the one already open. WithIsolation and
-// WithReadOnly apply when a real transaction begins; joining keeps its settings.
-// WithSavepoint and WithRetry are for the blocks (RunInTx, Transact): Conn's
-// savepoint is BeginNested.
+// Begin begins a transaction, or joins the one already open. Its options
+// (WithIsolation, WithReadOnly) apply when a real transaction begins; joining keeps
+// its settings.
 func (c *Conn) Begin(ctx context.Context, opts ...TxOption) (*Tx, error) {
-	o := txOptionsOf(opts)
-	if o.nested || o.retry.MaxAttempts > 1 {
-		return nil, errors.New("alchemy: Conn.Begin takes WithIsolation and WithReadOnly; WithSavepoint and WithRetry are for RunInTx and Transact (a savepoint on a Conn is BeginNested)")
-	}
-	return c.begin(ctx, o.tx, false)
+	return c.begin(ctx, txOptionsOf(opts).tx, false)
 }
 
 // begin begins (or joins) a transaction; lazily, BEGIN waits for the first statement.
