@@ -52,7 +52,7 @@ func newCompiledCache(size int) *compiledCache {
 }
 
 // compile returns stmt compiled for the engine's dialect and the server version it
-// knows (zero until ServerVersion has asked), from the cache when it is there.
+// knows (read by its first connection), from the cache when it is there.
 func (e *Engine) compile(stmt expr.Statement) (*expr.Compiled, error) {
 	var v dialect.Version
 	if p := e.knownVersion.Load(); p != nil {
