@@ -2,6 +2,7 @@ package alchemy
 
 import (
 	"container/list"
+	"context"
 	"reflect"
 	"sync"
 
@@ -52,8 +53,26 @@ func newCompiledCache(size int) *compiledCache {
 }
 
 // compile returns stmt compiled for the engine's dialect and the server version it
-// knows (read by its first connection), from the cache when it is there.
-func (e *Engine) compile(stmt expr.Statement) (*expr.Compiled, error) {
+// knows, from the cache when it is there. A statement that asks for a server
+// feature while the version is not known yet makes c (the Conn it is about to run
+// on; the caller holds its turn) read the version, once per engine, and is compiled
+// again for it.
+func (e *Engine) compile(ctx context.Context, c *Conn, stmt expr.Statement) (*expr.Compiled, error) {
+	compiled, err := e.compileFor(stmt)
+	if err != nil || !compiled.NeedsVersion || e.knownVersion.Load() != nil || c == nil || c.dc == nil {
+		return compiled, err
+	}
+	v, verr := e.dialect.ServerVersion(ctx, c.dc.sc)
+	if verr != nil {
+		c.checkAlive()       // a query cut off by its context may have closed the connection
+		return compiled, nil // the server decides
+	}
+	e.knownVersion.CompareAndSwap(nil, &v)
+	return e.compileFor(stmt)
+}
+
+// compileFor compiles stmt for the version the engine knows, through the cache.
+func (e *Engine) compileFor(stmt expr.Statement) (*expr.Compiled, error) {
 	var v dialect.Version
 	if p := e.knownVersion.Load(); p != nil {
 		v = *p

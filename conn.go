@@ -180,7 +180,7 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	compiled, err := c.eng.compile(stmt)
+	compiled, err := c.eng.compile(ctx, c, stmt)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	compiled, err := c.eng.compile(stmt)
+	compiled, err := c.eng.compile(ctx, c, stmt)
 	if err != nil {
 		return nil, err
 	}

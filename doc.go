@@ -45,8 +45,8 @@
 // # Statements and the compiled cache
 //
 // A statement (Executable) writes its SQL into an expr.Compiler for the engine's
-// dialect and server version (read by the engine's first connection), which numbers
-// its placeholders once at the end: a Text can be a fragment
+// dialect and server version (read once, when a statement first asks for a server
+// feature), which numbers its placeholders once at the end: a Text can be a fragment
 // of another statement, a subquery or a CTE, and its binds are numbered in the whole.
 // The engine keeps a bounded LRU of compiled SQL (QueryCacheSize, default 500;
 // Engine.CacheStats) under each statement's cache key, a Text's being its SQL: a Text

@@ -153,17 +153,6 @@ func (e *Engine) connect(ctx context.Context) (*dbConn, error) {
 	if _, ok := e.dialect.(dialect.CloseWaiter); ok {
 		_ = sc.Raw(func(raw any) error { dc.raw = raw; return nil })
 	}
-	if e.knownVersion.Load() == nil {
-		// The first connection learns the server's version, once per engine, so that
-		// statements compile for it (expr.Compiler.Require) without a round trip of
-		// their own.
-		v, err := e.dialect.ServerVersion(ctx, sc)
-		if err != nil {
-			_ = dc.Close()
-			return nil, e.wrapErr(nil, "connect", "", nil, fmt.Errorf("reading the server version: %w", err))
-		}
-		e.knownVersion.CompareAndSwap(nil, &v)
-	}
 	return dc, nil
 }
 
@@ -272,9 +261,9 @@ func (e *Engine) Dispose() error {
 	return errors.Join(err, e.db.Close())
 }
 
-// ServerVersion returns the server's version. The engine's first connection reads
-// it, once, so that every statement compiles for it (expr.Compiler.Version and
-// Require); ServerVersion connects if no connection has been made yet.
+// ServerVersion returns the server's version, read once per engine: by this call,
+// or by the first statement that asks for a server feature (expr.Compiler.Require).
+// Statements compiled afterwards see it (expr.Compiler.Version).
 func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if ctx == nil {
 		return dialect.Version{}, ErrNilContext
@@ -282,14 +271,11 @@ func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if p := e.knownVersion.Load(); p != nil {
 		return *p, nil
 	}
-	c, err := e.Connect(ctx) // a new connection reads it
+	c, err := e.Connect(ctx)
 	if err != nil {
 		return dialect.Version{}, err
 	}
 	defer c.Close()
-	if p := e.knownVersion.Load(); p != nil {
-		return *p, nil
-	}
 	var v dialect.Version
 	err = c.withConn(ctx, func(sc *sql.Conn) error {
 		var err error

@@ -334,10 +334,10 @@ func TestExecuteTextRebuiltAllocations(t *testing.T) {
 	}
 }
 
-// TestVersionKnownFromTheFirstConnection: an engine learns the server's version
-// from its first connection, so a statement that requires a feature is refused by
-// the version on the very first Execute, without a ServerVersion call.
-func TestVersionKnownFromTheFirstConnection(t *testing.T) {
+// TestVersionReadForTheFirstRequire: a statement that requires a server feature on
+// a fresh engine makes it read the server's version, so the very first Execute is
+// refused by the version, without a ServerVersion call, and sends nothing else.
+func TestVersionReadForTheFirstRequire(t *testing.T) {
 	t.Parallel()
 	eng := newEngine(t, testdb.URL(t, testdb.MySQL))
 	ctx := context.Background()

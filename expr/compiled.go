@@ -31,6 +31,10 @@ type Compiled struct {
 	// Columns are the names of the columns the statement stated it returns, or nil.
 	// The Compiled may be shared through a cache: never modify it.
 	Columns []string
+	// NeedsVersion reports that the statement asked for a server feature
+	// (Compiler.Require) while the server's version was not known, and was let
+	// through: compile it again once the version is known.
+	NeedsVersion bool
 
 	plan bindPlan
 }

@@ -54,10 +54,11 @@ type Compiler struct {
 	index map[string]int
 	fixed bool // some bind has a value of the statement's own
 
-	rows    rowsMode
-	columns []string
-	frags   []string // the fragments being written, outermost first
-	noGuess bool
+	rows         rowsMode
+	columns      []string
+	frags        []string // the fragments being written, outermost first
+	noGuess      bool
+	versionAsked bool // Require was asked without knowing the server's version
 }
 
 // bind is one distinct bind of a statement.
@@ -232,6 +233,9 @@ func (c *Compiler) SetReturnsRows(rows bool, columns ...string) {
 // A predicate should accept an unknown version when the dialect may have the
 // feature, and let the server decide.
 func (c *Compiler) Require(feature string, ok func(v dialect.Version) bool) error {
+	if c.version == (dialect.Version{}) {
+		c.versionAsked = true
+	}
 	if ok(c.version) {
 		return nil
 	}
@@ -253,7 +257,7 @@ func (c *Compiler) Require(feature string, ok func(v dialect.Version) bool) erro
 // Finish numbers the placeholders and returns the compiled statement. The compiler
 // is spent.
 func (c *Compiler) Finish() *Compiled {
-	out := &Compiled{Style: c.style}
+	out := &Compiled{Style: c.style, NeedsVersion: c.versionAsked}
 	if len(c.cuts) == 0 {
 		out.SQL = string(c.buf)
 	} else {
