@@ -115,7 +115,8 @@
 //     Options of a transaction start with With: TxOption for Conn.Begin, and
 //     BlockOption, which adds WithRetry and WithSavepoint, for the blocks.
 //   - Watching the engine: tracers (Tracer), for statements, transactions,
-//     checkouts, connects and errors; Echo logs statements.
+//     checkouts, connects and errors; Echo logs statements. Acting on the pool's
+//     connections (refusing one at checkout, keeping data with it): PoolListener.
 //
 // # Errors
 //

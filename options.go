@@ -136,10 +136,11 @@ func PoolResetOnReturn(mode pool.ResetMode) Option {
 // leaked (garbage-collected without Close). For debugging: it costs an allocation.
 func PoolTrackCheckouts(on bool) Option { return func(c *config) { c.pool.TrackCheckouts = on } }
 
-// PoolListener adds listeners for the pool's events (connect, checkout, checkin...).
-// Each event gets the connection's *pool.Record: its Info, age, and Invalidate or
-// SoftInvalidate. A Checkout listener that invalidates it makes the checkout try
-// another connection; it is never handed out.
+// PoolListener adds listeners for the pool's own events, SQLAlchemy's PoolEvents
+// (connect, checkout, checkin, reset, invalidate, close). Unlike a tracer, which
+// watches, a pool listener acts on the pool: a Checkout listener may refuse a
+// connection (an error wrapping pool.ErrDisconnect makes the pool replace it), and
+// a listener may keep data in a connection's Record.
 func PoolListener(l pool.Listener) Option {
 	return func(c *config) { c.pool.Listeners = append(c.pool.Listeners, l) }
 }
