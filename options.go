@@ -139,8 +139,9 @@ func PoolTrackCheckouts(on bool) Option { return func(c *config) { c.pool.TrackC
 // PoolListener adds listeners for the pool's own events, SQLAlchemy's PoolEvents
 // (connect, checkout, checkin, reset, invalidate, close). Unlike a tracer, which
 // watches, a pool listener acts on the pool: a Checkout listener may refuse a
-// connection (an error wrapping pool.ErrDisconnect makes the pool replace it), and
-// a listener may keep data in a connection's Record.
+// connection (an error wrapping pool.ErrDisconnect, or invalidating it, makes the
+// pool try another; it is never handed out), and a listener may keep data in a
+// connection's *pool.Record (its Info) beside its age and invalidation.
 func PoolListener(l pool.Listener) Option {
 	return func(c *config) { c.pool.Listeners = append(c.pool.Listeners, l) }
 }
