@@ -29,6 +29,7 @@ type QueryCacheStats struct {
 type compiledKey struct {
 	typ                 reflect.Type // the statement's own: a wrapper that embeds a Text is not that Text
 	stmt                any
+	hash                uint64 // of an expression-language statement's key (expr.Prepared), with stmt nil
 	style               dialect.Paramstyle
 	major, minor, patch int
 	raw                 string // MariaDB and MySQL differ by it, not by the numbers
@@ -37,6 +38,7 @@ type compiledKey struct {
 type compiledEntry struct {
 	key      compiledKey
 	compiled *expr.Compiled
+	prepared expr.PreparedKey // of an expression-language statement: compared on a hit
 }
 
 // compiledCache is a bounded LRU of compiled statements, SQLAlchemy's compiled cache.
@@ -53,31 +55,79 @@ func newCompiledCache(size int) *compiledCache {
 }
 
 // compile returns stmt compiled for the engine's dialect and the server version it
-// knows, from the cache when it is there. A statement that asks for a server
-// feature while the version is not known yet makes c (the Conn it is about to run
-// on; the caller holds its turn) read the version, once per engine, and is compiled
-// again for it.
-func (e *Engine) compile(ctx context.Context, c *Conn, stmt expr.Statement) (*expr.Compiled, error) {
-	compiled, err := e.compileFor(stmt)
+// knows, from the cache when it is there, and for a statement of the expression
+// language the values it carries (expr.Prepared; release it once the statement has
+// run, with releasePrepared). A statement that asks for a server feature while the
+// version is not known yet makes c (the Conn it is about to run on; the caller holds
+// its turn) read the version, once per engine, and is compiled again for it.
+func (e *Engine) compile(ctx context.Context, c *Conn, stmt expr.Statement) (*expr.Compiled, *expr.Prepared, error) {
+	p := expr.Prepare(stmt)
+	if p != nil && p.Err() != nil {
+		err := p.Err()
+		p.Release()
+		return nil, nil, err
+	}
+	compiled, err := e.compileFor(stmt, p)
 	if err != nil || !compiled.NeedsVersion || e.knownVersion.Load() != nil || c == nil || c.dc == nil {
-		return compiled, err
+		return compiled, p, e.failed(err, p)
 	}
 	v, verr := e.dialect.ServerVersion(ctx, c.dc.sc)
 	if verr != nil {
-		c.checkAlive()       // a query cut off by its context may have closed the connection
-		return compiled, nil // the server decides
+		c.checkAlive()          // a query cut off by its context may have closed the connection
+		return compiled, p, nil // the server decides
 	}
 	e.knownVersion.CompareAndSwap(nil, &v)
-	return e.compileFor(stmt)
+	compiled, err = e.compileFor(stmt, p)
+	return compiled, p, e.failed(err, p)
 }
 
-// compileFor compiles stmt for the version the engine knows, through the cache.
-func (e *Engine) compileFor(stmt expr.Statement) (*expr.Compiled, error) {
+// failed releases p when err is not nil, and returns err.
+func (e *Engine) failed(err error, p *expr.Prepared) error {
+	if err != nil && p != nil {
+		p.Release()
+	}
+	return err
+}
+
+// releasePrepared releases p, if there is one.
+func releasePrepared(p *expr.Prepared) {
+	if p != nil {
+		p.Release()
+	}
+}
+
+// bindArgs returns the driver's arguments of compiled for args, and the values the
+// statement carries (p, for a statement of the expression language).
+func bindArgs(compiled *expr.Compiled, p *expr.Prepared, args []any) ([]any, error) {
+	if p != nil {
+		return p.Bind(compiled, args)
+	}
+	return compiled.Bind(args)
+}
+
+// compileFor compiles stmt (prepared as p, for a statement of the expression
+// language) for the version the engine knows, through the cache.
+func (e *Engine) compileFor(stmt expr.Statement, p *expr.Prepared) (*expr.Compiled, error) {
 	var v dialect.Version
-	if p := e.knownVersion.Load(); p != nil {
-		v = *p
+	if kv := e.knownVersion.Load(); kv != nil {
+		v = *kv
 	}
 	cache := e.cache
+	if p != nil {
+		if cache == nil || !p.Cacheable() {
+			return p.Compile(e.dialect, v)
+		}
+		key := compiledKey{hash: p.Hash(e.cacheSeed), style: e.style, major: v.Major, minor: v.Minor, patch: v.Patch, raw: v.Raw}
+		if c := cache.getPrepared(key, p); c != nil {
+			return c, nil
+		}
+		c, err := p.Compile(e.dialect, v)
+		if err != nil {
+			return nil, err
+		}
+		cache.putEntry(&compiledEntry{key: key, compiled: c, prepared: p.Key()})
+		return c, nil
+	}
 	if cache == nil {
 		return expr.Compile(e.dialect, v, stmt)
 	}
@@ -101,6 +151,22 @@ func (e *Engine) compileFor(stmt expr.Statement) (*expr.Compiled, error) {
 	return c, nil
 }
 
+// getPrepared returns the compiled statement of p's key, or nil. Two keys of one
+// hash (which a 64-bit hash makes all but impossible) are told apart by comparing
+// the keys: the second is then compiled each time.
+func (c *compiledCache) getPrepared(key compiledKey, p *expr.Prepared) *expr.Compiled {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok || !p.SameKey(el.Value.(*compiledEntry).prepared) {
+		c.stats.Misses++
+		return nil
+	}
+	c.stats.Hits++
+	c.order.MoveToFront(el)
+	return el.Value.(*compiledEntry).compiled
+}
+
 func (c *compiledCache) get(key compiledKey) *expr.Compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -115,13 +181,18 @@ func (c *compiledCache) get(key compiledKey) *expr.Compiled {
 }
 
 func (c *compiledCache) put(key compiledKey, compiled *expr.Compiled) {
+	c.putEntry(&compiledEntry{key: key, compiled: compiled})
+}
+
+func (c *compiledCache) putEntry(en *compiledEntry) {
+	key := en.key
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.byKey[key]; ok { // compiled meanwhile by another goroutine
 		c.order.MoveToFront(el)
 		return
 	}
-	c.byKey[key] = c.order.PushFront(&compiledEntry{key, compiled})
+	c.byKey[key] = c.order.PushFront(en)
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)

@@ -180,11 +180,12 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	compiled, err := c.eng.compile(ctx, c, stmt)
+	compiled, prep, err := c.eng.compile(ctx, c, stmt)
 	if err != nil {
 		return nil, err
 	}
-	params, err := compiled.Bind(args)
+	defer releasePrepared(prep)
+	params, err := bindArgs(compiled, prep, args)
 	if err != nil {
 		return nil, err
 	}
@@ -349,17 +350,18 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	compiled, err := c.eng.compile(ctx, c, stmt)
+	compiled, prep, err := c.eng.compile(ctx, c, stmt)
 	if err != nil {
 		return nil, err
 	}
+	defer releasePrepared(prep)
 	if compiled.ReturnsRows {
 		return nil, fmt.Errorf("%w: executemany of a statement that returns rows (%d parameter sets): its rows would be lost; run it once per set", ErrBindParameter, len(sets))
 	}
 	query := compiled.SQL
 	rendered := make([][]any, len(sets))
 	for i, set := range sets {
-		params, err := compiled.Bind(setArgs(set))
+		params, err := bindArgs(compiled, prep, setArgs(set))
 		if err != nil {
 			return nil, fmt.Errorf("alchemy: parameter set %d: %w", i, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -29,8 +30,9 @@ type Engine struct {
 
 	knownVersion atomic.Pointer[dialect.Version] // version, once known, for the compiler
 
-	style dialect.Paramstyle
-	cache *compiledCache // nil when QueryCacheSize(0)
+	style     dialect.Paramstyle
+	cache     *compiledCache // nil when QueryCacheSize(0)
+	cacheSeed maphash.Seed   // hashes the keys of expression-language statements
 
 	replayMu sync.Mutex
 	replay   *sql.DB // serves buffered Results (buffered.go)
@@ -65,6 +67,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg, style: d.Paramstyle()}
 	if cfg.cacheSize > 0 {
 		e.cache = newCompiledCache(cfg.cacheSize)
+		e.cacheSeed = maphash.MakeSeed()
 	}
 	e.logger = cfg.logger
 	if e.logger == nil {

@@ -46,9 +46,11 @@ type bindPlan struct {
 	index  map[string]int // caller's name → index in names
 	refs   []int          // per placeholder: index in names
 	repeat bool           // some bind has several placeholders
-	fixed  []bool         // per bind: its value is values[i]; nil when none is
+	fixed  []bool         // per bind: its value is values[i], or the statement's value lit[i]; nil when none is
 	values []any
 	argPos []int // per bind: the position of its caller's value (with fixed only)
+	lit    []int // per bind: the index of its value among the statement's own (Prepared), or -1; nil when none is
+	nlit   int   // how many values of the statement's own it reads
 }
 
 // BindNames returns the names the caller gives values for, in order of first
@@ -74,23 +76,32 @@ func (c *Compiled) BindNames() []string { return slices.Clone(c.plan.args) }
 // bind without a value, a value for no bind (except struct fields) and a wrong
 // number of positional values are errors wrapping ErrBindParameter. A statement
 // without binds gives nil; positional values may share args' backing array.
-func (c *Compiled) Bind(args []any) ([]any, error) {
+func (c *Compiled) Bind(args []any) ([]any, error) { return c.bind(nil, args) }
+
+// bind is Bind, with the values the statement carries (Prepared) in vals.
+func (c *Compiled) bind(vals, args []any) ([]any, error) {
 	p := &c.plan
+	if len(vals) < p.nlit {
+		return nil, fmt.Errorf("%w: the statement carries %d values, its compiled form needs %d", ErrBindParameter, len(vals), p.nlit)
+	}
 	style := c.Style
 	if len(args) == 0 && len(p.args) > 0 {
 		return nil, p.missingError(0, func(string) (any, bool) { return nil, false })
 	}
+	if len(args) == 0 && len(p.names) > 0 {
+		return p.fill(style, vals, func(int, string) (any, bool) { return nil, false })
+	}
 	if len(args) == 1 {
 		switch a := args[0].(type) {
 		case Params:
-			return p.fromMap(style, a)
+			return p.fromMap(style, vals, a)
 		case map[string]any:
-			return p.fromMap(style, a)
+			return p.fromMap(style, vals, a)
 		case sql.NamedArg:
-			return p.fromNamed(style, args)
+			return p.fromNamed(style, vals, args)
 		}
 		if v, ok := dbfields.Arg(args[0]); ok {
-			return p.fromStruct(style, v)
+			return p.fromStruct(style, vals, v)
 		}
 	}
 	named := 0
@@ -108,13 +119,13 @@ func (c *Compiled) Bind(args []any) ([]any, error) {
 			return nil, fmt.Errorf("%w: %d sql.NamedArg values mixed with %d positional values",
 				ErrBindParameter, named, len(args)-named)
 		}
-		return p.fromNamed(style, args)
+		return p.fromNamed(style, vals, args)
 	}
-	return p.fromPositional(style, args)
+	return p.fromPositional(style, vals, args)
 }
 
 // fromPositional binds one value per distinct name, in order of first appearance.
-func (p *bindPlan) fromPositional(style dialect.Paramstyle, args []any) ([]any, error) {
+func (p *bindPlan) fromPositional(style dialect.Paramstyle, vals, args []any) ([]any, error) {
 	if len(args) != len(p.args) {
 		return nil, fmt.Errorf("%w count: got %d positional values, the SQL has %d distinct binds%s",
 			ErrBindParameter, len(args), len(p.args), p.listNames())
@@ -126,9 +137,9 @@ func (p *bindPlan) fromPositional(style dialect.Paramstyle, args []any) ([]any, 
 		if style.Numbered() || !p.repeat {
 			return args[:len(args):len(args)], nil
 		}
-		return p.fill(style, func(i int, _ string) (any, bool) { return args[i], true })
+		return p.fill(style, vals, func(i int, _ string) (any, bool) { return args[i], true })
 	}
-	return p.fill(style, func(i int, _ string) (any, bool) { return args[p.argPos[i]], true })
+	return p.fill(style, vals, func(i int, _ string) (any, bool) { return args[p.argPos[i]], true })
 }
 
 // listNames returns " (a, b)" naming the binds, or "".
@@ -140,8 +151,8 @@ func (p *bindPlan) listNames() string {
 }
 
 // fromMap binds by name from m; a key that names no bind is an error.
-func (p *bindPlan) fromMap(style dialect.Paramstyle, m map[string]any) ([]any, error) {
-	out, err := p.fill(style, func(_ int, name string) (any, bool) {
+func (p *bindPlan) fromMap(style dialect.Paramstyle, vals []any, m map[string]any) ([]any, error) {
+	out, err := p.fill(style, vals, func(_ int, name string) (any, bool) {
 		v, ok := m[name]
 		return v, ok
 	})
@@ -161,7 +172,7 @@ func (p *bindPlan) fromMap(style dialect.Paramstyle, m map[string]any) ([]any, e
 }
 
 // fromNamed binds by name from sql.NamedArg values.
-func (p *bindPlan) fromNamed(style dialect.Paramstyle, args []any) ([]any, error) {
+func (p *bindPlan) fromNamed(style dialect.Paramstyle, vals, args []any) ([]any, error) {
 	var extra []string
 	for i, a := range args {
 		name := a.(sql.NamedArg).Name
@@ -177,7 +188,7 @@ func (p *bindPlan) fromNamed(style dialect.Paramstyle, args []any) ([]any, error
 			extra = append(extra, name)
 		}
 	}
-	out, err := p.fill(style, func(_ int, name string) (any, bool) {
+	out, err := p.fill(style, vals, func(_ int, name string) (any, bool) {
 		for _, a := range args {
 			if na := a.(sql.NamedArg); na.Name == name {
 				return na.Value, true
@@ -196,12 +207,15 @@ func (p *bindPlan) fromNamed(style dialect.Paramstyle, args []any) ([]any, error
 
 // fill builds the driver arguments in placeholder order, the caller's values from
 // get, given the index of the bind in names and its name.
-func (p *bindPlan) fill(style dialect.Paramstyle, get func(i int, name string) (any, bool)) ([]any, error) {
+func (p *bindPlan) fill(style dialect.Paramstyle, vals []any, get func(i int, name string) (any, bool)) ([]any, error) {
 	if len(p.names) == 0 {
 		return nil, nil
 	}
 	value := func(i int) (any, error) {
 		if p.fixed != nil && p.fixed[i] {
+			if p.lit != nil && p.lit[i] >= 0 {
+				return vals[p.lit[i]], nil
+			}
 			return p.values[i], nil
 		}
 		v, ok := get(i, p.names[i])
@@ -262,7 +276,7 @@ func extraError(names []string) error {
 }
 
 // fromStruct binds by the fields of the struct v; unused fields are ignored.
-func (p *bindPlan) fromStruct(style dialect.Paramstyle, v reflect.Value) ([]any, error) {
+func (p *bindPlan) fromStruct(style dialect.Paramstyle, vals []any, v reflect.Value) ([]any, error) {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return nil, fmt.Errorf("%w: cannot bind from a nil %s", ErrBindParameter, v.Type())
@@ -276,7 +290,7 @@ func (p *bindPlan) fromStruct(style dialect.Paramstyle, v reflect.Value) ([]any,
 				ErrBindParameter, name, v.Type())
 		}
 	}
-	return p.fill(style, func(_ int, name string) (any, bool) {
+	return p.fill(style, vals, func(_ int, name string) (any, bool) {
 		index, ok := fields.ByName[name]
 		if !ok {
 			return nil, false

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/go-alchemy/alchemy/dialect"
@@ -59,6 +60,18 @@ type Compiler struct {
 	frags        []string // the fragments being written, outermost first
 	noGuess      bool
 	versionAsked bool // Require was asked without knowing the server's version
+
+	flav    flavor // flavor(): known once asked
+	flavSet bool
+	prep    *Prepared   // the values the statement carries, and where
+	litBind map[int]int // index of a value of the statement's → its bind
+	scopes  []*scope    // the FROM clauses being written, innermost last
+	bake    bool        // the statement's values go into the Compiled (Compile), not Prepared.Bind
+
+	bareColumns bool   // columns unqualified: INSERT's list, UPDATE's SET, a compound's ORDER BY
+	lockHint    bool   // SQL Server: tables get UPDLOCK hints
+	lockMode    string // with lockHint: the SELECT's lock mode
+	inWith      bool   // the WITH clause is being written, or was
 }
 
 // bind is one distinct bind of a statement.
@@ -67,6 +80,7 @@ type bind struct {
 	fixed bool // bound to value, not to the caller's arguments
 	value any
 	owner string // the fragment that bound it first, for errors
+	lit   int    // with fixed: the index of the statement's own value (Prepared) plus one; 0 for value
 }
 
 // NewCompiler returns a compiler for dialect d and server version v (the zero
@@ -81,6 +95,14 @@ func NewCompiler(d dialect.Dialect, v dialect.Version) *Compiler {
 
 // Compile compiles s for dialect d and server version v (zero when unknown).
 func Compile(d dialect.Dialect, v dialect.Version, s Statement) (*Compiled, error) {
+	if _, ok := s.(keyer); ok {
+		p := Prepare(s)
+		defer p.Release()
+		if p.err != nil {
+			return nil, p.err
+		}
+		return p.compile(d, v, true)
+	}
 	return compile(d, v, s, true)
 }
 
@@ -290,12 +312,18 @@ func (c *Compiler) Finish() *Compiled {
 // plan returns how to bind arguments to the binds written.
 func (c *Compiler) plan() bindPlan {
 	p := bindPlan{refs: c.refs, repeat: len(c.refs) > len(c.binds)}
+	if c.prep != nil && !c.bake {
+		p.nlit = len(c.prep.k.vals)
+	}
 	if len(c.binds) == 0 {
 		return p
 	}
 	p.names = make([]string, len(c.binds))
 	for i, b := range c.binds {
 		p.names[i] = b.name
+		if b.lit > 0 {
+			p.names[i] = "value " + strconv.Itoa(b.lit)
+		}
 	}
 	if !c.fixed {
 		p.args, p.index = p.names, c.index
@@ -305,9 +333,18 @@ func (c *Compiler) plan() bindPlan {
 	p.fixed = make([]bool, len(c.binds))
 	p.argPos = make([]int, len(c.binds))
 	p.index = map[string]int{}
+	if len(c.litBind) > 0 && !c.bake {
+		p.lit = make([]int, len(c.binds))
+	}
 	for i, b := range c.binds {
+		if p.lit != nil {
+			p.lit[i] = b.lit - 1
+		}
 		if b.fixed {
 			p.values[i], p.fixed[i] = b.value, true
+			if b.lit > 0 && c.bake {
+				p.values[i] = c.prep.k.vals[b.lit-1]
+			}
 			continue
 		}
 		p.index[b.name] = i

@@ -1,0 +1,323 @@
+package expr
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/go-alchemy/alchemy/internal/dbfields"
+)
+
+// ColumnRef is any column, whatever its Go type: what Set, Returning and the like
+// take. Column[T] implements it.
+type ColumnRef interface {
+	Expression
+	column() *columnDef
+}
+
+// assignment is col = value (or expression).
+type assignment struct {
+	col *columnDef
+	v   any        // a value, bound
+	e   Expression // or an expression; nil for v
+}
+
+// assign checks v against col's Go type: a value of it (or nil, for NULL), or an
+// Expression.
+func assign(col ColumnRef, v any) (assignment, error) {
+	if col == nil {
+		return assignment{}, fmt.Errorf("alchemy: a nil column")
+	}
+	d := col.column()
+	if d.err != nil {
+		return assignment{}, d.err
+	}
+	if e, ok := v.(Expression); ok {
+		return assignment{col: d, e: e}, nil
+	}
+	cv, err := d.convert(v)
+	if err != nil {
+		return assignment{}, err
+	}
+	return assignment{col: d, v: cv}, nil
+}
+
+// convert checks that v is of d's Go type and converts it through d's type for the
+// driver.
+func (d *columnDef) convert(v any) (any, error) {
+	if v == nil || d.goType == nil || d.goType.Kind() == reflect.Interface {
+		if d.bind != nil && v != nil {
+			return d.bind(v)
+		}
+		return v, nil
+	}
+	if t := reflect.TypeOf(v); t != d.goType {
+		if !t.AssignableTo(d.goType) {
+			return nil, fmt.Errorf("alchemy: column %s holds %s, got %T %v", d, d.goType, v, v)
+		}
+	}
+	if d.bind != nil {
+		return d.bind(v)
+	}
+	return v, nil
+}
+
+// InsertStmt is an INSERT, SQLAlchemy's insert(). Like every statement it is
+// immutable: each method returns a new one.
+type InsertStmt struct {
+	table     *Table
+	cols      []*columnDef
+	rows      [][]any // per row, per column: a value, or an Expression
+	from      *SelectStmt
+	returning []Expression
+	conflict  *conflict
+	err       error
+}
+
+// Insert returns INSERT INTO t; give the values with Values, or a query with
+// FromSelect.
+func (t *Table) Insert() *InsertStmt { return &InsertStmt{table: t, err: t.err} }
+
+// Values adds rows. A row is a Params (or map[string]any) by column name, or a
+// struct whose fields are bound by name as Bind binds them (`db` tags, else snake
+// case); fields that name no column are left out, and so is an autoincrement primary
+// key left zero. Every row must give the columns the first gives; columns not given
+// take their Default. A value is of its column's Go type, nil for NULL, or an
+// Expression (expr.Now[time.Time]()); values are bound, never written into the SQL.
+func (s *InsertStmt) Values(rows ...any) *InsertStmt {
+	c := *s
+	c.rows = clip(s.rows)
+	for _, r := range rows {
+		if c.err != nil {
+			break
+		}
+		m, err := rowMap(r)
+		if err != nil {
+			c.err = fmt.Errorf("alchemy: insert into %s, row %d: %w", s.table, len(c.rows)+1, err)
+			break
+		}
+		if c.cols == nil {
+			c.cols = c.columnsOf(m, r)
+		}
+		row := make([]any, len(c.cols))
+		for i, d := range c.cols {
+			v, ok := m[d.name]
+			if !ok {
+				if d.def == nil {
+					c.err = fmt.Errorf("alchemy: insert into %s: row %d has no value for %s, which the first row gives", s.table, len(c.rows)+1, d.name)
+					break
+				}
+				row[i] = defaultMarker{}
+				continue
+			}
+			if e, isExpr := v.(Expression); isExpr {
+				row[i] = e
+				continue
+			}
+			cv, err := d.convert(v)
+			if err != nil {
+				c.err = fmt.Errorf("alchemy: insert into %s: %w", s.table, err)
+				break
+			}
+			row[i] = cv
+		}
+		if len(m) > len(c.cols) && c.err == nil && !isStruct(r) {
+			for name := range m {
+				if _, ok := s.table.byName[name]; !ok {
+					c.err = fmt.Errorf("alchemy: insert into %s: the table has no column %s (it has %s)", s.table, name, s.table.columnNames())
+					break
+				}
+			}
+			if c.err == nil {
+				c.err = fmt.Errorf("alchemy: insert into %s: row %d gives columns the first row does not", s.table, len(c.rows)+1)
+			}
+		}
+		c.rows = append(c.rows, row)
+	}
+	return &c
+}
+
+// defaultMarker stands for a column's client-side default, evaluated each time the
+// statement is made ready to run.
+type defaultMarker struct{}
+
+// columnsOf returns the columns a first row gives, in the table's order, and the
+// columns with a client-side default it does not give.
+func (s *InsertStmt) columnsOf(m map[string]any, row any) []*columnDef {
+	var cols []*columnDef
+	for _, d := range s.table.allColumns() {
+		v, ok := m[d.name]
+		if ok && isStruct(row) && d.autoIncrements() && reflect.ValueOf(v).IsZero() {
+			ok = false
+		}
+		if ok || d.def != nil {
+			cols = append(cols, d)
+		}
+	}
+	return cols
+}
+
+func isStruct(r any) bool { _, ok := dbfields.Arg(r); return ok }
+
+// rowMap returns a row's values by column name.
+func rowMap(r any) (map[string]any, error) {
+	switch x := r.(type) {
+	case Params:
+		return x, nil
+	case map[string]any:
+		return x, nil
+	}
+	v, ok := dbfields.Arg(r)
+	if !ok {
+		return nil, fmt.Errorf("a row is a Params, a map[string]any or a struct, got %T", r)
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil, fmt.Errorf("a nil %s", v.Type())
+		}
+		v = v.Elem()
+	}
+	f := dbfields.Of(v.Type())
+	m := make(map[string]any, len(f.ByName))
+	for name, index := range f.ByName {
+		fv, err := v.FieldByIndexErr(index)
+		if err != nil {
+			continue // inside a nil embedded pointer
+		}
+		m[name] = fv.Interface()
+	}
+	return m, nil
+}
+
+// FromSelect makes it INSERT INTO t (cols) SELECT ...
+func (s *InsertStmt) FromSelect(cols []ColumnRef, q *SelectStmt) *InsertStmt {
+	c := *s
+	c.cols, c.rows, c.from = nil, nil, q
+	for _, col := range cols {
+		c.cols = append(c.cols, col.column())
+	}
+	return &c
+}
+
+// Returning makes it return cols of the inserted rows: RETURNING on PostgreSQL,
+// SQLite 3.35+ and MariaDB 10.5+, OUTPUT on SQL Server; MySQL has neither, and the
+// statement does not compile for it.
+func (s *InsertStmt) Returning(cols ...Expression) *InsertStmt {
+	c := *s
+	c.returning = clip(cols)
+	return &c
+}
+
+// conflict is an upsert's ON CONFLICT.
+type conflict struct {
+	keys    []*columnDef
+	update  []*columnDef // set from the proposed row; none: do nothing
+	nothing bool
+}
+
+// Conflict is an INSERT's upsert, ended by DoNothing or DoUpdate.
+type Conflict struct {
+	s    *InsertStmt
+	keys []*columnDef
+}
+
+// OnConflict starts an upsert on a conflict of keys (a unique or primary key):
+// ON CONFLICT on PostgreSQL and SQLite, ON DUPLICATE KEY UPDATE on MySQL and MariaDB
+// (which take any unique key, and ignore keys), MERGE on SQL Server.
+func (s *InsertStmt) OnConflict(keys ...ColumnRef) Conflict {
+	c := Conflict{s: s}
+	for _, k := range keys {
+		c.keys = append(c.keys, k.column())
+	}
+	return c
+}
+
+// DoNothing leaves the existing row as it is.
+func (c Conflict) DoNothing() *InsertStmt {
+	s := *c.s
+	s.conflict = &conflict{keys: c.keys, nothing: true}
+	return &s
+}
+
+// DoUpdate sets cols of the existing row to the values the insert proposed.
+func (c Conflict) DoUpdate(cols ...ColumnRef) *InsertStmt {
+	s := *c.s
+	s.conflict = &conflict{keys: c.keys}
+	for _, col := range cols {
+		s.conflict.update = append(s.conflict.update, col.column())
+	}
+	return &s
+}
+
+// UpdateStmt is an UPDATE, SQLAlchemy's update(): users.Update().Where(users.ID.Eq(5)).Set(users.Name, "ed").
+type UpdateStmt struct {
+	table     *Table
+	sets      []assignment
+	where     []Expression
+	all       bool
+	returning []Expression
+	err       error
+}
+
+// Update returns UPDATE t; give a condition with Where, or say All.
+func (t *Table) Update() *UpdateStmt { return &UpdateStmt{table: t, err: t.err} }
+
+// Set adds SET col = v: v of the column's Go type (checked when the statement is
+// built, and the error reported when it runs), nil for NULL, or an Expression
+// (expr.Add(users.Visits, expr.Value[int64](1))).
+func (s *UpdateStmt) Set(col ColumnRef, v any) *UpdateStmt {
+	c := *s
+	a, err := assign(col, v)
+	if err != nil && c.err == nil {
+		c.err = fmt.Errorf("alchemy: update of %s: %w", s.table, err)
+	}
+	c.sets = append(clip(s.sets), a)
+	return &c
+}
+
+// Where adds conditions, joined with AND.
+func (s *UpdateStmt) Where(conds ...Expression) *UpdateStmt {
+	c := *s
+	c.where = append(clip(s.where), conds...)
+	return &c
+}
+
+// All allows the UPDATE to have no WHERE: without All or Where it does not compile,
+// so that no condition forgotten updates every row.
+func (s *UpdateStmt) All() *UpdateStmt { c := *s; c.all = true; return &c }
+
+// Returning makes it return cols of the updated rows (see InsertStmt.Returning;
+// MariaDB has UPDATE ... RETURNING from 13.0).
+func (s *UpdateStmt) Returning(cols ...Expression) *UpdateStmt {
+	c := *s
+	c.returning = clip(cols)
+	return &c
+}
+
+// DeleteStmt is a DELETE, SQLAlchemy's delete().
+type DeleteStmt struct {
+	table     *Table
+	where     []Expression
+	all       bool
+	returning []Expression
+	err       error
+}
+
+// Delete returns DELETE FROM t; give a condition with Where, or say All.
+func (t *Table) Delete() *DeleteStmt { return &DeleteStmt{table: t, err: t.err} }
+
+// Where adds conditions, joined with AND.
+func (s *DeleteStmt) Where(conds ...Expression) *DeleteStmt {
+	c := *s
+	c.where = append(clip(s.where), conds...)
+	return &c
+}
+
+// All allows the DELETE to have no WHERE (see UpdateStmt.All).
+func (s *DeleteStmt) All() *DeleteStmt { c := *s; c.all = true; return &c }
+
+// Returning makes it return cols of the deleted rows (see InsertStmt.Returning).
+func (s *DeleteStmt) Returning(cols ...Expression) *DeleteStmt {
+	c := *s
+	c.returning = clip(cols)
+	return &c
+}
