@@ -572,3 +572,6 @@ func (c *Conn) withConn(ctx context.Context, fn func(sc *sql.Conn) error) error 
 	}
 	return fn(c.dc.sc)
 }
+
+// Dialect returns the dialect of the connection's engine.
+func (c *Conn) Dialect() dialect.Dialect { return c.eng.dialect }
