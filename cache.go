@@ -3,6 +3,7 @@ package alchemy
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"reflect"
 	"sync"
 
@@ -212,4 +213,31 @@ func (e *Engine) CacheStats() QueryCacheStats {
 	s := e.cache.stats
 	s.Size, s.Capacity = e.cache.order.Len(), e.cache.max
 	return s
+}
+
+// Render returns the SQL and the driver's arguments that Execute would send for stmt
+// and args, without running it, through the engine's cache of compiled statements:
+// SQLAlchemy's stmt.compile(engine), for logs, tests and tools. A statement that
+// depends on the server's version is rendered for the version the engine knows (none
+// before its first use of such a statement).
+func (e *Engine) Render(stmt Executable, args ...any) (query string, driverArgs []any, err error) {
+	if stmt == nil {
+		return "", nil, fmt.Errorf("alchemy: Render of a nil statement")
+	}
+	p := expr.Prepare(stmt)
+	if p != nil {
+		defer p.Release()
+		if err := p.Err(); err != nil {
+			return "", nil, err
+		}
+	}
+	compiled, err := e.compileFor(stmt, p)
+	if err != nil {
+		return "", nil, err
+	}
+	driverArgs, err = bindArgs(compiled, p, args)
+	if err != nil {
+		return "", nil, err
+	}
+	return compiled.SQL, driverArgs, nil
 }

@@ -73,13 +73,15 @@ var queryBuildCases = []struct {
 	libs []queryBuildLib
 }{
 	{"select", []queryBuildLib{
-		// alchemy expr variant: added with issue 13's expr package
+		{"alchemy", alchemySelect},
+		{"alchemy-cold", alchemySelectCold},
 		{"squirrel", squirrelSelect},
 		{"goqu", goquSelect},
 		{"jet", jetSelect},
 	}},
 	{"insert", []queryBuildLib{
-		// alchemy expr variant: added with issue 13's expr package
+		{"alchemy", alchemyInsert},
+		{"alchemy-cold", alchemyInsertCold},
 		{"squirrel", squirrelInsert},
 		{"goqu", goquInsert},
 		{"jet", jetInsert},

@@ -22,6 +22,7 @@ type columnDef struct {
 	index   bool
 	fk      *ForeignKey
 	comment string
+	typed   any                    // the Type[T] it was declared with
 	bind    func(any) (any, error) // the type's conversion of a value for the driver; nil for none
 	err     error                  // of its declaration, reported where it is used
 }
@@ -81,10 +82,30 @@ func (d *columnDef) String() string { return d.table.refName() + "." + d.name }
 // Column is a column of a table whose values are of the Go type T. It is an Expr[T]:
 // users.ID.Eq(5), users.Name.In("ed", "wendy"). Declare it with NewColumn.
 type Column[T any] struct {
-	Expr[T]
-	def *columnDef
-	typ Type[T]
+	*Expr[T] // its node is the *columnDef; one pointer, so passing a Column as an Expression allocates nothing
 }
+
+// def returns the column's declaration.
+func (c Column[T]) def() *columnDef {
+	if c.Expr != nil {
+		if d, ok := c.node.(*columnDef); ok {
+			return d
+		}
+	}
+	return &columnDef{name: "?", table: &Table{name: "?"}, err: fmt.Errorf("alchemy: an empty Column[%s] (the zero value; declare columns with NewColumn)", typeName[T]())}
+}
+
+// typ returns the column's type with Go type T: as declared, or the SQL type alone
+// for a column found by name (C).
+func (c Column[T]) typ() Type[T] {
+	d := c.def()
+	if t, ok := d.typed.(Type[T]); ok {
+		return t
+	}
+	return Type[T]{sql: d.typ}
+}
+
+func columnOf[T any](d *columnDef) Column[T] { return Column[T]{Expr: &Expr[T]{node: d}} }
 
 // ColumnOption sets a property of a column: PrimaryKey, NotNull, Default, ...
 type ColumnOption func(*columnDef)
@@ -93,7 +114,7 @@ type ColumnOption func(*columnDef)
 // Errors of the declaration (a name used twice, a default of another type) are
 // reported by the statements and DDL that use the table.
 func NewColumn[T any](t *Table, name string, typ Type[T], opts ...ColumnOption) Column[T] {
-	d := &columnDef{table: t, name: name, typ: typ.sql, goType: reflect.TypeFor[T]()}
+	d := &columnDef{table: t, name: name, typ: typ.sql, typed: typ, goType: reflect.TypeFor[T]()}
 	for _, o := range opts {
 		o(d)
 	}
@@ -117,17 +138,17 @@ func NewColumn[T any](t *Table, name string, typ Type[T], opts ...ColumnOption) 
 		}
 	}
 	t.addColumn(d)
-	return Column[T]{Expr: Expr[T]{node: d}, def: d, typ: typ}
+	return columnOf[T](d)
 }
 
 // Name returns the column's name.
-func (c Column[T]) Name() string { return c.def.name }
+func (c Column[T]) Name() string { return c.def().name }
 
 // Table returns the column's table (or alias).
-func (c Column[T]) Table() *Table { return c.def.table }
+func (c Column[T]) Table() *Table { return c.def().table }
 
 // Type returns the column's type.
-func (c Column[T]) Type() Type[T] { return c.typ }
+func (c Column[T]) Type() Type[T] { return c.typ() }
 
 // Into returns a destination for Result.Scan that reads the column's value into dst
 // through its type (a JSON column unmarshals). NULL is an error naming the column,
@@ -144,8 +165,8 @@ type into[T any] struct {
 }
 
 func (s *into[T]) Scan(src any) error {
-	if err := s.c.typ.read(src, s.dst); err != nil {
-		return fmt.Errorf("alchemy: column %s: %w", s.c.def, err)
+	if err := s.c.typ().read(src, s.dst); err != nil {
+		return fmt.Errorf("alchemy: column %s: %w", s.c.def(), err)
 	}
 	return nil
 }
@@ -160,8 +181,8 @@ func (s *intoNull[T]) Scan(src any) error {
 		*s.dst = sql.Null[T]{}
 		return nil
 	}
-	if err := s.c.typ.read(src, &s.dst.V); err != nil {
-		return fmt.Errorf("alchemy: column %s: %w", s.c.def, err)
+	if err := s.c.typ().read(src, &s.dst.V); err != nil {
+		return fmt.Errorf("alchemy: column %s: %w", s.c.def(), err)
 	}
 	s.dst.Valid = true
 	return nil
@@ -170,8 +191,7 @@ func (s *intoNull[T]) Scan(src any) error {
 // ColumnOf returns the column of alias (or of any table) that has col's name, with
 // col's Go type: expr.ColumnOf(u, users.ID) for an alias u of users.
 func ColumnOf[T any](alias *Table, col Column[T]) Column[T] {
-	d := alias.column(col.def.name)
-	return Column[T]{Expr: Expr[T]{node: d}, def: d, typ: col.typ}
+	return columnOf[T](alias.column(col.def().name))
 }
 
 // PrimaryKey makes the column part of the table's primary key (several such
@@ -232,7 +252,7 @@ func References(target any, opts ...ForeignKeyOption) ColumnOption {
 }
 
 // column returns the column's declaration (References takes any column).
-func (c Column[T]) column() *columnDef { return c.def }
+func (c Column[T]) column() *columnDef { return c.def() }
 
 // ForeignKey is a column's reference to another table's column.
 type ForeignKey struct {

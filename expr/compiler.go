@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/go-alchemy/alchemy/dialect"
@@ -57,14 +56,14 @@ type Compiler struct {
 
 	rows         rowsMode
 	columns      []string
-	frags        []string // the fragments being written, outermost first
+	frags        []Statement // the fragments being written, outermost first
 	noGuess      bool
 	versionAsked bool // Require was asked without knowing the server's version
 
 	flav    flavor // flavor(): known once asked
 	flavSet bool
 	prep    *Prepared   // the values the statement carries, and where
-	litBind map[int]int // index of a value of the statement's → its bind
+	litBind []int       // per value of the statement's: its bind's index + 1, or 0
 	scopes  []*scope    // the FROM clauses being written, innermost last
 	bake    bool        // the statement's values go into the Compiled (Compile), not Prepared.Bind
 
@@ -79,14 +78,15 @@ type bind struct {
 	name  string
 	fixed bool // bound to value, not to the caller's arguments
 	value any
-	owner string // the fragment that bound it first, for errors
+	owner Statement // the fragment that bound it first, for errors
+	top   bool      // owner is the statement itself
 	lit   int    // with fixed: the index of the statement's own value (Prepared) plus one; 0 for value
 }
 
 // NewCompiler returns a compiler for dialect d and server version v (the zero
 // Version when it is not known).
 func NewCompiler(d dialect.Dialect, v dialect.Version) *Compiler {
-	c := &Compiler{d: d, version: v}
+	c := &Compiler{d: d, version: v, buf: make([]byte, 0, 256)}
 	if d != nil {
 		c.style = d.Paramstyle()
 	}
@@ -116,7 +116,7 @@ func compile(d dialect.Dialect, v dialect.Version, s Statement, guess bool) (*Co
 		return nil, errors.New("alchemy: compile of a nil statement")
 	}
 	c := NewCompiler(d, v)
-	c.frags = append(c.frags, fragmentName(s))
+	c.frags = append(c.frags, s)
 	if err := s.WriteSQL(c); err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (c *Compiler) Write(s Statement) error {
 	if s == nil {
 		return errors.New("alchemy: a nil fragment")
 	}
-	c.frags = append(c.frags, fragmentName(s))
+	c.frags = append(c.frags, s)
 	err := s.WriteSQL(c)
 	c.frags = c.frags[:len(c.frags)-1]
 	if err != nil && !errors.Is(err, errNamed) {
@@ -171,9 +171,9 @@ func (c *Compiler) fragment() string {
 		return "the statement"
 	}
 	if len(c.frags) == 1 {
-		return "the statement " + c.frags[0]
+		return "the statement " + fragmentName(c.frags[0])
 	}
-	return "fragment " + c.frags[len(c.frags)-1]
+	return "fragment " + fragmentName(c.frags[len(c.frags)-1])
 }
 
 // Bind writes a placeholder for the bind name, whose value comes from the caller's
@@ -206,7 +206,7 @@ func (c *Compiler) addBind(b bind) error {
 		}
 		i = len(c.binds)
 		c.index[b.name] = i
-		b.owner = c.fragment()
+		b.owner, b.top = c.frags[len(c.frags)-1], len(c.frags) == 1
 		c.binds = append(c.binds, b)
 		c.fixed = c.fixed || b.fixed
 	}
@@ -233,7 +233,7 @@ func (c *Compiler) collides(old, b bind) error {
 		why = "a value of its own, where the first takes the caller's value"
 	}
 	return fmt.Errorf("%w %q of %s collides with the bind of that name in %s: it binds %s%w",
-		ErrBindParameter, b.name, c.fragment(), old.owner, why, errNamed)
+		ErrBindParameter, b.name, c.fragment(), ownerName(old), why, errNamed)
 }
 
 // SetReturnsRows states whether the statement returns rows and, if given, the names of
@@ -320,10 +320,7 @@ func (c *Compiler) plan() bindPlan {
 	}
 	p.names = make([]string, len(c.binds))
 	for i, b := range c.binds {
-		p.names[i] = b.name
-		if b.lit > 0 {
-			p.names[i] = "value " + strconv.Itoa(b.lit)
-		}
+		p.names[i] = b.name // "" for a value of the statement's own
 	}
 	if !c.fixed {
 		p.args, p.index = p.names, c.index
@@ -332,7 +329,9 @@ func (c *Compiler) plan() bindPlan {
 	p.values = make([]any, len(c.binds))
 	p.fixed = make([]bool, len(c.binds))
 	p.argPos = make([]int, len(c.binds))
-	p.index = map[string]int{}
+	if len(c.index) > 0 {
+		p.index = make(map[string]int, len(c.index))
+	}
 	if len(c.litBind) > 0 && !c.bake {
 		p.lit = make([]int, len(c.binds))
 	}
@@ -365,4 +364,12 @@ func fragmentName(s Statement) string {
 		return fmt.Sprintf("Text(%q)", q)
 	}
 	return fmt.Sprintf("%T", s)
+}
+
+// ownerName names the fragment that bound b first.
+func ownerName(b bind) string {
+	if b.top {
+		return "the statement " + fragmentName(b.owner)
+	}
+	return "fragment " + fragmentName(b.owner)
 }

@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"reflect"
+	"slices"
 
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
@@ -50,10 +51,12 @@ func (d *columnDef) convert(v any) (any, error) {
 		}
 		return v, nil
 	}
-	if t := reflect.TypeOf(v); t != d.goType {
-		if !t.AssignableTo(d.goType) {
+	if t := reflect.TypeOf(v); t != d.goType && !t.AssignableTo(d.goType) {
+		cv, ok := convertNumber(reflect.ValueOf(v), d.goType)
+		if !ok {
 			return nil, fmt.Errorf("alchemy: column %s holds %s, got %T %v", d, d.goType, v, v)
 		}
+		v = cv
 	}
 	if d.bind != nil {
 		return d.bind(v)
@@ -70,6 +73,7 @@ type InsertStmt struct {
 	from      *SelectStmt
 	returning []Expression
 	conflict  *conflict
+	named     bool // Columns named the columns, for Row
 	err       error
 }
 
@@ -134,6 +138,80 @@ func (s *InsertStmt) Values(rows ...any) *InsertStmt {
 		c.rows = append(c.rows, row)
 	}
 	return &c
+}
+
+// Columns names the columns that Row gives values for, in order. Columns not named
+// take their Default.
+func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
+	c := *s
+	c.cols, c.rows, c.named = nil, nil, true
+	for _, col := range cols {
+		d := col.column()
+		if d.err != nil && c.err == nil {
+			c.err = d.err
+		}
+		if d.table != s.table && c.err == nil {
+			c.err = fmt.Errorf("alchemy: insert into %s: column %s is of another table", s.table, d)
+		}
+		c.cols = append(c.cols, d)
+	}
+	for _, d := range s.table.allColumns() {
+		if d.def != nil && !slices.Contains(c.cols, d) {
+			c.cols = append(c.cols, d)
+		}
+	}
+	return &c
+}
+
+// Row adds a row of values for the columns named by Columns, in their order: each of
+// its column's Go type, nil for NULL, or an Expression.
+func (s *InsertStmt) Row(vals ...any) *InsertStmt {
+	c := *s
+	if c.err != nil {
+		return &c
+	}
+	if !s.named {
+		c.err = fmt.Errorf("alchemy: insert into %s: Row before Columns named the columns", s.table)
+		return &c
+	}
+	row := make([]any, len(c.cols))
+	given := 0
+	for i, d := range c.cols {
+		if i >= len(vals) {
+			if d.def == nil {
+				break
+			}
+			row[i] = defaultMarker{}
+			continue
+		}
+		given++
+		v := vals[i]
+		if e, isExpr := v.(Expression); isExpr {
+			row[i] = e
+			continue
+		}
+		cv, err := d.convert(v)
+		if err != nil {
+			c.err = fmt.Errorf("alchemy: insert into %s, row %d: %w", s.table, len(s.rows)+1, err)
+			return &c
+		}
+		row[i] = cv
+	}
+	if given != len(vals) || given < len(c.cols) && row[given] == nil {
+		c.err = fmt.Errorf("alchemy: insert into %s, row %d: %d values for the %d columns named", s.table, len(s.rows)+1, len(vals), countNamed(c.cols))
+		return &c
+	}
+	c.rows = append(clip(s.rows), row)
+	return &c
+}
+
+// countNamed returns how many of cols have no default (Columns put those after).
+func countNamed(cols []*columnDef) int {
+	n := len(cols)
+	for n > 0 && cols[n-1].def != nil {
+		n--
+	}
+	return n
 }
 
 // defaultMarker stands for a column's client-side default, evaluated each time the
@@ -321,3 +399,35 @@ func (s *DeleteStmt) Returning(cols ...Expression) *DeleteStmt {
 	c.returning = clip(cols)
 	return &c
 }
+
+// convertNumber converts an integer to another integer type, or a number to a float
+// type, when the value survives: an int given for an int64 column.
+func convertNumber(v reflect.Value, to reflect.Type) (any, bool) {
+	if to == int64Type && v.Kind() == reflect.Int {
+		return v.Int(), true
+	}
+	switch {
+	case v.CanInt() && (to.Kind() >= reflect.Int && to.Kind() <= reflect.Int64):
+		if reflect.Zero(to).OverflowInt(v.Int()) {
+			return nil, false
+		}
+	case v.CanUint() && (to.Kind() >= reflect.Uint && to.Kind() <= reflect.Uint64):
+		if reflect.Zero(to).OverflowUint(v.Uint()) {
+			return nil, false
+		}
+	case v.CanInt() && (to.Kind() >= reflect.Uint && to.Kind() <= reflect.Uint64):
+		if v.Int() < 0 || reflect.Zero(to).OverflowUint(uint64(v.Int())) {
+			return nil, false
+		}
+	case v.CanUint() && (to.Kind() >= reflect.Int && to.Kind() <= reflect.Int64):
+		if v.Uint() > 1<<62 || reflect.Zero(to).OverflowInt(int64(v.Uint())) {
+			return nil, false
+		}
+	case (v.CanInt() || v.CanUint() || v.CanFloat()) && (to.Kind() == reflect.Float32 || to.Kind() == reflect.Float64):
+	default:
+		return nil, false
+	}
+	return v.Convert(to).Interface(), true
+}
+
+var int64Type = reflect.TypeFor[int64]()

@@ -230,7 +230,7 @@ func (p *Prepared) compile(d dialect.Dialect, v dialect.Version, bake bool) (*Co
 	}
 	c := NewCompiler(d, v)
 	c.prep, c.bake = p, bake
-	c.frags = append(c.frags, fragmentName(p.stmt))
+	c.frags = append(c.frags, p.stmt)
 	if err := p.stmt.WriteSQL(c); err != nil {
 		return nil, err
 	}
@@ -269,17 +269,23 @@ func (c *Compiler) bindLit(node any, i int) error {
 		return fmt.Errorf("alchemy: internal error: %T writes a value it did not key (in %s)", node, c.fragment())
 	}
 	idx := c.prep.k.nodes[n].base + i
-	if b, ok := c.litBind[idx]; ok {
+	if c.litBind == nil {
+		nv := len(c.prep.k.vals)
+		c.litBind = make([]int, nv) // bind index + 1 per value; 0 for none yet
+		if c.binds == nil {
+			c.binds = make([]bind, 0, nv)
+			c.cuts = make([]int, 0, nv)
+			c.refs = make([]int, 0, nv)
+		}
+	}
+	if b := c.litBind[idx]; b > 0 {
 		c.cuts = append(c.cuts, len(c.buf))
-		c.refs = append(c.refs, b)
+		c.refs = append(c.refs, b-1)
 		return nil
 	}
-	if c.litBind == nil {
-		c.litBind = map[int]int{}
-	}
 	b := len(c.binds)
-	c.litBind[idx] = b
-	c.binds = append(c.binds, bind{fixed: true, lit: idx + 1, owner: c.fragment()})
+	c.litBind[idx] = b + 1
+	c.binds = append(c.binds, bind{fixed: true, lit: idx + 1, owner: c.frags[len(c.frags)-1], top: len(c.frags) == 1})
 	c.fixed = true
 	c.cuts = append(c.cuts, len(c.buf))
 	c.refs = append(c.refs, b)

@@ -32,6 +32,7 @@ type SelectStmt struct {
 	with      []*Table
 	compound  []*SelectStmt // UNION and the like: the parts, with ops
 	ops       []string
+	from1     [1]fromItem // from's room for a table's own Select, saving an allocation
 }
 
 // Select returns SELECT cols; the FROM clause is the table of the columns when they
@@ -46,7 +47,10 @@ func (t *Table) Select(cols ...Expression) *SelectStmt {
 			cols = append(cols, c)
 		}
 	}
-	return &SelectStmt{cols: clip(cols), from: []fromItem{t}}
+	s := &SelectStmt{cols: clip(cols)}
+	s.from1[0] = t
+	s.from = s.from1[:1:1]
+	return s
 }
 
 func (s *SelectStmt) clone() *SelectStmt { c := *s; return &c }

@@ -182,8 +182,7 @@ func (t *Table) columnNames() string {
 // C returns the column called name, untyped: users.C("name").Eq("ed"). A name the
 // table lacks gives a column whose use is an error naming the table and its columns.
 func (t *Table) C(name string) Column[any] {
-	d := t.column(name)
-	return Column[any]{Expr: Expr[any]{node: d}, def: d, typ: Type[any]{sql: d.typ}}
+	return columnOf[any](t.column(name))
 }
 
 // Columns returns the table's columns, untyped, in order.
@@ -198,7 +197,7 @@ func (t *Table) Columns() []Column[any] {
 	}
 	out := make([]Column[any], len(cols))
 	for i, d := range cols {
-		out[i] = Column[any]{Expr: Expr[any]{node: d}, def: d, typ: Type[any]{sql: d.typ}}
+		out[i] = columnOf[any](d)
 	}
 	return out
 }
