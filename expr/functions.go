@@ -125,7 +125,13 @@ type castNode struct {
 }
 
 func (n *castNode) WriteSQL(c *Compiler) error {
-	name, err := n.typ.SQLFor(c.typeDialect())
+	var name string
+	var err error
+	if c.flavor().mysqlish() {
+		name, err = mysqlCastType(n.typ, c.typeDialect())
+	} else {
+		name, err = n.typ.SQLFor(c.typeDialect())
+	}
 	if err != nil {
 		return err
 	}
@@ -183,7 +189,7 @@ func (n *caseNode) WriteSQL(c *Compiler) error {
 	c.WriteString("CASE")
 	for i := 0; i+1 < len(n.whens); i += 2 {
 		c.WriteString(" WHEN ")
-		if err := c.sub(n.whens[i]); err != nil {
+		if err := c.cond(n.whens[i]); err != nil {
 			return err
 		}
 		c.WriteString(" THEN ")

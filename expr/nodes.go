@@ -175,10 +175,15 @@ type prefixNode struct {
 
 func (n *prefixNode) WriteSQL(c *Compiler) error {
 	c.WriteString(n.op)
-	_, isBool := n.e.(*boolNode)
-	if isBool || isComparison(n.e) {
+	inner := nodeOfExpr(n.e)
+	_, isBool := inner.(*boolNode)
+	_, bare := inner.(*columnDef)
+	if isBool || isComparison(n.e) || bare && c.flavor() == mssqlSQL {
 		c.WriteByte('(')
 		defer c.WriteByte(')')
+	}
+	if n.op == "NOT " {
+		return c.cond(n.e) // NOT (flag = 1) on SQL Server
 	}
 	return c.sub(n.e)
 }
@@ -187,10 +192,7 @@ func (n *prefixNode) appendKey(k *keyWriter) { k.op('p'); k.str(n.op); k.part(n.
 
 // isComparison reports whether e needs parentheses after NOT.
 func isComparison(e Expression) bool {
-	if x, ok := e.(Expr[bool]); ok {
-		e = x.node
-	}
-	switch e.(type) {
+	switch nodeOfExpr(e).(type) {
 	case *cmpValueNode, *binaryNode, *inNode, *betweenNode, *likeNode, *postfixNode:
 		return true
 	}
@@ -265,7 +267,7 @@ func (n *boolNode) WriteSQL(c *Compiler) error {
 		if paren {
 			c.WriteByte('(')
 		}
-		if err := c.sub(it); err != nil {
+		if err := c.cond(it); err != nil { // a bare flag is flag = 1 on SQL Server
 			return err
 		}
 		if paren {
