@@ -93,21 +93,27 @@ func newIn[T any](left Expression, not bool, vs []T) *inNode {
 }
 
 func (n *inNode) WriteSQL(c *Compiler) error {
+	if len(n.vals) == 0 {
+		c.WriteByte('(')
+	}
 	if err := c.sub(n.left); err != nil {
 		return err
+	}
+	if len(n.vals) == 0 {
+		// An empty set: no row is IN it, every row is NOT IN it, NULL or not. Not
+		// SQLAlchemy's IN (SELECT 1 WHERE 1!=1), which PostgreSQL refuses for a
+		// column that is not an integer; the operand stays, for the FROM check.
+		if n.not {
+			c.WriteString(" IS NULL OR 1 = 1)")
+		} else {
+			c.WriteString(" IS NULL AND 1 != 1)")
+		}
+		return nil
 	}
 	if n.not {
 		c.WriteString(" NOT")
 	}
 	c.WriteString(" IN (")
-	if len(n.vals) == 0 { // an empty set, as SQLAlchemy renders it
-		c.WriteString("SELECT 1")
-		if c.flavor().mysqlish() {
-			c.WriteString(" FROM DUAL")
-		}
-		c.WriteString(" WHERE 1!=1)")
-		return nil
-	}
 	for i := range n.vals {
 		if i > 0 {
 			c.WriteString(", ")
