@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sort"
 
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
@@ -124,16 +125,8 @@ func (s *InsertStmt) Values(rows ...any) *InsertStmt {
 			}
 			row[i] = cv
 		}
-		if len(m) > len(c.cols) && c.err == nil && !isStruct(r) {
-			for name := range m {
-				if _, ok := s.table.byName[name]; !ok {
-					c.err = fmt.Errorf("alchemy: insert into %s: the table has no column %s (it has %s)", s.table, name, s.table.columnNames())
-					break
-				}
-			}
-			if c.err == nil {
-				c.err = fmt.Errorf("alchemy: insert into %s: row %d gives columns the first row does not", s.table, len(c.rows)+1)
-			}
+		if c.err == nil && !isStruct(r) {
+			c.err = s.checkRowNames(m, c.cols, len(c.rows)+1)
 		}
 		c.rows = append(c.rows, row)
 	}
@@ -212,6 +205,31 @@ func countNamed(cols []*columnDef) int {
 		n--
 	}
 	return n
+}
+
+// checkRowNames refuses a row by name (Params) that names a column the table lacks,
+// or one the first row did not give: neither may be dropped without a word.
+func (s *InsertStmt) checkRowNames(m map[string]any, cols []*columnDef, row int) error {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the same error every time
+	for _, name := range names {
+		if d := s.table.column(name); d.err != nil {
+			return fmt.Errorf("alchemy: insert into %s: the table has no column %s (it has %s)", s.table, name, s.table.columnNames())
+		}
+	}
+	for _, name := range names {
+		given := false
+		for _, d := range cols {
+			given = given || d.name == name
+		}
+		if !given {
+			return fmt.Errorf("alchemy: insert into %s: row %d gives %s, which the first row does not", s.table, row, name)
+		}
+	}
+	return nil
 }
 
 // defaultMarker stands for a column's client-side default, evaluated each time the

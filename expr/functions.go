@@ -1,7 +1,10 @@
 package expr
 
 import (
+	"errors"
 	"math"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -125,7 +128,16 @@ type castNode struct {
 }
 
 func (n *castNode) WriteSQL(c *Compiler) error {
-	name, err := n.typ.SQLFor(c.typeDialect())
+	if n.typ == nil {
+		return errCastNoType
+	}
+	var name string
+	var err error
+	if c.flavor().mysqlish() {
+		name, err = mysqlCastType(n.typ, c.typeDialect())
+	} else {
+		name, err = n.typ.SQLFor(c.typeDialect())
+	}
 	if err != nil {
 		return err
 	}
@@ -141,10 +153,16 @@ func (n *castNode) WriteSQL(c *Compiler) error {
 
 func (n *castNode) appendKey(k *keyWriter) {
 	k.op('T')
+	if n.typ == nil {
+		k.fail(errCastNoType)
+		return
+	}
 	k.str(n.typ.TypeName())
-	k.extra = append(k.extra, n.typ) // the type, not its name: two types may share one
+	typeKey(k, n.typ)
 	k.part(n.e)
 }
+
+var errCastNoType = errors.New("alchemy: a CAST to the zero Type (use one of this package's types, or Typed)")
 
 // Cast is CAST(e AS typ), with typ's Go type.
 func Cast[T any](e Expression, typ Type[T]) Expr[T] {
@@ -183,7 +201,7 @@ func (n *caseNode) WriteSQL(c *Compiler) error {
 	c.WriteString("CASE")
 	for i := 0; i+1 < len(n.whens); i += 2 {
 		c.WriteString(" WHEN ")
-		if err := c.sub(n.whens[i]); err != nil {
+		if err := c.cond(n.whens[i]); err != nil {
 			return err
 		}
 		c.WriteString(" THEN ")
@@ -381,4 +399,39 @@ func pgPath(keys []string) []string {
 		out[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(k) + `"`
 	}
 	return out
+}
+
+// typeKey keys a CAST's type by what it renders as: the package's types by their
+// spellings (String(10) built twice is one type), another package's by the value
+// itself (two of its types may share a name), or not at all when that is not
+// comparable.
+func typeKey(k *keyWriter, t SQLType) {
+	switch x := t.(type) {
+	case *sqlType:
+		k.op('t')
+		k.str(x.no)
+		names := make([]string, 0, len(x.per))
+		for d := range x.per {
+			names = append(names, d)
+		}
+		sort.Strings(names)
+		k.num(len(names))
+		for _, d := range names {
+			k.str(d)
+			k.str(x.per[d])
+		}
+	case *enumType:
+		k.op('e')
+		k.str(x.name)
+		k.num(len(x.values))
+		for _, v := range x.values {
+			k.str(v)
+		}
+	default:
+		if t == nil || !reflect.TypeOf(t).Comparable() {
+			k.noKey = true
+			return
+		}
+		k.extra = append(k.extra, t)
+	}
 }

@@ -93,21 +93,27 @@ func newIn[T any](left Expression, not bool, vs []T) *inNode {
 }
 
 func (n *inNode) WriteSQL(c *Compiler) error {
+	if len(n.vals) == 0 {
+		c.WriteByte('(')
+	}
 	if err := c.sub(n.left); err != nil {
 		return err
+	}
+	if len(n.vals) == 0 {
+		// An empty set: no row is IN it, every row is NOT IN it, NULL or not. Not
+		// SQLAlchemy's IN (SELECT 1 WHERE 1!=1), which PostgreSQL refuses for a
+		// column that is not an integer; the operand stays, for the FROM check.
+		if n.not {
+			c.WriteString(" IS NULL OR 1 = 1)")
+		} else {
+			c.WriteString(" IS NULL AND 1 != 1)")
+		}
+		return nil
 	}
 	if n.not {
 		c.WriteString(" NOT")
 	}
 	c.WriteString(" IN (")
-	if len(n.vals) == 0 { // an empty set, as SQLAlchemy renders it
-		c.WriteString("SELECT 1")
-		if c.flavor().mysqlish() {
-			c.WriteString(" FROM DUAL")
-		}
-		c.WriteString(" WHERE 1!=1)")
-		return nil
-	}
 	for i := range n.vals {
 		if i > 0 {
 			c.WriteString(", ")
@@ -175,10 +181,15 @@ type prefixNode struct {
 
 func (n *prefixNode) WriteSQL(c *Compiler) error {
 	c.WriteString(n.op)
-	_, isBool := n.e.(*boolNode)
-	if isBool || isComparison(n.e) {
+	inner := nodeOfExpr(n.e)
+	_, isBool := inner.(*boolNode)
+	_, bare := inner.(*columnDef)
+	if isBool || isComparison(n.e) || bare && c.flavor() == mssqlSQL {
 		c.WriteByte('(')
 		defer c.WriteByte(')')
+	}
+	if n.op == "NOT " {
+		return c.cond(n.e) // NOT (flag = 1) on SQL Server
 	}
 	return c.sub(n.e)
 }
@@ -187,10 +198,7 @@ func (n *prefixNode) appendKey(k *keyWriter) { k.op('p'); k.str(n.op); k.part(n.
 
 // isComparison reports whether e needs parentheses after NOT.
 func isComparison(e Expression) bool {
-	if x, ok := e.(Expr[bool]); ok {
-		e = x.node
-	}
-	switch e.(type) {
+	switch nodeOfExpr(e).(type) {
 	case *cmpValueNode, *binaryNode, *inNode, *betweenNode, *likeNode, *postfixNode:
 		return true
 	}
@@ -265,7 +273,7 @@ func (n *boolNode) WriteSQL(c *Compiler) error {
 		if paren {
 			c.WriteByte('(')
 		}
-		if err := c.sub(it); err != nil {
+		if err := c.cond(it); err != nil { // a bare flag is flag = 1 on SQL Server
 			return err
 		}
 		if paren {

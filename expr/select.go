@@ -354,7 +354,7 @@ func (s *SelectStmt) writeCompound(c *Compiler) error {
 			return err
 		}
 	}
-	return s.writeLimit(c, false)
+	return s.writeLimit(c, len(s.order) > 0)
 }
 
 func (s *SelectStmt) writeSimple(c *Compiler) error {

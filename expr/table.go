@@ -256,11 +256,17 @@ func (t *Table) writeFrom(c *Compiler) error {
 	}
 	switch t.kind {
 	case aliasTable:
-		if err := t.base.writeFrom(c); err != nil {
+		// SQL Server's lock hints follow the alias: FROM users AS m WITH (UPDLOCK).
+		hint := c.lockHint
+		c.lockHint = false
+		err := t.base.writeFrom(c)
+		c.lockHint = hint
+		if err != nil {
 			return err
 		}
 		c.WriteString(" AS ")
 		c.WriteIdent(t.name)
+		c.writeLockHint()
 	case subqueryTable:
 		c.WriteByte('(')
 		if err := t.query.write(c); err != nil {
@@ -288,6 +294,9 @@ func (t *Table) appendKey(k *keyWriter) {
 	case subqueryTable:
 		t.query.appendKey(k)
 	case cteTable:
-		// the CTE's query is keyed in the WITH clause
+		// The CTE's query decides the WITH clause the statement gets: two
+		// statements using CTEs of one name but other queries differ.
+		k.flag(t.rec)
+		t.query.appendKey(k)
 	}
 }

@@ -250,11 +250,3 @@ func nullable(t reflect.Type) bool {
 }
 
 var scannerType = reflect.TypeFor[sql.Scanner]()
-
-// value converts a T to what the driver is given.
-func (t Type[T]) value(v T) (any, error) {
-	if t.bind != nil {
-		return t.bind(v)
-	}
-	return v, nil
-}

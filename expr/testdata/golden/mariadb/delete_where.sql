@@ -1,0 +1,7 @@
+-- mariadb 10.11.6-MariaDB
+DELETE FROM users WHERE (users.id = ? OR users.id = ?) AND users.age < ?
+-- returns rows: false []
+-- args: 3
+int64(1)
+int64(2)
+int64(3)

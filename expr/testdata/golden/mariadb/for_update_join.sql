@@ -1,0 +1,4 @@
+-- mariadb 10.11.6-MariaDB
+SELECT users.id, `order`.id FROM users JOIN `order` ON `order`.user_id = users.id FOR UPDATE
+-- returns rows: true ["id" "id"]
+-- args: 0

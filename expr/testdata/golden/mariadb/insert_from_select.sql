@@ -1,0 +1,6 @@
+-- mariadb 10.11.6-MariaDB
+INSERT INTO `order` (user_id, total) SELECT users.id, ? FROM users WHERE users.age > ?
+-- returns rows: false []
+-- args: 2
+float64(0.5)
+int64(21)

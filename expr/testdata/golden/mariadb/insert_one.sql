@@ -1,0 +1,8 @@
+-- mariadb 10.11.6-MariaDB
+INSERT INTO users (name, age, active, status) VALUES (?, ?, ?, ?)
+-- returns rows: false []
+-- args: 4
+string("ed")
+int64(30)
+bool(true)
+string("new")

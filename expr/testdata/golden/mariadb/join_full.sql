@@ -1,0 +1,2 @@
+-- mariadb 10.11.6-MariaDB
+-- error: alchemy: unsupported: FULL OUTER JOIN is not supported by mariadb

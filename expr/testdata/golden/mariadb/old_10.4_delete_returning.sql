@@ -1,0 +1,5 @@
+-- mariadb 10.4.32-MariaDB
+DELETE FROM users WHERE users.id = ? RETURNING id
+-- returns rows: true ["id"]
+-- args: 1
+int64(1)

@@ -1,0 +1,6 @@
+-- mariadb 10.5.0-MariaDB
+INSERT INTO users (name, status) VALUES (?, ?) RETURNING id
+-- returns rows: true ["id"]
+-- args: 2
+string("ed")
+string("new")

@@ -1,0 +1,2 @@
+-- mariadb 10.11.6-MariaDB
+-- error: alchemy: unsupported: NULLS FIRST/LAST is not supported by mariadb

@@ -1,0 +1,6 @@
+-- mariadb 10.11.6-MariaDB
+SELECT users.id FROM users WHERE users.active AND NOT users.active AND (users.active OR users.age > ?) AND users.active = ?
+-- returns rows: true ["id"]
+-- args: 2
+int64(3)
+bool(true)

@@ -1,0 +1,8 @@
+-- mariadb 10.11.6-MariaDB
+SELECT users.id FROM users WHERE users.id IN (?, ?, ?) AND users.name IN (?)
+-- returns rows: true ["id"]
+-- args: 4
+int64(1)
+int64(2)
+int64(3)
+string("a")

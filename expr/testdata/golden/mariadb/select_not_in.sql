@@ -1,0 +1,6 @@
+-- mariadb 10.11.6-MariaDB
+SELECT users.id FROM users WHERE users.id NOT IN (?, ?)
+-- returns rows: true ["id"]
+-- args: 2
+int64(4)
+int64(5)

@@ -1,0 +1,6 @@
+-- mariadb 10.11.6-MariaDB
+SELECT users.name, upper(users.name) AS shout, ? AS suffix FROM users WHERE users.id > ?
+-- returns rows: true ["name" "shout" "suffix"]
+-- args: 2
+string("!")
+int64(0)

@@ -1,0 +1,6 @@
+-- mariadb 10.11.6-MariaDB
+UPDATE `order` SET `group` = ? WHERE `order`.`group` = ?
+-- returns rows: false []
+-- args: 2
+string("vip")
+string("std")

@@ -1,0 +1,7 @@
+-- mssql 16.0.4105.2
+DELETE FROM users WHERE (users.id = @p1 OR users.id = @p2) AND users.age < @p3
+-- returns rows: false []
+-- args: 3
+int64(1)
+int64(2)
+int64(3)

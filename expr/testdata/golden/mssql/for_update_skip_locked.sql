@@ -1,0 +1,6 @@
+-- mssql 16.0.4105.2
+SELECT TOP (@p1) users.id FROM users WITH (UPDLOCK, ROWLOCK, READPAST) WHERE users.age > @p2 ORDER BY users.id
+-- returns rows: true ["id"]
+-- args: 2
+int64(1)
+int64(1)

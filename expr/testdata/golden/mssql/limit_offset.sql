@@ -1,0 +1,6 @@
+-- mssql 16.0.4105.2
+SELECT users.id FROM users ORDER BY users.id OFFSET @p1 ROWS FETCH NEXT @p2 ROWS ONLY
+-- returns rows: true ["id"]
+-- args: 2
+int64(20)
+int64(10)

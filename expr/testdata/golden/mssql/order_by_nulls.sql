@@ -1,0 +1,2 @@
+-- mssql 16.0.4105.2
+-- error: alchemy: unsupported: NULLS FIRST/LAST is not supported by mssql

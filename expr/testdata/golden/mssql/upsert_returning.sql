@@ -1,0 +1,7 @@
+-- mssql 16.0.4105.2
+MERGE INTO users USING (VALUES (@p1, @p2, @p3)) AS excluded (id, name, status) ON users.id = excluded.id WHEN MATCHED THEN UPDATE SET name = excluded.name WHEN NOT MATCHED THEN INSERT (id, name, status) VALUES (excluded.id, excluded.name, excluded.status) OUTPUT inserted.id;
+-- returns rows: true ["id"]
+-- args: 3
+int64(1)
+string("ed")
+string("new")

@@ -1,0 +1,10 @@
+-- mysql 8.0.36
+SELECT users.name, CASE WHEN users.age < ? THEN ? WHEN users.age < ? THEN ? ELSE ? END AS bracket FROM users WHERE CASE WHEN users.active THEN users.age END > ?
+-- returns rows: true ["name" "bracket"]
+-- args: 6
+int64(18)
+string("minor")
+int64(65)
+string("adult")
+string("senior")
+int64(3)

@@ -1,0 +1,7 @@
+-- mysql 8.0.36
+DELETE FROM users WHERE (users.id = ? OR users.id = ?) AND users.age < ?
+-- returns rows: false []
+-- args: 3
+int64(1)
+int64(2)
+int64(3)

@@ -1,0 +1,2 @@
+-- mysql 8.0.36
+-- error: alchemy: unsupported: FULL OUTER JOIN is not supported by mysql

@@ -1,0 +1,4 @@
+-- mysql 8.0.36
+SELECT users.name, `order`.total FROM users LEFT OUTER JOIN `order` ON `order`.user_id = users.id
+-- returns rows: true ["name" "total"]
+-- args: 0

@@ -1,0 +1,4 @@
+-- mysql 8.0.36
+SELECT users.name, `order`.total, tree.label FROM users JOIN `order` ON `order`.user_id = users.id LEFT OUTER JOIN tree ON tree.id = `order`.id
+-- returns rows: true ["name" "total" "label"]
+-- args: 0

@@ -1,0 +1,7 @@
+-- mysql 8.0.36
+SELECT docs.id, JSON_UNQUOTE(JSON_EXTRACT(docs.body, ?)) AS ab FROM docs WHERE JSON_UNQUOTE(JSON_EXTRACT(docs.body, ?)) = ?
+-- returns rows: true ["id" "ab"]
+-- args: 3
+string("$.\"a\".\"b\"")
+string("$.\"kind\"")
+string("x")

@@ -1,0 +1,6 @@
+-- mysql 
+INSERT INTO users (name, status) VALUES (?, ?) RETURNING id
+-- returns rows: true ["id"]
+-- args: 2
+string("ed")
+string("new")

@@ -1,0 +1,2 @@
+-- mysql 8.0.36
+-- error: alchemy: unsupported: NULLS FIRST/LAST is not supported by mysql

@@ -1,0 +1,6 @@
+-- mysql 8.0.36
+SELECT users.id FROM users WHERE users.age BETWEEN ? AND ?
+-- returns rows: true ["id"]
+-- args: 2
+int64(18)
+int64(65)

@@ -1,0 +1,6 @@
+-- mysql 8.0.36
+SELECT users.name, upper(users.name) AS shout, ? AS suffix FROM users WHERE users.id > ?
+-- returns rows: true ["name" "shout" "suffix"]
+-- args: 2
+string("!")
+int64(0)

@@ -1,0 +1,6 @@
+-- mysql 8.0.36
+UPDATE `order` SET `group` = ? WHERE `order`.`group` = ?
+-- returns rows: false []
+-- args: 2
+string("vip")
+string("std")

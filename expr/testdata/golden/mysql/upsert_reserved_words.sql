@@ -1,0 +1,7 @@
+-- mysql 8.0.36
+INSERT INTO `order` (id, total, `group`) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `group` = VALUES(`group`), total = VALUES(total)
+-- returns rows: false []
+-- args: 3
+int64(1)
+float64(2.5)
+string("g")

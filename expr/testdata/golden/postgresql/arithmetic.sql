@@ -1,0 +1,7 @@
+-- postgresql 15.6
+SELECT (users.age + $1) AS next, ((users.age - users.id) * $2) AS m, (users.age / $3) AS d FROM users
+-- returns rows: true ["next" "m" "d"]
+-- args: 3
+int64(1)
+int64(2)
+int64(3)

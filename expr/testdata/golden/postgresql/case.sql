@@ -1,0 +1,10 @@
+-- postgresql 15.6
+SELECT users.name, CASE WHEN users.age < $1 THEN $2 WHEN users.age < $3 THEN $4 ELSE $5 END AS bracket FROM users WHERE CASE WHEN users.active THEN users.age END > $6
+-- returns rows: true ["name" "bracket"]
+-- args: 6
+int64(18)
+string("minor")
+int64(65)
+string("adult")
+string("senior")
+int64(3)

@@ -1,0 +1,4 @@
+-- postgresql 15.6
+INSERT INTO tree DEFAULT VALUES
+-- returns rows: false []
+-- args: 0

@@ -1,0 +1,5 @@
+-- postgresql 15.6
+SELECT users.name, "order".total FROM users JOIN "order" ON "order".user_id = users.id WHERE "order".total > $1
+-- returns rows: true ["name" "total"]
+-- args: 1
+float64(10)

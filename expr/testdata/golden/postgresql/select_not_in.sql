@@ -1,0 +1,6 @@
+-- postgresql 15.6
+SELECT users.id FROM users WHERE users.id NOT IN ($1, $2)
+-- returns rows: true ["id"]
+-- args: 2
+int64(4)
+int64(5)

@@ -1,0 +1,6 @@
+-- postgresql 15.6
+SELECT users.name, upper(users.name) AS shout, $1 AS suffix FROM users WHERE users.id > $2
+-- returns rows: true ["name" "shout" "suffix"]
+-- args: 2
+string("!")
+int64(0)

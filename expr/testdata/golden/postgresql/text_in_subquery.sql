@@ -1,0 +1,6 @@
+-- postgresql 15.6
+SELECT users.name FROM users WHERE users.age > $1 AND users.id IN (SELECT "order".user_id FROM "order" WHERE total > $2)
+-- returns rows: true ["name"]
+-- args: 2
+int64(1)
+float64(5.5)

@@ -1,0 +1,6 @@
+-- postgresql 15.6
+UPDATE users SET status = $1 WHERE users.id IN (SELECT "order".user_id FROM "order" WHERE "order".total > $2)
+-- returns rows: false []
+-- args: 2
+string("buyer")
+float64(10)

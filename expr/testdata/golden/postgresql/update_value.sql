@@ -1,0 +1,7 @@
+-- postgresql 15.6
+UPDATE users SET name = $1, email = $2 WHERE users.id = $3
+-- returns rows: false []
+-- args: 3
+string("ed")
+<nil>(<nil>)
+int64(5)

@@ -1,0 +1,13 @@
+-- sqlite 3.45.1
+INSERT INTO users (name, age, status) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)
+-- returns rows: false []
+-- args: 9
+string("ed")
+int64(30)
+string("new")
+string("wendy")
+int64(31)
+string("new")
+string("jack")
+<nil>(<nil>)
+string("new")

@@ -1,0 +1,6 @@
+-- sqlite 3.45.1
+INSERT INTO users (name, status) VALUES (?, ?) RETURNING id, name
+-- returns rows: true ["id" "name"]
+-- args: 2
+string("ed")
+string("new")

@@ -1,0 +1,6 @@
+-- sqlite 3.45.1
+SELECT users.id FROM users ORDER BY users.id LIMIT ? OFFSET ?
+-- returns rows: true ["id"]
+-- args: 2
+int64(10)
+int64(20)

@@ -1,0 +1,6 @@
+-- sqlite 3.45.1
+SELECT users.id FROM users WHERE users.age BETWEEN ? AND ?
+-- returns rows: true ["id"]
+-- args: 2
+int64(18)
+int64(65)

@@ -1,0 +1,5 @@
+-- sqlite 3.45.1
+SELECT users.id, users.name FROM users WHERE users.id = ?
+-- returns rows: true ["id" "name"]
+-- args: 1
+int64(7)

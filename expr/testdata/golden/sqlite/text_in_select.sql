@@ -1,0 +1,6 @@
+-- sqlite 3.45.1
+SELECT users.name, upper(users.name) AS shout, ? AS suffix FROM users WHERE users.id > ?
+-- returns rows: true ["name" "shout" "suffix"]
+-- args: 2
+string("!")
+int64(0)

@@ -1,0 +1,7 @@
+-- sqlite 3.45.1
+SELECT users.name FROM users WHERE users.active = ? AND users.age > ? AND users.name <> ?
+-- returns rows: true ["name"]
+-- args: 3
+bool(true)
+int(18)
+string("z")

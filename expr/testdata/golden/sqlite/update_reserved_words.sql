@@ -1,0 +1,6 @@
+-- sqlite 3.45.1
+UPDATE "order" SET "group" = ? WHERE "order"."group" = ?
+-- returns rows: false []
+-- args: 2
+string("vip")
+string("std")
