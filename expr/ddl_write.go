@@ -54,6 +54,7 @@ func (c *Compiler) writeIdents(cols []*columnDef) {
 	}
 }
 
+// WriteSQL writes CREATE TABLE for the compiler's dialect.
 func (s *CreateTableStmt) WriteSQL(c *Compiler) error {
 	t := s.table
 	if err := ddlTable(t, "CREATE TABLE"); err != nil {
@@ -256,6 +257,7 @@ func (c *Compiler) writeColumnSpec(d *columnDef, pk, singlePK bool) error {
 	return nil
 }
 
+// WriteSQL writes DROP TABLE.
 func (s *DropTableStmt) WriteSQL(c *Compiler) error {
 	if err := ddlTable(s.table, "DROP TABLE"); err != nil {
 		return err
@@ -266,6 +268,7 @@ func (s *DropTableStmt) WriteSQL(c *Compiler) error {
 	return nil
 }
 
+// WriteSQL writes CREATE INDEX or DROP INDEX for the compiler's dialect.
 func (s *IndexStmt) WriteSQL(c *Compiler) error {
 	t := s.table
 	verb := "CREATE INDEX"
@@ -321,6 +324,7 @@ func (s *IndexStmt) WriteSQL(c *Compiler) error {
 	return nil
 }
 
+// WriteSQL writes ALTER TABLE ADD or DROP CONSTRAINT for the compiler's dialect.
 func (s *ConstraintStmt) WriteSQL(c *Compiler) error {
 	t := s.table
 	verb := "ADD CONSTRAINT"
@@ -356,6 +360,7 @@ func (s *ConstraintStmt) WriteSQL(c *Compiler) error {
 	return nil
 }
 
+// WriteSQL writes the comment statement for the compiler's dialect.
 func (s *CommentStmt) WriteSQL(c *Compiler) error {
 	if s.col == nil && s.table == nil {
 		return errors.New("alchemy: SetColumnComment of a nil column")
