@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -189,7 +190,7 @@ func (t *enumType) SQLFor(d string) (string, error) {
 			if i > 0 {
 				s += ", "
 			}
-			s += quoteString(v)
+			s += quoteString(strings.ReplaceAll(v, `\`, `\\`)) // MySQL takes a backslash as an escape
 		}
 		return s + ")", nil
 	case "mssql":

@@ -1,0 +1,9 @@
+ALTER TABLE org DROP FOREIGN KEY fk_org_owner_id_user;
+
+DROP TABLE item;
+
+DROP TABLE `order`;
+
+DROP TABLE user;
+
+DROP TABLE org;

@@ -1,0 +1,7 @@
+DROP TABLE item;
+
+DROP TABLE "order";
+
+DROP TABLE user;
+
+DROP TABLE org;
