@@ -447,6 +447,9 @@ func closingParen(s string, i int) int {
 // stripPgCast turns PostgreSQL's 'lit'::type into 'lit', and a number literal cast
 // to a numeric type ('-1'::integer) into the bare number.
 func stripPgCast(s string) string {
+	if len(s) > 6 && strings.EqualFold(s[:6], "null::") {
+		return "NULL"
+	}
 	if !strings.HasPrefix(s, "'") {
 		return s
 	}
