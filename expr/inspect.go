@@ -109,7 +109,7 @@ type CheckConstraintInfo struct {
 // MariaDB server is recognised by its version) and mssql.
 //
 // Server defaults are normalised so that the same default reads the same on every
-// database: a string literal is single-quoted with quotes doubled ('it''s'), casts
+// database: a string literal is single-quoted, a quote inside it doubled; casts
 // of literals are dropped (PostgreSQL's 'a'::character varying is 'a', '-1'::integer
 // is -1), parentheses around the whole are dropped (SQL Server's ((0)) is 0), NULL is
 // no default (nil), and now(), current_timestamp() and CURRENT_TIMESTAMP are all

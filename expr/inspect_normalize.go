@@ -11,7 +11,7 @@ import (
 // spelling, upper-cased, and writes it as it is for every dialect.
 type catalogType struct{ name string }
 
-func (t catalogType) TypeName() string               { return t.name }
+func (t catalogType) TypeName() string              { return t.name }
 func (t catalogType) SQLFor(string) (string, error) { return t.name, nil }
 
 // typeSpec is a catalog type name taken apart: "character varying(50)" is the base
