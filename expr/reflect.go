@@ -61,7 +61,9 @@ type reflected struct {
 // under ReflectSchema), a composite one with ForeignKeyConstraint. The primary key
 // is declared by PrimaryKey on its columns, and by a PrimaryKeyConstraint too when
 // its name is not the database's default or its order is not the columns' order. An
-// index on an expression is left out (its columns are not columns).
+// index on an expression is left out (its columns are not columns). A table that
+// ReflectOnly leaves out is not reflected because another refers to it: the
+// reference stays a "table.column" name, which DDL reports if the table is missing.
 //
 // Everything is read before anything is declared: an error (a table md already
 // holds, a catalog query that fails) leaves md as it was.
