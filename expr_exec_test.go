@@ -554,5 +554,5 @@ func TestExprExecution(t *testing.T) {
 		if after.Misses-before.Misses != 1 || after.Hits-before.Hits != 4 {
 			t.Fatalf("one shape, five values: %d misses %d hits, want 1 and 4", after.Misses-before.Misses, after.Hits-before.Hits)
 		}
-	}, testdb.PostgreSQL, testdb.MySQL)
+	}, testdb.SQLite, testdb.PostgreSQL, testdb.MySQL)
 }

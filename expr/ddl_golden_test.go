@@ -2,8 +2,6 @@ package expr_test
 
 import (
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -15,8 +13,6 @@ import (
 	"github.com/go-alchemy/alchemy/expr"
 )
 
-// updateDDL rewrites the golden DDL under testdata/golden_ddl.
-var updateDDL = flag.Bool("update-ddl", false, "rewrite the golden DDL files under testdata/golden_ddl")
 
 // ddlDialects are the dialects the golden DDL is written for, with a server version
 // of each (MariaDB's says so).
@@ -31,12 +27,12 @@ var ddlDialects = []struct {
 	{"mssql", dialect.Version{Major: 16, Raw: "16.0.4105.2"}},
 }
 
-// goldenSchema declares tables that use every part of DDL: reserved words for
+// ddlGoldenSchema declares tables that use every part of DDL: reserved words for
 // names ("user", "order"), every type but INTERVAL, autoincrement and identity, a
 // composite primary key and a composite foreign key, a cycle (org and user reference
 // each other), a self-reference, unique, check and Enum constraints, indexes, server
 // defaults, comments with quotes. item is declared before the order it references.
-func goldenSchema() *expr.MetaData {
+func ddlGoldenSchema() *expr.MetaData {
 	md := expr.NewMetaData()
 	item := md.NewTable("item",
 		expr.ForeignKeyConstraint([]string{"order_user", "order_number"}, "order", []string{"user_id", "number"}, expr.OnDelete("cascade")),
@@ -82,27 +78,8 @@ func goldenSchema() *expr.MetaData {
 	return md
 }
 
-// checkGolden compares got with the golden file, or writes it under -update-ddl.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateDDL {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./expr -run TestDDLGolden -update-ddl to write it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
+// TestDDLGolden writes the DDL of each dialect into testdata/golden_ddl/<dialect>/,
+// compared (or rewritten under -update) by checkGolden.
 func TestDDLGolden(t *testing.T) {
 	ctx := context.Background()
 	for _, dd := range ddlDialects {
@@ -112,7 +89,7 @@ func TestDDLGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := filepath.Join("testdata", "golden_ddl", dd.name)
-			md := goldenSchema()
+			md := ddlGoldenSchema()
 
 			create := &recorder{d: d, v: dd.version}
 			if err := expr.CreateAll(ctx, create, md, expr.CheckFirst(false)); err != nil {

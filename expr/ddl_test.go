@@ -107,7 +107,7 @@ func TestCreateAllTables(t *testing.T) {
 
 func TestCheckFirstSkipsAll(t *testing.T) {
 	ctx := context.Background()
-	md := goldenSchema()
+	md := ddlGoldenSchema()
 	rec := &recorder{d: lookup(t, "postgresql"), exists: map[string]bool{"org": true, "user": true, "order": true, "item": true}}
 	if err := expr.CreateAll(ctx, rec, md); err != nil {
 		t.Fatal(err)

@@ -73,8 +73,8 @@ func SQLiteURL(t testing.TB) string {
 	return "sqlite:///" + t.TempDir() + "/test.db"
 }
 
-// Each runs fn as a subtest on SQLite (always) and on each server target in
-// targets (PostgreSQL and MySQL when none are named). A server whose URL is unset
+// Each runs fn as a subtest on each target named (SQLite, PostgreSQL and MySQL when
+// none is named: name SQLite too when naming servers). A server whose URL is unset
 // skips its subtest outside CI and fails it in CI.
 func Each(t *testing.T, fn func(t *testing.T, tg Target), targets ...string) {
 	t.Helper()
