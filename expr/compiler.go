@@ -62,10 +62,10 @@ type Compiler struct {
 
 	flav    flavor // flavor(): known once asked
 	flavSet bool
-	prep    *Prepared   // the values the statement carries, and where
-	litBind []int       // per value of the statement's: its bind's index + 1, or 0
-	scopes  []*scope    // the FROM clauses being written, innermost last
-	bake    bool        // the statement's values go into the Compiled (Compile), not Prepared.Bind
+	prep    *Prepared // the values the statement carries, and where
+	litBind []int     // per value of the statement's: its bind's index + 1, or 0
+	scopes  []*scope  // the FROM clauses being written, innermost last
+	bake    bool      // the statement's values go into the Compiled (Compile), not Prepared.Bind
 
 	bareColumns bool   // columns unqualified: INSERT's list, UPDATE's SET, a compound's ORDER BY
 	lockHint    bool   // SQL Server: tables get UPDLOCK hints
@@ -80,7 +80,7 @@ type bind struct {
 	value any
 	owner Statement // the fragment that bound it first, for errors
 	top   bool      // owner is the statement itself
-	lit   int    // with fixed: the index of the statement's own value (Prepared) plus one; 0 for value
+	lit   int       // with fixed: the index of the statement's own value (Prepared) plus one; 0 for value
 }
 
 // NewCompiler returns a compiler for dialect d and server version v (the zero

@@ -13,7 +13,6 @@ import (
 	"github.com/go-alchemy/alchemy/expr"
 )
 
-
 // ddlDialects are the dialects the golden DDL is written for, with a server version
 // of each (MariaDB's says so).
 var ddlDialects = []struct {
