@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/expr"
 	"github.com/go-alchemy/alchemy/dialect/sqlite"
 )
 
@@ -125,9 +126,27 @@ func BenchmarkSQLiteSelect10Users(b *testing.B) {
 		checkUsers(b, users)
 	})
 
-	// alchemy expr variant: added with issue 13's expr package
-	// (the same SELECT built with expr on every iteration, executed on
-	// usersEngine's engine and read with alchemy.All[User]).
+	// The same SELECT built with the expression language on every iteration, as
+	// a request handler builds it, read with alchemy.All[User].
+	b.Run("alchemy-expr", func(b *testing.B) {
+		eng := usersEngine(b)
+		u := alchemyUsers
+		var users []User
+		b.ReportAllocs()
+		for b.Loop() {
+			stmt := u.Select(u.ID, u.Name, u.Email, u.Age, u.CreatedAt).
+				Where(u.Age.Gt(usersMinAge), expr.Like(u.Name, usersPattern)).
+				Limit(usersSelectRows)
+			res, err := eng.Execute(ctx, stmt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if users, err = alchemy.All[User](res); err != nil {
+				b.Fatal(err)
+			}
+		}
+		checkUsers(b, users)
+	})
 }
 
 // usersEngine is an SQLite memory engine holding the 100-row users table.
