@@ -236,9 +236,6 @@ func (r Row) Columns() []string { return r.cols }
 // Values returns the values in column order.
 func (r Row) Values() []any { return r.vals }
 
-// Index returns the value of column i; it panics when i is out of range, like a slice.
-func (r Row) Index(i int) any { return r.vals[i] }
-
 // Get returns the value of the column named name, and whether there is one.
 func (r Row) Get(name string) (any, bool) {
 	for i, c := range r.cols {
@@ -254,8 +251,8 @@ func (r Row) Get(name string) (any, bool) {
 	return nil, false
 }
 
-// Map returns the row as a map from column name to value.
-func (r Row) Map() map[string]any {
+// asMap returns the row as a map from column name to value.
+func (r Row) asMap() map[string]any {
 	m := make(map[string]any, len(r.cols))
 	for i, c := range r.cols {
 		m[c] = r.vals[i]

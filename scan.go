@@ -135,7 +135,7 @@ func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
 	case *map[string]any:
 		row, err := res.Row()
 		if err == nil {
-			*d = row.Map()
+			*d = row.asMap()
 		}
 		return err
 	case *any:

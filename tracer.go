@@ -123,13 +123,6 @@ type ErrorHandler interface {
 	HandleError(ev *ErrorEvent)
 }
 
-// ErrorHandlerFunc is a function that is an ErrorHandler, as http.HandlerFunc is an
-// http.Handler.
-type ErrorHandlerFunc func(ev *ErrorEvent)
-
-// HandleError calls f(ev).
-func (f ErrorHandlerFunc) HandleError(ev *ErrorEvent) { f(ev) }
-
 // ErrorEvent describes a driver error for ErrorHandler.
 type ErrorEvent struct {
 	// Conn is the connection the error happened on; nil while connecting. The
