@@ -27,23 +27,6 @@ const (
 	AssertionPool
 )
 
-// String names the pool kind.
-func (k PoolKind) String() string {
-	switch k {
-	case DefaultPool:
-		return "default"
-	case QueuePool:
-		return "QueuePool"
-	case NullPool:
-		return "NullPool"
-	case StaticPool:
-		return "StaticPool"
-	case AssertionPool:
-		return "AssertionPool"
-	}
-	return fmt.Sprintf("PoolKind(%d)", int(k))
-}
-
 // config is what the options set.
 type config struct {
 	pool          pool.Config

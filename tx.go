@@ -503,20 +503,3 @@ func (c *Conn) abandonTx() {
 	}
 	_ = c.traceTx(ctx, op, "", nil)
 }
-
-// String describes the transaction.
-// It never waits for the connection, so a tracer hook may call it: while the connection
-// is busy the state is left out.
-func (t *Tx) String() string {
-	kind := [...]string{"transaction", "joined transaction", "savepoint " + t.name}[t.kind]
-	if !t.conn.turn.mu.TryLock() {
-		return "alchemy.Tx(" + kind + ")"
-	}
-	active := t.active()
-	t.conn.turn.unlock()
-	state := "active"
-	if !active {
-		state = "inactive"
-	}
-	return "alchemy.Tx(" + kind + ", " + state + ")"
-}

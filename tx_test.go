@@ -80,8 +80,8 @@ func TestTxCommitRollback(t *testing.T) {
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"kept"}) {
 			t.Fatalf("rows %v, want [kept]", got)
 		}
-		if !strings.Contains(tx.String(), "inactive") {
-			t.Errorf("String of an ended Tx: %s", tx)
+		if tx.IsActive() {
+			t.Error("an ended Tx reports itself active")
 		}
 	})
 }
@@ -272,8 +272,8 @@ func TestBeginNested(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !sp1.IsActive() || !strings.Contains(sp1.String(), "savepoint") {
-			t.Fatalf("savepoint: %v active %v", sp1, sp1.IsActive())
+		if !sp1.IsActive() {
+			t.Fatal("a new savepoint is not active")
 		}
 		ins("b")
 		if err := sp1.Rollback(ctx); err != nil {
