@@ -131,7 +131,7 @@ func (c *Conn) ready(ctx context.Context) error {
 		return ErrPendingRollback
 	}
 	if c.tx != nil && !c.tx.active {
-		return ErrTxInactive
+		return errTxInactive
 	}
 	if err := c.free(); err != nil && c.tx != nil {
 		return err // outside a transaction a lost connection is simply replaced

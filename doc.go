@@ -124,7 +124,7 @@
 // parameters (unless HideParameters), the SQLSTATE or error number, and unwraps to
 // the driver's error. Branch on behaviour with errors.Is(err, ErrDisconnect),
 // IsSerializationFailure and IsUniqueViolation, and on the sentinels ErrNoRows,
-// ErrPoolTimeout, ErrClosed, ErrTxInactive, ErrPendingRollback, ErrRolledBack,
+// ErrPoolTimeout, ErrClosed, ErrTxDone, ErrPendingRollback, ErrRolledBack,
 // ErrCommitUnknown, ErrBindParameter and ErrUnsupported. ErrNoRows also matches
 // database/sql's sql.ErrNoRows.
 package alchemy

@@ -28,10 +28,9 @@ var (
 	// connecting failed a moment ago (see PoolConnectBackoff); the error also wraps
 	// that connect error.
 	ErrConnectBackoff = pool.ErrConnectBackoff
-	// ErrTxInactive is returned by Commit (and statements) on a transaction that an
-	// inner block has rolled back: the whole transaction is gone.
-	ErrTxInactive = errors.New("alchemy: this transaction is inactive: an inner transaction was rolled back")
-	// ErrTxDone is returned by Commit or Rollback on a transaction already ended.
+	// ErrTxDone is returned by Commit or Rollback on a transaction already ended,
+	// and by Commit, Begin and statements after an inner block rolled the whole
+	// transaction back.
 	ErrTxDone = errors.New("alchemy: transaction has already been committed or rolled back")
 	// ErrPendingRollback is returned by every statement on a connection whose
 	// transaction broke (a lost connection inside it, a failed commit) until the caller
@@ -50,6 +49,9 @@ var (
 	// or the driver cannot give that figure.
 	ErrNotAvailable = errors.New("alchemy: not available for this result")
 )
+
+// errTxInactive is the ErrTxDone of a transaction an inner block rolled back.
+var errTxInactive = fmt.Errorf("%w: an inner transaction rolled it back", ErrTxDone)
 
 // noRowsError is ErrNoRows: an error of its own that also matches sql.ErrNoRows,
 // so that code written for database/sql keeps working.

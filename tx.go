@@ -41,7 +41,7 @@ const (
 // Tx is a transaction on a Conn. The first Begin on a connection begins the real
 // transaction; a Begin while it is open returns a Tx that joins it: its Commit does
 // nothing, and its Rollback rolls back the whole transaction, after which the outer
-// Commit fails with ErrTxInactive (SQLAlchemy's method_a / method_b nesting).
+// Commit fails with ErrTxDone (SQLAlchemy's method_a / method_b nesting).
 // BeginNested returns a savepoint: its Commit releases it and its Rollback rolls back
 // to it.
 //
@@ -203,7 +203,7 @@ func (t *Tx) active() bool {
 }
 
 // Commit commits the transaction if t began it; a joined Tx only marks itself done;
-// a savepoint is released. After an inner Rollback it fails with ErrTxInactive and
+// a savepoint is released. After an inner Rollback it fails with ErrTxDone and
 // ends the transaction. A Result still open on the connection is read into memory
 // first, so none of its rows is lost.
 //
@@ -231,7 +231,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 			return ErrPendingRollback
 		}
 		if !t.state.active {
-			return ErrTxInactive
+			return errTxInactive
 		}
 		return nil
 	case txSavepoint:
@@ -244,7 +244,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 	if !st.active {
 		t.done = true
 		c.tx = nil
-		return ErrTxInactive
+		return errTxInactive
 	}
 	commit := func(ctx context.Context) error { return c.commitNow(ctx, st) }
 	var err error
@@ -401,7 +401,7 @@ func (t *Tx) release(ctx context.Context) error {
 	}
 	if !t.state.active {
 		t.done = true
-		return ErrTxInactive
+		return errTxInactive
 	}
 	_, rel, _ := c.eng.dialect.SavepointSQL(t.name)
 	err := c.traceTx(ctx, TxRelease, t.name, func(ctx context.Context) error {
