@@ -10,9 +10,8 @@ import (
 	"github.com/go-alchemy/alchemy/expr"
 )
 
-// DefaultQueryCacheSize is how many compiled statements an engine keeps unless
-// QueryCacheSize says otherwise (SQLAlchemy's query_cache_size default).
-const DefaultQueryCacheSize = 500
+// defaultQueryCacheSize is SQLAlchemy's query_cache_size default.
+const defaultQueryCacheSize = 500
 
 // QueryCacheStats counts the work of an engine's cache of compiled statements
 // (QueryCacheSize).

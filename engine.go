@@ -53,7 +53,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: DefaultQueryCacheSize}
+	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: defaultQueryCacheSize}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)

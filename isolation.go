@@ -14,17 +14,16 @@ type Isolation string
 // no transaction at all: Begin, Commit and Rollback then do nothing on the database and
 // every statement commits on its own.
 const (
-	DefaultIsolation Isolation = ""
-	ReadUncommitted  Isolation = "READ UNCOMMITTED"
-	ReadCommitted    Isolation = "READ COMMITTED"
-	RepeatableRead   Isolation = "REPEATABLE READ"
-	Serializable     Isolation = "SERIALIZABLE"
-	Autocommit       Isolation = "AUTOCOMMIT"
+	ReadUncommitted Isolation = "READ UNCOMMITTED"
+	ReadCommitted   Isolation = "READ COMMITTED"
+	RepeatableRead  Isolation = "REPEATABLE READ"
+	Serializable    Isolation = "SERIALIZABLE"
+	Autocommit      Isolation = "AUTOCOMMIT"
 )
 
 func (l Isolation) validate() error {
 	switch Isolation(strings.ToUpper(string(l))) {
-	case DefaultIsolation, ReadUncommitted, ReadCommitted, RepeatableRead, Serializable, Autocommit:
+	case "", ReadUncommitted, ReadCommitted, RepeatableRead, Serializable, Autocommit:
 		return nil
 	}
 	return fmt.Errorf("alchemy: unknown isolation level %q (want READ UNCOMMITTED, READ COMMITTED, REPEATABLE READ, SERIALIZABLE or AUTOCOMMIT)", string(l))

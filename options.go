@@ -201,10 +201,9 @@ func InvalidatePoolOnDisconnect(all bool) Option {
 }
 
 // QueryCacheSize sets how many compiled statements the engine keeps, least
-// recently used dropped first (query_cache_size; DefaultQueryCacheSize unless
-// set; 0 turns the cache off). A statement is cached under its CacheKey (see
-// expr.CacheKeyer): a Text under its SQL, so that one built afresh per request is
-// compiled once. Engine.CacheStats counts hits and misses.
+// recently used dropped first (query_cache_size, default 500; 0 turns the cache
+// off). A statement is cached under its key (expr.CacheKeyer), a Text under its
+// SQL. Engine.CacheStats counts hits and misses.
 func QueryCacheSize(n int) Option {
 	return func(c *config) {
 		if n < 0 {

@@ -72,7 +72,7 @@ type txSettings struct {
 // newTxState resolves the options of a transaction about to begin on c.
 func (c *Conn) newTxState(o txSettings) (*txState, error) {
 	level := c.opts.Isolation
-	if o.isolation != DefaultIsolation {
+	if o.isolation != "" {
 		if err := o.isolation.validate(); err != nil {
 			return nil, err
 		}
