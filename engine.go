@@ -53,7 +53,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: defaultQueryCacheSize}
+	cfg := config{pool: pool.DefaultConfig(), cacheSize: defaultQueryCacheSize}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)

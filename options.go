@@ -29,21 +29,20 @@ const (
 
 // config is what the options set.
 type config struct {
-	pool          pool.Config
-	poolKind      PoolKind
-	poolSizeSet   bool
-	echo          bool
-	echoPool      bool
-	hideParams    bool
-	connectArgs   map[string]any
-	creator       func(ctx context.Context) (driver.Conn, error)
-	loggingName   string
-	logger        *slog.Logger
-	execOptions   ExecutionOptions
-	tracers       tracers
-	disconnectAll bool
-	cacheSize     int // compiled statements kept; -1 until QueryCacheSize sets it
-	errs          []error
+	pool        pool.Config
+	poolKind    PoolKind
+	poolSizeSet bool
+	echo        bool
+	echoPool    bool
+	hideParams  bool
+	connectArgs map[string]any
+	creator     func(ctx context.Context) (driver.Conn, error)
+	loggingName string
+	logger      *slog.Logger
+	execOptions ExecutionOptions
+	tracers     tracers
+	cacheSize   int // compiled statements kept; -1 until QueryCacheSize sets it
+	errs        []error
 }
 
 // Option configures CreateEngine.
@@ -192,12 +191,6 @@ func StatementTimeout(d time.Duration) Option {
 		}
 		c.execOptions.Timeout = d
 	}
-}
-
-// InvalidatePoolOnDisconnect chooses what a lost connection invalidates: the whole
-// pool by generation (true, the default, as SQLAlchemy) or that connection only.
-func InvalidatePoolOnDisconnect(all bool) Option {
-	return func(c *config) { c.disconnectAll = all }
 }
 
 // QueryCacheSize sets how many compiled statements the engine keeps, least
