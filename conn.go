@@ -16,8 +16,8 @@ import (
 // errConnClosed ends the Results a closing Conn leaves unread.
 var errConnClosed = errors.New("alchemy: the connection was closed")
 
-// ErrNilContext is returned by a call given a nil context.
-var ErrNilContext = errors.New("alchemy: nil context (pass context.Background() or context.TODO())")
+// errNilContext is returned by a call given a nil context.
+var errNilContext = errors.New("alchemy: nil context (pass context.Background() or context.TODO())")
 
 // Conn is a connection checked out of an engine's pool. Close returns it, rolling back
 // whatever it left open; defer conn.Close() is Go's form of SQLAlchemy's
@@ -162,7 +162,7 @@ func (c *Conn) ready(ctx context.Context) error {
 // as a DBAPI executemany does; under AUTOCOMMIT each set commits on its own.
 func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if stmt == nil {
 		return nil, errors.New("alchemy: Execute of a nil statement")

@@ -198,7 +198,7 @@ func (e *Engine) GoString() string { return "alchemy." + e.String() }
 // that returns it to the pool, rolling back whatever it left open.
 func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if e.closed.Load() {
 		return nil, fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
@@ -266,7 +266,7 @@ func (e *Engine) Dispose() error {
 // Statements compiled afterwards see it (expr.Compiler.Version).
 func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if ctx == nil {
-		return dialect.Version{}, ErrNilContext
+		return dialect.Version{}, errNilContext
 	}
 	if p := e.knownVersion.Load(); p != nil {
 		return *p, nil

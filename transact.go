@@ -163,7 +163,7 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) 
 // (WithRetry) applies only when the block begins the transaction.
 func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...BlockOption) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	o := txOptionsOf(opts)
 	if c.InTransaction() {
@@ -181,7 +181,7 @@ func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...B
 // serialization failure retries the new transaction as the RetryPolicy says.
 func (e *Engine) runTx(ctx context.Context, o txOptions, lazy, markBlock bool, fn func(ctx context.Context, c *Conn) error) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	if c := connFromContext(ctx, e); c != nil {
 		if o.nested && markBlock {

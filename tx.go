@@ -95,7 +95,7 @@ func (c *Conn) Begin(ctx context.Context, opts ...TxOption) (*Tx, error) {
 // begin begins (or joins) a transaction; lazily, BEGIN waits for the first statement.
 func (c *Conn) begin(ctx context.Context, o txSettings, lazy bool) (*Tx, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 // begins a real transaction instead (whose Commit commits).
 func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func (t *Tx) active() bool {
 // commit. A failed COMMIT invalidates the connection.
 func (t *Tx) Commit(ctx context.Context) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	c := t.conn
 	if err := c.lock(ctx); err != nil {
@@ -345,7 +345,7 @@ func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
 // A Result still open on the connection is read into memory first.
 func (t *Tx) Rollback(ctx context.Context) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	c := t.conn
 	c.lockWait()
