@@ -389,11 +389,11 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 	if own {
 		c.tx = nil
 		if err == nil {
-			err = c.traceTx(ctx, TxCommit, "", func(ctx context.Context) error { return c.commitNow(ctx, st) })
+			err = c.traceTx(ctx, opCommit, "", func(ctx context.Context) error { return c.commitNow(ctx, st) })
 		}
 		if st.begun { // the sets failed, or COMMIT was never sent
 			rctx, cancel := detached(ctx)
-			_ = c.traceTx(rctx, TxRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
+			_ = c.traceTx(rctx, opRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
 			cancel()
 		}
 	}

@@ -77,11 +77,11 @@ func (l *eventLog) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEv
 		return
 	}
 	switch d.Op {
-	case alchemy.TxSavepoint:
+	case "savepoint":
 		l.add("savepoint " + d.Savepoint)
-	case alchemy.TxRelease:
+	case "release savepoint":
 		l.add("release " + d.Savepoint)
-	case alchemy.TxRollbackTo:
+	case "rollback to savepoint":
 		l.add("rollback to " + d.Savepoint)
 	default:
 		l.add(string(d.Op))

@@ -71,7 +71,7 @@ func (l *txEvents) TraceTxStart(ctx context.Context, _ *alchemy.Conn, _ alchemy.
 // TraceTxEnd records the begins, commits and rollbacks that succeeded.
 func (l *txEvents) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEvent) {
 	switch d.Op {
-	case alchemy.TxBegin, alchemy.TxCommit, alchemy.TxRollback:
+	case "begin", "commit", "rollback":
 		if d.Err == nil {
 			l.add(string(d.Op))
 		}

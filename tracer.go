@@ -64,22 +64,21 @@ type TxTracer interface {
 	TraceTxEnd(ctx context.Context, c *Conn, ev TxEvent)
 }
 
-// TxOp is what a transaction hook traces.
-type TxOp string
-
-// Transaction operations.
+// Transaction operations, as TxEvent.Op and Error.Op name them.
 const (
-	TxBegin      TxOp = "begin"
-	TxCommit     TxOp = "commit"
-	TxRollback   TxOp = "rollback"
-	TxSavepoint  TxOp = "savepoint"
-	TxRelease    TxOp = "release savepoint"
-	TxRollbackTo TxOp = "rollback to savepoint"
+	opBegin      = "begin"
+	opCommit     = "commit"
+	opRollback   = "rollback"
+	opSavepoint  = "savepoint"
+	opRelease    = "release savepoint"
+	opRollbackTo = "rollback to savepoint"
 )
 
 // TxEvent describes a transaction operation.
 type TxEvent struct {
-	Op TxOp
+	// Op is "begin", "commit", "rollback", "savepoint", "release savepoint" or
+	// "rollback to savepoint", as in Error.Op.
+	Op string
 	// Savepoint is the savepoint's name, for the savepoint operations.
 	Savepoint string
 	// Duration and Err are the operation's, for the end hook.
@@ -230,7 +229,7 @@ func (tr *execTrace) end(c *Conn, rows int64, err error) {
 
 // traceTx runs do between the transaction hooks of op (do may be nil: an operation
 // that sends nothing, such as BEGIN under AUTOCOMMIT).
-func (c *Conn) traceTx(ctx context.Context, op TxOp, savepoint string, do func(ctx context.Context) error) error {
+func (c *Conn) traceTx(ctx context.Context, op, savepoint string, do func(ctx context.Context) error) error {
 	ts := c.eng.cfg.tracers.tx
 	if len(ts) == 0 {
 		if do == nil {

@@ -117,7 +117,7 @@ func (c *Conn) begin(ctx context.Context, o txSettings, lazy bool) (*Tx, error) 
 	}
 	switch {
 	case st.autocommit:
-		_ = c.traceTx(ctx, TxBegin, "", nil)
+		_ = c.traceTx(ctx, opBegin, "", nil)
 	case lazy:
 		st.lazy = true
 	default:
@@ -135,9 +135,9 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 	if err != nil {
 		return err
 	}
-	err = c.traceTx(ctx, TxBegin, "", func(ctx context.Context) error {
+	err = c.traceTx(ctx, opBegin, "", func(ctx context.Context) error {
 		for _, q := range stmts {
-			if err := c.exec(ctx, "begin", q); err != nil {
+			if err := c.exec(ctx, opBegin, q); err != nil {
 				return err
 			}
 		}
@@ -181,7 +181,7 @@ func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	c.spSeq++
 	name := "alchemy_sp_" + strconv.Itoa(c.spSeq)
 	create, _, _ := c.eng.dialect.SavepointSQL(name)
-	err := c.traceTx(ctx, TxSavepoint, name, func(ctx context.Context) error { return c.exec(ctx, "savepoint", create) })
+	err := c.traceTx(ctx, opSavepoint, name, func(ctx context.Context) error { return c.exec(ctx, opSavepoint, create) })
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 	commit := func(ctx context.Context) error { return c.commitNow(ctx, st) }
 	var err error
 	if st.begun || st.autocommit { // a transaction that never began has nothing to trace
-		err = c.traceTx(ctx, TxCommit, "", commit)
+		err = c.traceTx(ctx, opCommit, "", commit)
 	} else {
 		err = commit(ctx)
 	}
@@ -300,7 +300,7 @@ func (c *Conn) commitNow(ctx context.Context, st *txState) error {
 		}
 	})
 	defer stop()
-	err := c.exec(sctx, "commit", "COMMIT")
+	err := c.exec(sctx, opCommit, "COMMIT")
 	if err == nil {
 		st.begun = false
 		c.dc.inTx.Store(false)
@@ -328,7 +328,7 @@ func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
 		c.invalidate(fmt.Errorf("alchemy: rollback with an ended context (%w): connection closed instead", err), false)
 		return nil
 	}
-	err := c.exec(ctx, "rollback", "ROLLBACK")
+	err := c.exec(ctx, opRollback, "ROLLBACK")
 	if err != nil && c.pc != nil {
 		c.invalidate(err, false)
 	}
@@ -362,7 +362,7 @@ func (t *Tx) Rollback(ctx context.Context) error {
 	rollback := func(ctx context.Context) error { return c.rollbackNow(ctx, st) }
 	var err error
 	if !st.lazy { // a transaction that never began has nothing to trace
-		err = c.traceTx(ctx, TxRollback, "", rollback)
+		err = c.traceTx(ctx, opRollback, "", rollback)
 	} else {
 		err = rollback(ctx)
 	}
@@ -404,11 +404,11 @@ func (t *Tx) release(ctx context.Context) error {
 		return errTxInactive
 	}
 	_, rel, _ := c.eng.dialect.SavepointSQL(t.name)
-	err := c.traceTx(ctx, TxRelease, t.name, func(ctx context.Context) error {
+	err := c.traceTx(ctx, opRelease, t.name, func(ctx context.Context) error {
 		if rel == "" {
 			return nil
 		}
-		return c.exec(ctx, "release savepoint", rel)
+		return c.exec(ctx, opRelease, rel)
 	})
 	if err != nil {
 		return err
@@ -440,7 +440,7 @@ func (t *Tx) rollbackTo(ctx context.Context) error {
 		return fmt.Errorf("alchemy: rollback to savepoint %s: statements of other goroutines or blocks ran inside it, and rolling it back would undo their work: %w", t.name, ErrPendingRollback)
 	}
 	_, _, rb := c.eng.dialect.SavepointSQL(t.name)
-	err := c.traceTx(ctx, TxRollbackTo, t.name, func(ctx context.Context) error { return c.exec(ctx, "rollback to savepoint", rb) })
+	err := c.traceTx(ctx, opRollbackTo, t.name, func(ctx context.Context) error { return c.exec(ctx, opRollbackTo, rb) })
 	if err != nil {
 		return err
 	}
@@ -492,14 +492,14 @@ func (c *Conn) abandonTx() {
 	defer cancel()
 	mode := c.eng.cfg.pool.ResetOnReturn
 	if !st.begun || c.dc == nil || mode == pool.ResetNone || st.broken || !st.active {
-		_ = c.traceTx(ctx, TxRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
+		_ = c.traceTx(ctx, opRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
 		return
 	}
 	// The pool's reset on return ends it, after this Conn has let go: traced here
 	// as what it will be.
-	op := TxRollback
+	op := opRollback
 	if mode == pool.ResetCommit {
-		op = TxCommit
+		op = opCommit
 	}
 	_ = c.traceTx(ctx, op, "", nil)
 }

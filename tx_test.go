@@ -180,11 +180,11 @@ func (b *beginCounter) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.
 		return
 	}
 	switch d.Op {
-	case alchemy.TxBegin:
+	case "begin":
 		b.begins++
-	case alchemy.TxCommit:
+	case "commit":
 		b.commits++
-	case alchemy.TxRollback:
+	case "rollback":
 		b.rollbacks++
 	}
 }
