@@ -38,18 +38,14 @@ const (
 	txSavepoint               // BeginNested
 )
 
-// Tx is a transaction on a Conn. The first Begin on a connection begins the real
-// transaction; a Begin while it is open returns a Tx that joins it: its Commit does
-// nothing, and its Rollback rolls back the whole transaction, after which the outer
-// Commit fails with ErrTxDone (SQLAlchemy's method_a / method_b nesting).
-// BeginNested returns a savepoint: its Commit releases it and its Rollback rolls back
-// to it.
+// Tx is a transaction on a Conn. A Begin while one is open returns a Tx that joins
+// it: its Commit does nothing, its Rollback rolls back the whole, and the outer
+// Commit then fails with ErrTxDone (SQLAlchemy's method_a / method_b nesting). A
+// savepoint's Commit releases it; its Rollback rolls back to it.
 //
-// The engine owns the transaction: it sends BEGIN, COMMIT and ROLLBACK itself, each
-// bounded by the context of that call only. A context given to Begin that ends later
-// ends nothing; a statement cut off by its context, a lost connection or a failed
-// COMMIT or ROLLBACK invalidates the connection (the server then rolls back), and the
-// transaction must be rolled back before the Conn runs anything else.
+// BEGIN, COMMIT and ROLLBACK are each bounded by their own call's context: Begin's
+// ends nothing later. A statement cut off by its context, a lost connection or a
+// failed COMMIT or ROLLBACK invalidates the connection; then roll back.
 type Tx struct {
 	conn  *Conn
 	state *txState
@@ -85,9 +81,7 @@ func (c *Conn) newTxState(o txSettings) (*txState, error) {
 	return st, nil
 }
 
-// Begin begins a transaction, or joins the one already open. Its options
-// (WithIsolation, WithReadOnly) apply when a real transaction begins; joining keeps
-// its settings.
+// Begin begins a transaction, or joins the open one (keeping its settings).
 func (c *Conn) Begin(ctx context.Context, opts ...TxOption) (*Tx, error) {
 	return c.begin(ctx, txOptionsOf(opts).tx, false)
 }
@@ -151,8 +145,7 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 	return nil
 }
 
-// BeginNested opens a savepoint inside the open transaction; with none open it
-// begins a real transaction instead (whose Commit commits).
+// BeginNested opens a savepoint in the open transaction, or else begins one.
 func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -202,16 +195,14 @@ func (t *Tx) active() bool {
 	return !t.done && t.state.active && !t.state.broken && t.conn.tx == t.state
 }
 
-// Commit commits the transaction if t began it; a joined Tx only marks itself done;
-// a savepoint is released. After an inner Rollback it fails with ErrTxDone and
-// ends the transaction. A Result still open on the connection is read into memory
-// first, so none of its rows is lost.
+// Commit commits the transaction t began, marks a joined Tx done, or releases a
+// savepoint. After an inner Rollback it fails with ErrTxDone. An open Result is
+// read into memory first, so none of its rows is lost.
 //
-// ctx bounds Commit alone. When it has ended before COMMIT is sent, nothing is sent
-// and the transaction stays open: roll it back. Once COMMIT is sent, Commit waits
-// for the server's answer even past the end of ctx (for a short grace, see
-// ErrCommitUnknown), so that a transaction reported failed is one the server did not
-// commit. A failed COMMIT invalidates the connection.
+// If ctx has ended, nothing is sent and the transaction stays open: roll it back.
+// Once COMMIT is sent, Commit waits for the answer past the end of ctx (for a
+// grace, see ErrCommitUnknown): a failed Commit did not commit. A failed COMMIT
+// invalidates the connection.
 func (t *Tx) Commit(ctx context.Context) error {
 	if ctx == nil {
 		return errNilContext
@@ -338,11 +329,9 @@ func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
 	return err
 }
 
-// Rollback rolls back the whole transaction (for a Tx that began or joined it) or
-// back to the savepoint. It returns ErrTxDone when t has already ended, so that a
-// deferred Rollback after Commit is harmless. When ctx has ended, Rollback closes
-// the connection instead of sending ROLLBACK: the server rolls back either way.
-// A Result still open on the connection is read into memory first.
+// Rollback rolls back the whole transaction, or to the savepoint. On an ended Tx it
+// returns ErrTxDone, so a deferred Rollback is harmless. If ctx has ended, it closes
+// the connection instead (the server rolls back). An open Result is read first.
 func (t *Tx) Rollback(ctx context.Context) error {
 	if ctx == nil {
 		return errNilContext
