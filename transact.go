@@ -153,10 +153,9 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) 
 	return nil
 }
 
-// RunInTx runs fn in a transaction on c: a new one, or, when c has one open, the same
-// one joined (only the outermost block commits). It commits when fn returns nil and
-// rolls back when fn returns an error or panics (and panics again). A retry policy
-// (WithRetry) applies only when the block begins the transaction.
+// RunInTx runs fn in a transaction on c, or in c's open one, joined (only the
+// outermost block commits): commit when fn returns nil, rollback when it fails or
+// panics (the panic goes on).
 func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...BlockOption) error {
 	if ctx == nil {
 		return errNilContext
