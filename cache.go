@@ -11,18 +11,16 @@ import (
 	"github.com/go-alchemy/alchemy/expr"
 )
 
-// DefaultQueryCacheSize is how many compiled statements an engine keeps unless
-// QueryCacheSize says otherwise (SQLAlchemy's query_cache_size default).
-const DefaultQueryCacheSize = 500
+// defaultQueryCacheSize is SQLAlchemy's query_cache_size default.
+const defaultQueryCacheSize = 500
 
-// QueryCacheStats counts the work of an engine's cache of compiled statements
-// (QueryCacheSize).
+// QueryCacheStats counts the work of the compiled-statement cache (QueryCacheSize).
 type QueryCacheStats struct {
-	Hits      uint64 // statements found compiled
-	Misses    uint64 // statements not found, so compiled (those without a cache key are not counted)
-	Evictions uint64 // compiled statements dropped, least recently used first, to stay within Capacity
-	Size      int    // compiled statements held now
-	Capacity  int    // the most it holds; 0 when the cache is off
+	Hits      uint64 // found compiled
+	Misses    uint64 // compiled (statements without a cache key are not counted)
+	Evictions uint64 // dropped, least recently used first, to stay within Capacity
+	Size      int    // held now
+	Capacity  int    // 0 when the cache is off
 }
 
 // compiledKey is what a compiled statement is cached under: the statement's own key,
@@ -202,8 +200,7 @@ func (c *compiledCache) putEntry(en *compiledEntry) {
 	}
 }
 
-// CacheStats returns the counts of the engine's cache of compiled statements (see
-// QueryCacheSize).
+// CacheStats returns the compiled-statement cache's counts.
 func (e *Engine) CacheStats() QueryCacheStats {
 	if e.cache == nil {
 		return QueryCacheStats{}

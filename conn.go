@@ -16,22 +16,13 @@ import (
 // errConnClosed ends the Results a closing Conn leaves unread.
 var errConnClosed = errors.New("alchemy: the connection was closed")
 
-// ErrNilContext is returned by a call given a nil context.
-var ErrNilContext = errors.New("alchemy: nil context (pass context.Background() or context.TODO())")
+// errNilContext is returned by a call given a nil context.
+var errNilContext = errors.New("alchemy: nil context (pass context.Background() or context.TODO())")
 
-// Conn is a connection checked out of an engine's pool. Close returns it, rolling back
-// whatever it left open; defer conn.Close() is Go's form of SQLAlchemy's
-// "with engine.connect() as conn".
-//
-// A Conn is safe for concurrent use: statements from several goroutines run one at a
-// time, in the order they get the connection. A statement issued while a Result of
-// the Conn is still open first reads that Result's remaining rows into memory (as a
-// DBAPI cursor buffers them), so the statement runs at once and the Result can still
-// be read.
-//
-// Outside a transaction each statement commits on its own (autocommit). Begin opens a
-// transaction; a Begin while one is open joins it, and only the outermost Commit
-// commits. BeginNested opens a savepoint.
+// Conn is a connection checked out of an engine's pool; defer conn.Close() is
+// SQLAlchemy's "with engine.connect() as conn". It is safe for concurrent use:
+// statements run one at a time. One issued while a Result of the Conn is open
+// first reads that Result's remaining rows into memory, so both go on.
 type Conn struct {
 	eng  *Engine
 	turn turn // whoever holds it may use the fields below
@@ -54,11 +45,9 @@ type Conn struct {
 	invalidated bool
 }
 
-// Executable is a statement a Conn can run: Text, or a statement of the expression
-// language. It writes its SQL into the compiler of the engine's dialect, which numbers
-// its binds and learns whether it returns rows (expr.Statement). A statement that
-// gives a cache key (expr.CacheKeyer) is compiled once per engine, dialect and server
-// version and kept in the engine's cache (QueryCacheSize).
+// Executable is a statement to run (expr.Statement): a Text or an expression. It
+// writes its SQL into the engine's compiler; one with a cache key (expr.CacheKeyer)
+// is compiled once per engine and server version (QueryCacheSize).
 type Executable = expr.Statement
 
 func (e *Engine) newConn() *Conn {
@@ -92,13 +81,12 @@ func (c *Conn) checkoutNow(ctx context.Context) error {
 	return nil
 }
 
-// Engine returns the engine the connection came from.
+// Engine returns the connection's engine.
 func (c *Conn) Engine() *Engine { return c.eng }
 
-// SetExecutionOptions changes the connection's execution options (isolation level,
-// statement timeout) until it goes back to the pool. It replaces all of them: to
-// change one, start from ExecutionOptions(). The isolation level applies to
-// transactions begun afterwards.
+// SetExecutionOptions replaces the connection's execution options until it goes
+// back to the pool (to change one, start from ExecutionOptions()). The isolation
+// level applies to transactions begun afterwards.
 func (c *Conn) SetExecutionOptions(o ExecutionOptions) error {
 	if err := o.Isolation.validate(); err != nil {
 		return err
@@ -131,7 +119,7 @@ func (c *Conn) ready(ctx context.Context) error {
 		return ErrPendingRollback
 	}
 	if c.tx != nil && !c.tx.active {
-		return ErrTxInactive
+		return errTxInactive
 	}
 	if err := c.free(); err != nil && c.tx != nil {
 		return err // outside a transaction a lost connection is simply replaced
@@ -150,19 +138,17 @@ func (c *Conn) ready(ctx context.Context) error {
 	return nil
 }
 
-// Execute runs a statement with its bind values: a Params map, a struct with db
-// tags, or positional values. A statement that returns rows gives a Result to read;
-// any other gives a Result with RowsAffected and nothing to close (closing does no
-// harm).
+// Execute runs a statement with its binds: a Params map, a struct with db tags, or
+// positional values. A statement with rows gives a Result to read; any other, one
+// with RowsAffected and nothing to close.
 //
-// Given one argument that is a slice of parameter sets ([]Params, a slice of structs,
-// [][]any...), Execute runs the statement once for each (SQLAlchemy's executemany)
-// and returns a Result whose RowsAffected is the total. Outside a transaction the
-// sets run in one of their own, so that a failing set leaves none of them committed,
-// as a DBAPI executemany does; under AUTOCOMMIT each set commits on its own.
+// Given a slice of parameter sets ([]Params, []T of structs, [][]any), Execute runs
+// the statement once per set (executemany); RowsAffected is the total. Outside a
+// transaction the sets run in one of their own, so a failing set commits none
+// (under AUTOCOMMIT each commits on its own).
 func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if stmt == nil {
 		return nil, errors.New("alchemy: Execute of a nil statement")
@@ -391,11 +377,11 @@ func (c *Conn) executeMany(ctx context.Context, stmt Executable, sets []any) (*R
 	if own {
 		c.tx = nil
 		if err == nil {
-			err = c.traceTx(ctx, TxCommit, "", func(ctx context.Context) error { return c.commitNow(ctx, st) })
+			err = c.traceTx(ctx, opCommit, "", func(ctx context.Context) error { return c.commitNow(ctx, st) })
 		}
 		if st.begun { // the sets failed, or COMMIT was never sent
 			rctx, cancel := detached(ctx)
-			_ = c.traceTx(rctx, TxRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
+			_ = c.traceTx(rctx, opRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
 			cancel()
 		}
 	}
@@ -457,9 +443,8 @@ func (c *Conn) fail(ctx context.Context, op, query string, params []any, err err
 	return e
 }
 
-// Invalidate closes the connection's database connection at once and discards it:
-// it is never reused. A transaction that was open must be rolled back; the next
-// statement then runs on a fresh connection from the pool.
+// Invalidate closes the database connection now; it is never reused. An open
+// transaction must be rolled back; the next statement gets a fresh connection.
 func (c *Conn) Invalidate() error {
 	c.lockWait()
 	defer c.unlock()
@@ -470,8 +455,7 @@ func (c *Conn) Invalidate() error {
 	return nil
 }
 
-// Invalidated reports whether the connection has been invalidated and not yet
-// replaced.
+// Invalidated reports whether the connection was invalidated and not yet replaced.
 func (c *Conn) Invalidated() bool {
 	c.lockWait()
 	defer c.unlock()
@@ -502,10 +486,9 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 	}
 }
 
-// Close returns the connection to the pool. An open Result is closed; an open
-// transaction is rolled back (or committed, with PoolResetOnReturn(pool.ResetCommit)).
-// A second Close does nothing, and so does closing the connection of a transaction
-// block (Engine.RunInTx, Transact, ConnFromContext): the block ends it.
+// Close returns the connection to the pool, closing an open Result and rolling
+// back an open transaction (see PoolResetOnReturn). A second Close does nothing,
+// as does closing a block's connection (RunInTx, Transact): the block ends it.
 func (c *Conn) Close() error {
 	if c.owned {
 		return nil
@@ -542,9 +525,8 @@ func (c *Conn) close() error {
 	return c.eng.pool.Put(pc)
 }
 
-// Raw runs fn with the driver's own connection (pgx's *stdlib.Conn, say), for what
-// alchemy does not offer. fn must not close it or keep it, and must not call
-// methods of c: the connection is busy with fn until it returns.
+// Raw runs fn with the driver's connection (pgx's *stdlib.Conn, say). fn must not
+// close or keep it, nor call methods of c.
 func (c *Conn) Raw(fn func(driverConn any) error) error {
 	c.lockWait()
 	defer c.unlock()
@@ -554,7 +536,7 @@ func (c *Conn) Raw(fn func(driverConn any) error) error {
 	return c.dc.sc.Raw(fn)
 }
 
-// InTransaction reports whether a transaction is open on the connection.
+// InTransaction reports whether a transaction is open.
 func (c *Conn) InTransaction() bool {
 	c.lockWait()
 	defer c.unlock()

@@ -16,9 +16,8 @@ import (
 	"github.com/go-alchemy/alchemy/pool"
 )
 
-// Engine is the home of a database: its URL, dialect and connection pool. Make one
-// per database URL, once per process, and share it: it is safe for concurrent use.
-// Dispose it when the program is done with the database.
+// Engine holds a database's URL, dialect and pool. Make one per URL per process
+// and share it (it is safe for concurrent use); Dispose it at the end.
 type Engine struct {
 	url     URL
 	dialect dialect.Dialect
@@ -38,9 +37,8 @@ type Engine struct {
 	replay   *sql.DB // serves buffered Results (buffered.go)
 }
 
-// CreateEngine makes an Engine for a database URL, such as
-// "postgresql://scott:tiger@localhost/test". The dialect's package must be imported
-// (blank-imported is enough). It opens no connection: the first Connect does.
+// CreateEngine makes an Engine for a URL ("postgresql://scott:tiger@host/db").
+// The dialect's package must be imported (blank is enough). It connects nothing.
 func CreateEngine(rawURL string, opts ...Option) (*Engine, error) {
 	u, err := dialect.ParseURL(rawURL)
 	if err != nil {
@@ -49,13 +47,13 @@ func CreateEngine(rawURL string, opts ...Option) (*Engine, error) {
 	return CreateEngineURL(u, opts...)
 }
 
-// CreateEngineURL is CreateEngine for a URL value (SQLAlchemy's URL.create).
+// CreateEngineURL is CreateEngine for a URL value.
 func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	d, err := dialect.ForURL(u)
 	if err != nil {
 		return nil, err
 	}
-	cfg := config{pool: pool.DefaultConfig(), disconnectAll: true, cacheSize: DefaultQueryCacheSize}
+	cfg := config{pool: pool.DefaultConfig(), cacheSize: defaultQueryCacheSize}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -172,17 +170,14 @@ func (e *Engine) URL() URL { return e.url.Clone() }
 // Dialect returns the engine's dialect.
 func (e *Engine) Dialect() dialect.Dialect { return e.dialect }
 
-// PoolStatus reports the numbers of the engine's pool (SQLAlchemy's
-// engine.pool.status(), pgxpool's Stat): connections open, idle and checked out,
-// waiters, and the counters a metrics exporter reads. It takes no lock.
+// PoolStatus reports the pool's counts and counters without a lock (SQLAlchemy's
+// pool.status(), pgxpool's Stat).
 func (e *Engine) PoolStatus() pool.Status { return e.pool.Status() }
 
-// InvalidatePool discards every connection of the engine's pool made before the
-// call, as a disconnect does: idle ones are closed now, checked-out ones when they
-// come back, and the next checkouts connect anew. Use it when the database was
-// restarted or failed over behind the engine's back (pgxpool's Reset; SQLAlchemy's
-// engine.dispose(), which keeps the engine usable too). Unlike Dispose, the engine
-// stays open. reason is logged; nil means "invalidated by the caller".
+// InvalidatePool discards every connection made before the call, as a disconnect
+// does (idle ones now, checked-out ones at checkin), after a restart or failover
+// the engine did not see (pgxpool's Reset). The engine stays open. reason is
+// logged (nil: "invalidated by the caller").
 func (e *Engine) InvalidatePool(reason error) {
 	if reason == nil {
 		reason = errors.New("alchemy: pool invalidated by the caller")
@@ -190,18 +185,16 @@ func (e *Engine) InvalidatePool(reason error) {
 	e.pool.InvalidateAll(reason)
 }
 
-// String describes the engine without its password, as Engine(postgresql://scott:***@host/db).
+// String describes the engine without its password: Engine(postgresql://scott:***@host/db).
 func (e *Engine) String() string { return "Engine(" + e.url.String() + ")" }
 
-// GoString is String for the %#v verb, which would otherwise print the fields,
-// the URL's password among them.
+// GoString keeps the password out of %#v.
 func (e *Engine) GoString() string { return "alchemy." + e.String() }
 
-// Connect checks a connection out of the pool. Close it when done (defer conn.Close()):
-// that returns it to the pool, rolling back whatever it left open.
+// Connect checks a connection out of the pool; Close returns it.
 func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if e.closed.Load() {
 		return nil, fmt.Errorf("%w: engine %s is disposed", ErrClosed, e.name())
@@ -213,11 +206,9 @@ func (e *Engine) Connect(ctx context.Context) (*Conn, error) {
 	return c, nil
 }
 
-// Execute runs a statement without a connection of the caller's (connectionless
-// execution); a slice of parameter sets runs it once for each (see Conn.Execute). When ctx carries a connection of this engine (see Transact and
-// ContextWithConn), the statement runs on it, inside its transaction. Otherwise a
-// connection is checked out and goes back to the pool when the Result is exhausted
-// or closed: close the Result.
+// Execute runs a statement as Conn.Execute does, on the connection ctx carries
+// (Transact, ContextWithConn) or on one checked out for it, which goes back when
+// the Result is exhausted or closed: close the Result.
 func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error) {
 	if c := connFromContext(ctx, e); c != nil {
 		return c.Execute(ctx, stmt, args...)
@@ -238,19 +229,16 @@ func (e *Engine) Execute(ctx context.Context, stmt Executable, args ...any) (*Re
 	return res, nil
 }
 
-// RunInTx runs fn in a transaction, SQLAlchemy's "with engine.begin() as conn": it
-// commits when fn returns nil, rolls back when fn returns an error or panics (and
-// panics again). The connection is fn's for the block (closing it does nothing) and
-// goes back to the pool when the block ends. When ctx carries a transaction of this
-// engine (Transact), fn joins it instead, as a Begin inside a Begin does. Options set
-// the isolation level, read-only, or a retry policy for serialization failures.
+// RunInTx runs fn in a transaction ("with engine.begin() as conn"): commit when fn
+// returns nil, rollback when it fails or panics (the panic goes on). The connection
+// goes back when the block ends. When ctx carries a transaction of this engine, fn
+// joins it, as a Begin inside a Begin does.
 func (e *Engine) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...BlockOption) error {
 	return e.runTx(ctx, txOptionsOf(opts), false, false, func(_ context.Context, c *Conn) error { return fn(c) })
 }
 
-// Dispose closes the pool: idle connections now, checked-out ones when they come
-// back. Connect then returns ErrClosed. Unlike SQLAlchemy's dispose, the engine is done
-// for good; make a new one to start over.
+// Dispose closes the pool (idle connections now, the others at checkin) for good;
+// Connect then returns ErrClosed. InvalidatePool drops connections but keeps it.
 func (e *Engine) Dispose() error {
 	if e.closed.Swap(true) {
 		return nil
@@ -264,12 +252,11 @@ func (e *Engine) Dispose() error {
 	return errors.Join(err, e.db.Close())
 }
 
-// ServerVersion returns the server's version, read once per engine: by this call,
-// or by the first statement that asks for a server feature (expr.Compiler.Require).
-// Statements compiled afterwards see it (expr.Compiler.Version).
+// ServerVersion returns the server's version, read once per engine (by this call
+// or by the first statement needing a feature), and given to later compiles.
 func (e *Engine) ServerVersion(ctx context.Context) (dialect.Version, error) {
 	if ctx == nil {
-		return dialect.Version{}, ErrNilContext
+		return dialect.Version{}, errNilContext
 	}
 	if p := e.knownVersion.Load(); p != nil {
 		return *p, nil

@@ -77,11 +77,11 @@ func (l *eventLog) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.TxEv
 		return
 	}
 	switch d.Op {
-	case alchemy.TxSavepoint:
+	case "savepoint":
 		l.add("savepoint " + d.Savepoint)
-	case alchemy.TxRelease:
+	case "release savepoint":
 		l.add("release " + d.Savepoint)
-	case alchemy.TxRollbackTo:
+	case "rollback to savepoint":
 		l.add("rollback to " + d.Savepoint)
 	default:
 		l.add(string(d.Op))
@@ -190,6 +190,11 @@ func TestTransactionEvents(t *testing.T) {
 	})
 }
 
+// errorHandler is a function that is an alchemy.ErrorHandler.
+type errorHandler func(ev *alchemy.ErrorEvent)
+
+func (f errorHandler) HandleError(ev *alchemy.ErrorEvent) { f(ev) }
+
 // TestHandleError: an ErrorHandler sees driver errors and can decide whether
 // one counts as a disconnect.
 func TestHandleError(t *testing.T) {
@@ -197,7 +202,7 @@ func TestHandleError(t *testing.T) {
 	ctx := context.Background()
 	t.Run("promote to disconnect", func(t *testing.T) {
 		var seen []string
-		d, eng := newFake(t, alchemy.Tracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
+		d, eng := newFake(t, alchemy.Tracer(errorHandler(func(ev *alchemy.ErrorEvent) {
 			seen = append(seen, ev.Op+": "+ev.Statement)
 			var ce *fakedriver.CodeError
 			if errors.As(ev.Err, &ce) && ce.Code == "57P01" {
@@ -222,7 +227,7 @@ func TestHandleError(t *testing.T) {
 		}
 	})
 	t.Run("demote a disconnect", func(t *testing.T) {
-		d, eng := newFake(t, alchemy.Tracer(alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
+		d, eng := newFake(t, alchemy.Tracer(errorHandler(func(ev *alchemy.ErrorEvent) {
 			if errors.Is(ev.Err, fakedriver.ErrDisconnect) {
 				ev.Disconnect = false
 			}

@@ -366,14 +366,14 @@ func ExampleResult_Row() {
 			return
 		}
 		name, _ := row.Get("name")
-		fmt.Println(row.Index(0), name, row.Map())
+		fmt.Println(row.Values()[0], name, row.Columns())
 	}
 	if err := res.Err(); err != nil {
 		fmt.Println(err)
 	}
 	// Output:
-	// 1 jack map[id:1 name:jack]
-	// 2 wendy map[id:2 name:wendy]
+	// 1 jack [id name]
+	// 2 wendy [id name]
 }
 
 // sqlTracer prints each statement when it is over.
@@ -413,13 +413,17 @@ func ExampleTracer() {
 	// [jack wendy]
 }
 
+// printErrors is an ErrorHandler: it prints each driver error.
+type printErrors struct{}
+
+func (printErrors) HandleError(ev *alchemy.ErrorEvent) {
+	fmt.Printf("%s failed: %s (disconnect: %t)\n", ev.Op, ev.Statement, ev.Disconnect)
+}
+
 // An ErrorHandler sees every driver error before the engine acts on it, and may
 // decide whether it counts as a lost connection (ev.Disconnect).
-func ExampleErrorHandlerFunc() {
-	handler := alchemy.ErrorHandlerFunc(func(ev *alchemy.ErrorEvent) {
-		fmt.Printf("%s failed: %s (disconnect: %t)\n", ev.Op, ev.Statement, ev.Disconnect)
-	})
-	eng, err := alchemy.CreateEngine("sqlite://", alchemy.Tracer(handler))
+func ExampleErrorHandler() {
+	eng, err := alchemy.CreateEngine("sqlite://", alchemy.Tracer(printErrors{}))
 	if err != nil {
 		fmt.Println(err)
 		return

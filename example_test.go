@@ -228,7 +228,7 @@ func ExampleOne() {
 	res, _ := eng.Execute(ctx, alchemy.Text("select id, name from users where id = :id"), 2)
 	row, err := alchemy.One[alchemy.Row](res)
 	name, _ := row.Get("name")
-	fmt.Println(name, row.Index(0), err)
+	fmt.Println(name, row.Values()[0], err)
 
 	res, _ = eng.Execute(ctx, alchemy.Text("select id from users where id = :id"), 99)
 	_, err = alchemy.One[alchemy.Row](res)

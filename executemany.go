@@ -8,9 +8,8 @@ import (
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
 
-// Executor runs statements. Engine and Conn satisfy it (and so will the Session), for
-// code that only needs to run statements and should not care whether it runs
-// connectionless, on a held connection or inside a transaction.
+// Executor runs statements: Engine and Conn (and the Session to come) satisfy it,
+// for code that should not care where its statements run.
 type Executor interface {
 	Execute(ctx context.Context, stmt Executable, args ...any) (*Result, error)
 }

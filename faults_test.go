@@ -36,13 +36,18 @@ func checkoutN(t *testing.T, eng *alchemy.Engine, n int) []int {
 
 // TestDisconnectDuringStatement: the statement fails with ErrDisconnect, the
 // connection is invalidated, and by default every connection made before it is
-// discarded by generation; InvalidatePoolOnDisconnect(false) discards that one only.
+// discarded by generation; an ErrorHandler that clears ev.InvalidatePool discards
+// that one only.
 func TestDisconnectDuringStatement(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	for _, disconnect := range []error{driver.ErrBadConn, fakedriver.ErrDisconnect} {
 		for _, all := range []bool{true, false} {
-			d, eng := newFake(t, alchemy.InvalidatePoolOnDisconnect(all))
+			var opts []alchemy.Option
+			if !all {
+				opts = append(opts, alchemy.Tracer(errorHandler(func(ev *alchemy.ErrorEvent) { ev.InvalidatePool = false })))
+			}
+			d, eng := newFake(t, opts...)
 			idle := checkoutN(t, eng, 3) // three idle connections
 			c, err := eng.Connect(ctx)
 			if err != nil {
@@ -72,10 +77,10 @@ func TestDisconnectDuringStatement(t *testing.T) {
 				}
 			}
 			if all && (closedIdle != 3 || st.CheckedIn != 0) { // the victim was one of the three
-				t.Fatalf("InvalidatePoolOnDisconnect(true): %d of the other idle connections closed, status %+v", closedIdle, st)
+				t.Fatalf("whole pool: %d of the other idle connections closed, status %+v", closedIdle, st)
 			}
 			if !all && (closedIdle != 1 || st.CheckedIn != 2) {
-				t.Fatalf("InvalidatePoolOnDisconnect(false): %d idle connections closed, status %+v", closedIdle, st)
+				t.Fatalf("connection only: %d idle connections closed, status %+v", closedIdle, st)
 			}
 			// The Conn carries on, on a fresh connection.
 			mustExec(t, c, "select 1")

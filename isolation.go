@@ -10,21 +10,19 @@ import (
 // the database's default.
 type Isolation string
 
-// Isolation levels. Autocommit is not a level but SQLAlchemy's name for running with
-// no transaction at all: Begin, Commit and Rollback then do nothing on the database and
-// every statement commits on its own.
+// Isolation levels. Autocommit, SQLAlchemy's, runs with no transaction: Begin,
+// Commit and Rollback send nothing and every statement commits on its own.
 const (
-	DefaultIsolation Isolation = ""
-	ReadUncommitted  Isolation = "READ UNCOMMITTED"
-	ReadCommitted    Isolation = "READ COMMITTED"
-	RepeatableRead   Isolation = "REPEATABLE READ"
-	Serializable     Isolation = "SERIALIZABLE"
-	Autocommit       Isolation = "AUTOCOMMIT"
+	ReadUncommitted Isolation = "READ UNCOMMITTED"
+	ReadCommitted   Isolation = "READ COMMITTED"
+	RepeatableRead  Isolation = "REPEATABLE READ"
+	Serializable    Isolation = "SERIALIZABLE"
+	Autocommit      Isolation = "AUTOCOMMIT"
 )
 
 func (l Isolation) validate() error {
 	switch Isolation(strings.ToUpper(string(l))) {
-	case DefaultIsolation, ReadUncommitted, ReadCommitted, RepeatableRead, Serializable, Autocommit:
+	case "", ReadUncommitted, ReadCommitted, RepeatableRead, Serializable, Autocommit:
 		return nil
 	}
 	return fmt.Errorf("alchemy: unknown isolation level %q (want READ UNCOMMITTED, READ COMMITTED, REPEATABLE READ, SERIALIZABLE or AUTOCOMMIT)", string(l))
@@ -34,16 +32,12 @@ func (l Isolation) autocommit() bool {
 	return strings.EqualFold(string(l), string(Autocommit))
 }
 
-// ExecutionOptions are the per-connection settings SQLAlchemy calls execution
-// options. Each has one way to be set at each level: the engine's default (the
-// options IsolationLevel and StatementTimeout), a connection's own for one checkout
-// (Conn.SetExecutionOptions; forgotten when it goes back to the pool), and, for the
-// isolation level, one transaction's (WithIsolation).
+// ExecutionOptions are a connection's settings (SQLAlchemy's execution options).
+// The engine's defaults come from IsolationLevel and StatementTimeout;
+// Conn.SetExecutionOptions changes them for one checkout.
 type ExecutionOptions struct {
-	// Isolation applies to every transaction begun on the connection (a
-	// statement outside one runs at the database's default); Autocommit runs without
-	// transactions. SQLite runs every transaction SERIALIZABLE whatever is asked.
+	// Isolation applies to each transaction begun on the connection (SQLite's are
+	// all SERIALIZABLE).
 	Isolation Isolation
-	// Timeout bounds each statement, and the reading of its rows, when non-zero.
-	Timeout time.Duration
+	Timeout   time.Duration // bounds each statement and its rows, when non-zero
 }

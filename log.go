@@ -67,7 +67,7 @@ func (e *Engine) wrapErr(c *Conn, op, query string, params []any, err error) *Er
 		SerializationFailure: d.IsSerializationFailure(err),
 		UniqueViolation:      d.IsUniqueViolation(err),
 		Err:                  err,
-		invalidatePool:       e.cfg.disconnectAll,
+		invalidatePool:       true,
 	}
 	if h, ok := d.(dialect.ErrorHinter); ok {
 		w.Hint = h.Hint(err)

@@ -14,53 +14,29 @@ import (
 type PoolKind int
 
 const (
-	// DefaultPool is QueuePool, or StaticPool for a database that lives in one
-	// connection (SQLite memory).
-	DefaultPool PoolKind = iota
-	// QueuePool keeps up to PoolSize connections and opens up to MaxOverflow more.
-	QueuePool
-	// NullPool opens a connection per checkout and closes it at checkin.
-	NullPool
-	// StaticPool shares one connection with every checkout.
-	StaticPool
-	// AssertionPool allows one checkout at a time and says where the first was taken.
-	AssertionPool
+	DefaultPool   PoolKind = iota // QueuePool; StaticPool for SQLite memory
+	QueuePool                     // PoolSize kept, up to MaxOverflow more
+	NullPool                      // a connection per checkout, closed at checkin
+	StaticPool                    // one connection shared by every checkout
+	AssertionPool                 // one checkout at a time; a second says where the first was
 )
-
-// String names the pool kind.
-func (k PoolKind) String() string {
-	switch k {
-	case DefaultPool:
-		return "default"
-	case QueuePool:
-		return "QueuePool"
-	case NullPool:
-		return "NullPool"
-	case StaticPool:
-		return "StaticPool"
-	case AssertionPool:
-		return "AssertionPool"
-	}
-	return fmt.Sprintf("PoolKind(%d)", int(k))
-}
 
 // config is what the options set.
 type config struct {
-	pool          pool.Config
-	poolKind      PoolKind
-	poolSizeSet   bool
-	echo          bool
-	echoPool      bool
-	hideParams    bool
-	connectArgs   map[string]any
-	creator       func(ctx context.Context) (driver.Conn, error)
-	loggingName   string
-	logger        *slog.Logger
-	execOptions   ExecutionOptions
-	tracers       tracers
-	disconnectAll bool
-	cacheSize     int // compiled statements kept; -1 until QueryCacheSize sets it
-	errs          []error
+	pool        pool.Config
+	poolKind    PoolKind
+	poolSizeSet bool
+	echo        bool
+	echoPool    bool
+	hideParams  bool
+	connectArgs map[string]any
+	creator     func(ctx context.Context) (driver.Conn, error)
+	loggingName string
+	logger      *slog.Logger
+	execOptions ExecutionOptions
+	tracers     tracers
+	cacheSize   int // compiled statements kept; -1 until QueryCacheSize sets it
+	errs        []error
 }
 
 // Option configures CreateEngine.
@@ -97,18 +73,16 @@ func PoolTimeout(d time.Duration) Option { return func(c *config) { c.pool.Timeo
 // (pool_recycle; 0, the default, never).
 func PoolRecycle(d time.Duration) Option { return func(c *config) { c.pool.Recycle = d } }
 
-// PoolRecycleJitter takes a random amount up to d off each connection's recycle age,
+// PoolRecycleJitter takes up to d, at random, off each connection's recycle age,
 // so that connections made together do not expire together.
 func PoolRecycleJitter(d time.Duration) Option {
 	return func(c *config) { c.pool.RecycleJitter = d }
 }
 
-// PoolConnectBackoff sets how failed connects back off: after a failure, checkouts
-// that need a new connection fail at once with ErrConnectBackoff (wrapping the last
-// connect error) for first, doubling after each failed retry up to max, with
-// jitter; one checkout retries when the pause is over, and a success ends it. The
-// defaults are 50ms and 500ms; 0, 0 turns the back-off off. SQLAlchemy has no such
-// setting: its pool dials again for every checkout.
+// PoolConnectBackoff: after a failed connect, checkouts needing a new connection
+// fail at once with ErrConnectBackoff (wrapping that error) for first, doubling
+// per failed retry up to max, with jitter; one checkout retries after each pause.
+// Defaults 50ms and 500ms; 0, 0 turns it off (SQLAlchemy dials every checkout).
 func PoolConnectBackoff(first, max time.Duration) Option {
 	return func(c *config) { c.pool.ConnectBackoff, c.pool.ConnectBackoffMax = first, max }
 }
@@ -125,35 +99,31 @@ func PoolPingTimeout(d time.Duration) Option { return func(c *config) { c.pool.P
 // PoolUseLIFO reuses the most recently returned connection first (pool_use_lifo).
 func PoolUseLIFO(on bool) Option { return func(c *config) { c.pool.LIFO = on } }
 
-// PoolResetOnReturn chooses what happens to a transaction still open when a
-// connection goes back to the pool (pool_reset_on_return): pool.ResetRollback (the
-// default), pool.ResetCommit, or pool.ResetNone.
+// PoolResetOnReturn chooses what ends a transaction left open at checkin
+// (pool_reset_on_return): pool.ResetRollback (default), ResetCommit or ResetNone.
 func PoolResetOnReturn(mode pool.ResetMode) Option {
 	return func(c *config) { c.pool.ResetOnReturn = mode }
 }
 
-// PoolTrackCheckouts records the stack of each checkout, shown when a connection is
-// leaked (garbage-collected without Close). For debugging: it costs an allocation.
+// PoolTrackCheckouts records each checkout's stack, shown when a connection leaks
+// (is garbage-collected without Close). For debugging: it allocates.
 func PoolTrackCheckouts(on bool) Option { return func(c *config) { c.pool.TrackCheckouts = on } }
 
-// PoolListener adds listeners for the pool's own events, SQLAlchemy's PoolEvents
-// (connect, checkout, checkin, reset, invalidate, close). Unlike a tracer, which
-// watches, a pool listener acts on the pool: a Checkout listener may refuse a
-// connection (an error wrapping pool.ErrDisconnect, or invalidating it, makes the
-// pool try another; it is never handed out), and a listener may keep data in a
-// connection's *pool.Record (its Info) beside its age and invalidation.
+// PoolListener adds a listener for the pool's events, SQLAlchemy's PoolEvents.
+// Unlike a tracer, it acts: a Checkout listener may refuse a connection (an error
+// wrapping pool.ErrDisconnect, or invalidating it, makes the pool try another),
+// and a listener may keep data in a connection's *pool.Record (Info).
 func PoolListener(l pool.Listener) Option {
 	return func(c *config) { c.pool.Listeners = append(c.pool.Listeners, l) }
 }
 
-// Echo logs every statement, its parameters (unless HideParameters) and its
-// duration through log/slog at Info level, when the statement is over: for one that
-// returns rows, when its rows are read or closed. BEGIN, COMMIT, ROLLBACK and
-// savepoints are logged too.
+// Echo logs each statement, BEGIN, COMMIT, ROLLBACK and savepoint, with parameters
+// (unless HideParameters) and duration, through slog at Info, once over (for rows,
+// when they are read or closed).
 func Echo(on bool) Option { return func(c *config) { c.echo = on } }
 
-// EchoPool logs the pool's events through slog: connects and invalidations at Info,
-// checkouts and checkins at Debug (echo_pool).
+// EchoPool logs pool events through slog (echo_pool): connects and invalidations
+// at Info, checkouts and checkins at Debug.
 func EchoPool(on bool) Option { return func(c *config) { c.echoPool = on } }
 
 // HideParameters keeps bound values out of logs and errors (hide_parameters).
@@ -168,8 +138,7 @@ func LoggingName(name string) Option {
 }
 
 // IsolationLevel sets the isolation level every connection starts with
-// (isolation_level), AUTOCOMMIT included: the engine's default of
-// ExecutionOptions.Isolation.
+// (isolation_level; Autocommit included).
 func IsolationLevel(level Isolation) Option {
 	return func(c *config) {
 		if err := level.validate(); err != nil {
@@ -180,8 +149,8 @@ func IsolationLevel(level Isolation) Option {
 	}
 }
 
-// ConnectArgs passes options to the driver, over those in the URL's query
-// (connect_args). Each dialect documents the keys it takes.
+// ConnectArgs passes driver options over the URL's (connect_args); each dialect
+// documents its keys.
 func ConnectArgs(args map[string]any) Option {
 	return func(c *config) {
 		if c.connectArgs == nil {
@@ -193,14 +162,14 @@ func ConnectArgs(args map[string]any) Option {
 	}
 }
 
-// Creator makes connections with fn instead of the dialect's connector (creator).
-// The URL still chooses the dialect.
+// Creator makes connections with fn instead of the dialect's connector (creator);
+// the URL still chooses the dialect.
 func Creator(fn func(ctx context.Context) (driver.Conn, error)) Option {
 	return func(c *config) { c.creator = fn }
 }
 
-// StatementTimeout bounds each statement, and the reading of its rows, on every
-// connection (the engine's default of ExecutionOptions.Timeout).
+// StatementTimeout bounds each statement and the reading of its rows, on every
+// connection (the default of ExecutionOptions.Timeout).
 func StatementTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d < 0 {
@@ -211,17 +180,10 @@ func StatementTimeout(d time.Duration) Option {
 	}
 }
 
-// InvalidatePoolOnDisconnect chooses what a lost connection invalidates: the whole
-// pool by generation (true, the default, as SQLAlchemy) or that connection only.
-func InvalidatePoolOnDisconnect(all bool) Option {
-	return func(c *config) { c.disconnectAll = all }
-}
-
 // QueryCacheSize sets how many compiled statements the engine keeps, least
-// recently used dropped first (query_cache_size; DefaultQueryCacheSize unless
-// set; 0 turns the cache off). A statement is cached under its CacheKey (see
-// expr.CacheKeyer): a Text under its SQL, so that one built afresh per request is
-// compiled once. Engine.CacheStats counts hits and misses.
+// recently used dropped first (query_cache_size, default 500; 0 turns the cache
+// off). A statement is cached under its key (expr.CacheKeyer), a Text under its
+// SQL. Engine.CacheStats counts hits and misses.
 func QueryCacheSize(n int) Option {
 	return func(c *config) {
 		if n < 0 {

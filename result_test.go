@@ -173,31 +173,28 @@ func TestResultRows(t *testing.T) {
 		if _, ok := r.Get("nope"); ok {
 			t.Error("Get of a missing column reports one")
 		}
-		if v := r.Index(1); v != "bob" {
-			t.Errorf("Index(1) = %#v", v)
+		if v := r.Values()[1]; v != "bob" {
+			t.Errorf("Values()[1] = %#v", v)
 		}
-		if id := toInt(t, r.Index(0)); id != 2 {
-			t.Errorf("Index(0) = %#v", r.Index(0))
+		if id := toInt(t, r.Values()[0]); id != 2 {
+			t.Errorf("Values()[0] = %#v", r.Values()[0])
 		}
 		if !slices.Equal(r.Columns(), []string{"id", "name"}) || len(r.Values()) != 2 {
 			t.Errorf("Columns %v Values %v", r.Columns(), r.Values())
-		}
-		if m := r.Map(); m["name"] != "bob" || len(m) != 2 {
-			t.Errorf("Map = %v", m)
 		}
 
 		if rows, err := alchemy.All[alchemy.Row](q(none)); err != nil || len(rows) != 0 {
 			t.Errorf("All of nothing: %v, %v", rows, err)
 		}
 
-		if row, err := alchemy.First[alchemy.Row](q(all)); err != nil || row.Index(1) != "ann" {
+		if row, err := alchemy.First[alchemy.Row](q(all)); err != nil || row.Values()[1] != "ann" {
 			t.Errorf("First: %v, %v", row.Values(), err)
 		}
 		if _, err := alchemy.First[alchemy.Row](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
 			t.Errorf("First of nothing: %v, want ErrNoRows", err)
 		}
 
-		if row, err := alchemy.One[alchemy.Row](q("select name from "+table+" where id = :id", 3)); err != nil || row.Index(0) != "cy" {
+		if row, err := alchemy.One[alchemy.Row](q("select name from "+table+" where id = :id", 3)); err != nil || row.Values()[0] != "cy" {
 			t.Errorf("One: %v, %v", row.Values(), err)
 		}
 		if _, err := alchemy.One[alchemy.Row](q(none)); !errors.Is(err, alchemy.ErrNoRows) {
@@ -211,7 +208,7 @@ func TestResultRows(t *testing.T) {
 		if m, err := alchemy.One[map[string]any](q("select id, name from " + table + " where id = 1")); err != nil || m["name"] != "ann" || len(m) != 2 {
 			t.Errorf("One as a map: %v, %v", m, err)
 		}
-		if ms, err := alchemy.All[map[string]any](q(all)); err != nil || len(ms) != 3 || ms[2]["name"] != "cy" {
+		if ms, err := alchemy.All[map[string]any](q(all)); err != nil || len(ms) != 3 || ms[2]["name"] != "cy" || ms[1]["name"] != "bob" || len(ms[1]) != 2 {
 			t.Errorf("All as maps: %v, %v", ms, err)
 		}
 		if vs, err := alchemy.All[any](q("select name from " + table + " order by id")); err != nil || !slices.Equal(vs, []any{"ann", "bob", "cy"}) {

@@ -9,8 +9,8 @@ import (
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
 
-// All reads every remaining row of res into a T and closes res. T says how a row
-// is read: see the package documentation, Reading results.
+// All reads the remaining rows of res into Ts and closes res. T says how a row is
+// read (package doc, Reading results).
 func All[T any](res *Result) ([]T, error) {
 	defer res.Close()
 	if !res.ReturnsRows() {
@@ -28,8 +28,8 @@ func All[T any](res *Result) ([]T, error) {
 	return out, res.Err()
 }
 
-// One reads the only row of res into a T and closes res: ErrNoRows when there is
-// none, ErrMultipleRows when there are more.
+// One reads the only row of res and closes res; ErrNoRows or ErrMultipleRows if
+// there is not exactly one.
 func One[T any](res *Result) (T, error) {
 	defer res.Close()
 	var v, zero T
@@ -45,8 +45,7 @@ func One[T any](res *Result) (T, error) {
 	return v, res.Err()
 }
 
-// First reads the first row of res into a T and closes res; ErrNoRows when there is
-// none.
+// First reads the first row of res and closes res; ErrNoRows if there is none.
 func First[T any](res *Result) (T, error) {
 	defer res.Close()
 	var v T
@@ -57,8 +56,7 @@ func First[T any](res *Result) (T, error) {
 	return v, err
 }
 
-// Scalar reads the first column of the first row of res as a T and closes res;
-// ErrNoRows when there is no row.
+// Scalar reads the first row's first column and closes res; ErrNoRows if none.
 func Scalar[T any](res *Result) (T, error) {
 	defer res.Close()
 	var v T
@@ -69,7 +67,7 @@ func Scalar[T any](res *Result) (T, error) {
 	return v, err
 }
 
-// Scalars reads the first column of every remaining row of res as a T and closes res.
+// Scalars reads the first column of the remaining rows and closes res.
 func Scalars[T any](res *Result) ([]T, error) {
 	defer res.Close()
 	if !res.ReturnsRows() {
@@ -135,7 +133,7 @@ func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
 	case *map[string]any:
 		row, err := res.Row()
 		if err == nil {
-			*d = row.Map()
+			*d = row.asMap()
 		}
 		return err
 	case *any:

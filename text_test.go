@@ -62,7 +62,7 @@ func TestTextIsExprText(t *testing.T) {
 func TestCompiledCacheTextRebuilt(t *testing.T) {
 	eng := newEngine(t, "sqlite://")
 	ctx := context.Background()
-	if st := eng.CacheStats(); st != (alchemy.QueryCacheStats{Capacity: alchemy.DefaultQueryCacheSize}) {
+	if st := eng.CacheStats(); st != (alchemy.QueryCacheStats{Capacity: 500}) {
 		t.Fatalf("new engine: %+v", st)
 	}
 	for i := range 5 {

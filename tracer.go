@@ -5,89 +5,58 @@ import (
 	"time"
 )
 
-// A tracer is any value given to Tracer; the engine calls the hooks it
-// implements, found by type assertion: ExecuteTracer, TxTracer, ConnectTracer,
-// CheckoutTracer and ErrorHandler (pgx's tracers work the same way). A start hook
-// returns the context that the work it announces runs with, and that its end hook
-// gets, so that a span started there is the parent of what follows. With several
-// tracers, start hooks run in the order the tracers were given, each given the
-// context the one before returned; end hooks run in reverse order, each given the
-// context its own start hook returned.
-//
-// Hooks run on the goroutine doing the work, and those of statements and
-// transactions while the connection is busy with it: they must not block, and must
-// not call the methods of the Conn they are given. The context they get does not
-// carry that Conn, so a hook that runs a statement with it (an audit log, say) gets
-// a connection of its own.
-
-// ExecuteTracer traces statements.
+// ExecuteTracer traces statements. The end hook runs when the statement is over:
+// for one with rows, when its Result is exhausted or closed, so that the reading
+// counts in its duration and error.
 type ExecuteTracer interface {
-	// TraceExecuteStart runs before the statement is sent.
 	TraceExecuteStart(ctx context.Context, c *Conn, data ExecuteStart) context.Context
-	// TraceExecuteEnd runs when the statement is over: as it returns, for one without
-	// rows; when its Result is exhausted or closed, for one with rows, so that its
-	// duration includes the reading and its error the reading's.
 	TraceExecuteEnd(ctx context.Context, c *Conn, data ExecuteEnd)
 }
 
 // ExecuteStart describes a statement about to be sent.
 type ExecuteStart struct {
-	// Statement is the statement object: Text, or an expression that knows its
-	// table and operation.
-	Statement Executable
-	// SQL is the SQL sent, in the dialect's placeholder style.
-	SQL string
-	// Params are the bound values (those of the first set of an executemany); nil
-	// with HideParameters.
-	Params []any
-	// Many is the number of parameter sets of an executemany, else 0.
-	Many int
+	Statement Executable // the statement object (a Text, an expression)
+	SQL       string     // as sent, in the dialect's placeholder style
+	Params    []any      // bound values (an executemany's first set); nil with HideParameters
+	Many      int        // an executemany's number of parameter sets, else 0
 }
 
 // ExecuteEnd describes a statement that is over.
 type ExecuteEnd struct {
 	Statement Executable
 	SQL       string
-	// Rows is the number of rows read from the Result, or, for a statement without
-	// rows, the number it changed (RowsAffected; -1 when the driver cannot tell).
-	Rows int64
-	// Duration runs from the start hook to the end of the statement or its rows.
-	Duration time.Duration
-	// Err is what failed: the statement, or reading its rows.
-	Err error
+	Rows      int64 // rows read; without rows, RowsAffected (-1 if unknown)
+	Duration  time.Duration
+	Err       error // of the statement or of reading its rows
 }
 
-// TxTracer traces BEGIN, COMMIT, ROLLBACK and savepoints: the real transaction's,
-// not a Begin that joins an open one. The end hook's event has the Duration and Err.
+// TxTracer traces BEGIN, COMMIT, ROLLBACK and savepoints of the real transaction,
+// not a Begin that joins it. The end hook's event has Duration and Err.
 type TxTracer interface {
 	TraceTxStart(ctx context.Context, c *Conn, ev TxEvent) context.Context
 	TraceTxEnd(ctx context.Context, c *Conn, ev TxEvent)
 }
 
-// TxOp is what a transaction hook traces.
-type TxOp string
-
-// Transaction operations.
+// Transaction operations, as TxEvent.Op and Error.Op name them.
 const (
-	TxBegin      TxOp = "begin"
-	TxCommit     TxOp = "commit"
-	TxRollback   TxOp = "rollback"
-	TxSavepoint  TxOp = "savepoint"
-	TxRelease    TxOp = "release savepoint"
-	TxRollbackTo TxOp = "rollback to savepoint"
+	opBegin      = "begin"
+	opCommit     = "commit"
+	opRollback   = "rollback"
+	opSavepoint  = "savepoint"
+	opRelease    = "release savepoint"
+	opRollbackTo = "rollback to savepoint"
 )
 
-// TxEvent describes a transaction operation.
+// TxEvent describes a transaction operation. Op is "begin", "commit", "rollback",
+// "savepoint", "release savepoint" or "rollback to savepoint", as in Error.Op.
 type TxEvent struct {
-	Op TxOp
-	// Savepoint is the savepoint's name, for the savepoint operations.
-	Savepoint string
-	// Duration and Err are the operation's, for the end hook.
-	Duration time.Duration
-	Err      error
+	Op        string
+	Savepoint string // the savepoint's name, for savepoint operations
+	Duration  time.Duration
+	Err       error
 }
 
-// ConnectTracer traces the making of a new database connection.
+// ConnectTracer traces the making of each database connection.
 type ConnectTracer interface {
 	TraceConnectStart(ctx context.Context, e *Engine) context.Context
 	TraceConnectEnd(ctx context.Context, e *Engine, data ConnectEnd)
@@ -105,52 +74,42 @@ type CheckoutTracer interface {
 	TraceCheckoutEnd(ctx context.Context, e *Engine, data CheckoutEnd)
 }
 
-// CheckoutEnd describes a checkout that is over.
+// CheckoutEnd describes a checkout that is over. Conn is nil when Err is set; the
+// hook must not call its methods (it may be busy starting a statement).
 type CheckoutEnd struct {
-	// Conn is the connection checked out; nil when Err is set. The hook must not
-	// call its methods: a checkout may run while the Conn is busy starting a
-	// statement (the first one of Transact, or one after an invalidation).
 	Conn     *Conn
 	Duration time.Duration
 	Err      error
 }
 
-// ErrorHandler sees every error a statement, begin, commit, rollback or connect
-// gets from the driver, before the engine acts on it. It may change ev.Disconnect
-// (whether the error counts as a lost connection) and ev.InvalidatePool (whether
-// every connection made before it is discarded, not only this one).
+// ErrorHandler sees each driver error (of a statement, begin, commit, rollback or
+// connect) before the engine acts on it, and may change ev.Disconnect and
+// ev.InvalidatePool.
 type ErrorHandler interface {
 	HandleError(ev *ErrorEvent)
 }
 
-// ErrorHandlerFunc is a function that is an ErrorHandler, as http.HandlerFunc is an
-// http.Handler.
-type ErrorHandlerFunc func(ev *ErrorEvent)
-
-// HandleError calls f(ev).
-func (f ErrorHandlerFunc) HandleError(ev *ErrorEvent) { f(ev) }
-
-// ErrorEvent describes a driver error for ErrorHandler.
+// ErrorEvent describes a driver error for ErrorHandler. Conn is nil while
+// connecting; the handler must not call its methods (it is busy with the failed
+// work).
 type ErrorEvent struct {
-	// Conn is the connection the error happened on; nil while connecting. The
-	// handler must not call its methods: the Conn is busy with the failed work.
-	Conn *Conn
-	// Op is what failed ("execute", "commit"...).
-	Op string
-	// Statement is the SQL, if any.
+	Conn      *Conn
+	Op        string // what failed, as Error.Op
 	Statement string
-	// Err is the driver's error.
-	Err error
-	// Disconnect says whether the error counts as a lost connection; the dialect's
-	// classification is filled in, and a handler may change it.
+	Err       error // the driver's
+	// Disconnect: the error counts as a lost connection (the dialect's verdict).
 	Disconnect bool
-	// InvalidatePool says whether a lost connection invalidates the whole pool.
+	// InvalidatePool: a lost connection discards every connection made before it
+	// (default true, as SQLAlchemy); false discards that one only.
 	InvalidatePool bool
 }
 
 // Tracer adds a tracer: a value implementing one or more of ExecuteTracer,
-// TxTracer, ConnectTracer, CheckoutTracer and ErrorHandler. A value implementing
-// none of them is an error.
+// TxTracer, ConnectTracer, CheckoutTracer and ErrorHandler (none is an error).
+// A start hook returns the context the work and its end hook get. Start hooks run
+// in the order tracers were given, end hooks in reverse. Hooks run on the working
+// goroutine: they must not block, nor call methods of the Conn they get; their
+// context does not carry it, so a statement run with it gets its own connection.
 func Tracer(t any) Option {
 	return func(c *config) {
 		if !c.tracers.add(t) {
@@ -237,7 +196,7 @@ func (tr *execTrace) end(c *Conn, rows int64, err error) {
 
 // traceTx runs do between the transaction hooks of op (do may be nil: an operation
 // that sends nothing, such as BEGIN under AUTOCOMMIT).
-func (c *Conn) traceTx(ctx context.Context, op TxOp, savepoint string, do func(ctx context.Context) error) error {
+func (c *Conn) traceTx(ctx context.Context, op, savepoint string, do func(ctx context.Context) error) error {
 	ts := c.eng.cfg.tracers.tx
 	if len(ts) == 0 {
 		if do == nil {

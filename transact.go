@@ -8,14 +8,14 @@ import (
 	"time"
 )
 
-// BlockOption configures a transaction block, RunInTx or Transact: any TxOption,
-// and WithRetry and WithSavepoint, which only a block can honour.
+// BlockOption configures a block (RunInTx, Transact): a TxOption, WithRetry or
+// WithSavepoint.
 type BlockOption interface {
 	apply(o *txOptions)
 }
 
-// TxOption configures one transaction, begun by Conn.Begin or by a block:
-// WithIsolation and WithReadOnly. Every TxOption is a BlockOption too.
+// TxOption configures a transaction that begins (Conn.Begin, or a block); joining
+// keeps the open one's settings.
 type TxOption interface {
 	BlockOption
 	txOption()
@@ -47,7 +47,7 @@ func txOptionsOf[O BlockOption](opts []O) txOptions {
 	return o
 }
 
-// WithIsolation sets the isolation level of the transaction.
+// WithIsolation sets the transaction's isolation level.
 func WithIsolation(level Isolation) TxOption {
 	return txOpt(func(o *txOptions) { o.tx.isolation = level })
 }
@@ -55,25 +55,21 @@ func WithIsolation(level Isolation) TxOption {
 // WithReadOnly asks for a read-only transaction.
 func WithReadOnly() TxOption { return txOpt(func(o *txOptions) { o.tx.readOnly = true }) }
 
-// WithRetry retries the whole block when it fails with a serialization failure or a
-// deadlock (or what p.Retryable accepts). It applies only where the block begins
-// the transaction: a block that joins an outer one cannot retry on its own.
+// WithRetry reruns a block that begins its transaction when it fails with a
+// serialization failure or deadlock (or what p.Retryable accepts).
 func WithRetry(p RetryPolicy) BlockOption { return blockOpt(func(o *txOptions) { o.retry = p }) }
 
-// WithSavepoint makes a block that finds a transaction open (in its context, or on
-// its Conn) open a savepoint inside it, so that its failure rolls back only its own
-// work.
+// WithSavepoint makes a block inside an open transaction use a savepoint, so its
+// failure rolls back only its own work.
 func WithSavepoint() BlockOption { return blockOpt(func(o *txOptions) { o.nested = true }) }
 
 // RetryPolicy says how often and when to retry a transaction.
 type RetryPolicy struct {
-	// MaxAttempts counts every run, the first included; 0 or 1 means no retry.
-	MaxAttempts int
-	// Backoff is the pause before attempt n (n = 2 for the first retry). The default
-	// doubles from 10ms up to 1s, with jitter.
-	Backoff func(attempt int) time.Duration
-	// Retryable decides which errors are retried; the default is IsSerializationFailure.
-	Retryable func(err error) bool
+	MaxAttempts int // runs, the first included; 0 or 1: no retry
+	// Backoff is the pause before attempt n (2 for the first retry); by default
+	// it doubles from 10ms to 1s, with jitter.
+	Backoff   func(attempt int) time.Duration
+	Retryable func(err error) bool // default IsSerializationFailure
 }
 
 func (p RetryPolicy) run(ctx context.Context, fn func() error) error {
@@ -157,13 +153,12 @@ func (c *Conn) inTx(ctx context.Context, o txOptions, lazy bool, fn func(*Conn) 
 	return nil
 }
 
-// RunInTx runs fn in a transaction on c: a new one, or, when c has one open, the same
-// one joined (only the outermost block commits). It commits when fn returns nil and
-// rolls back when fn returns an error or panics (and panics again). A retry policy
-// (WithRetry) applies only when the block begins the transaction.
+// RunInTx runs fn in a transaction on c, or in c's open one, joined (only the
+// outermost block commits): commit when fn returns nil, rollback when it fails or
+// panics (the panic goes on).
 func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...BlockOption) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	o := txOptionsOf(opts)
 	if c.InTransaction() {
@@ -181,7 +176,7 @@ func (c *Conn) RunInTx(ctx context.Context, fn func(conn *Conn) error, opts ...B
 // serialization failure retries the new transaction as the RetryPolicy says.
 func (e *Engine) runTx(ctx context.Context, o txOptions, lazy, markBlock bool, fn func(ctx context.Context, c *Conn) error) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	if c := connFromContext(ctx, e); c != nil {
 		if o.nested && markBlock {
@@ -250,38 +245,31 @@ func connFromContext(ctx context.Context, e *Engine) *Conn {
 	return nil
 }
 
-// ContextWithConn returns a context that carries c: Engine.Execute, Engine.RunInTx and
-// Transact given it (or a context derived from it) run on c, inside the transaction
-// open on it, instead of on a connection of their own. The caller still owns c and
-// closes it. A context carries one connection per engine; a later one for the same
-// engine takes the place of the earlier.
+// ContextWithConn returns a context carrying c: Engine.Execute, Engine.RunInTx and
+// Transact given it run on c, in its open transaction. The caller still closes c.
+// A context carries one connection per engine; a later one replaces the earlier.
 func ContextWithConn(ctx context.Context, c *Conn) context.Context {
 	parent, _ := ctx.Value(ctxKey{}).(*ctxConn)
 	return context.WithValue(ctx, ctxKey{}, &ctxConn{conn: c, parent: parent})
 }
 
-// ConnFromContext returns the connection ctx carries for e: the one of the Transact
-// block ctx comes from, or one recorded with ContextWithConn. Closing a block's
-// connection does nothing: the block ends it.
+// ConnFromContext returns the connection ctx carries for e: its Transact block's
+// (closing it does nothing), or one from ContextWithConn.
 func ConnFromContext(ctx context.Context, e *Engine) (*Conn, bool) {
 	c := connFromContext(ctx, e)
 	return c, c != nil
 }
 
-// Transact runs fn in a transaction carried by its context: the Go form of
-// SQLAlchemy's threadlocal strategy. Code below fn that calls Transact or
-// Engine.RunInTx with that context joins the transaction (or opens a savepoint,
-// WithSavepoint), and Engine.Execute with it runs on the transaction's connection.
-// The context may be shared by many goroutines (an errgroup fan-out): their
-// statements run one at a time on the one transaction, and commit or roll back
-// together. The connection is checked out at the first statement, so a block that
-// never touches the database takes none. Transact commits when fn returns nil and
-// rolls back when it returns an error or panics.
+// Transact runs fn in a transaction carried by its context, the Go form of
+// SQLAlchemy's threadlocal strategy: Transact and Engine.RunInTx given that
+// context join it (or open a savepoint, WithSavepoint), and Engine.Execute runs on
+// its connection. Goroutines may share the context: their statements run one at a
+// time and commit or roll back together. The connection is checked out at the
+// first statement. Transact commits when fn returns nil, rolls back when it fails
+// or panics.
 //
-// A WithSavepoint block inside a Transact shared by goroutines runs with a context of
-// its own, so that the statements of other goroutines that run inside its savepoint
-// are told apart: rolling that savepoint back would undo their work, so it fails the
-// whole transaction (ErrPendingRollback) instead.
+// Rolling back a WithSavepoint block that other goroutines' statements ran inside
+// would undo their work: it fails the whole transaction (ErrPendingRollback).
 func Transact(ctx context.Context, e *Engine, fn func(ctx context.Context) error, opts ...BlockOption) error {
 	return e.runTx(ctx, txOptionsOf(opts), true, true, func(ctx context.Context, _ *Conn) error { return fn(ctx) })
 }

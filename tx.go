@@ -38,18 +38,14 @@ const (
 	txSavepoint               // BeginNested
 )
 
-// Tx is a transaction on a Conn. The first Begin on a connection begins the real
-// transaction; a Begin while it is open returns a Tx that joins it: its Commit does
-// nothing, and its Rollback rolls back the whole transaction, after which the outer
-// Commit fails with ErrTxInactive (SQLAlchemy's method_a / method_b nesting).
-// BeginNested returns a savepoint: its Commit releases it and its Rollback rolls back
-// to it.
+// Tx is a transaction on a Conn. A Begin while one is open returns a Tx that joins
+// it: its Commit does nothing, its Rollback rolls back the whole, and the outer
+// Commit then fails with ErrTxDone (SQLAlchemy's method_a / method_b nesting). A
+// savepoint's Commit releases it; its Rollback rolls back to it.
 //
-// The engine owns the transaction: it sends BEGIN, COMMIT and ROLLBACK itself, each
-// bounded by the context of that call only. A context given to Begin that ends later
-// ends nothing; a statement cut off by its context, a lost connection or a failed
-// COMMIT or ROLLBACK invalidates the connection (the server then rolls back), and the
-// transaction must be rolled back before the Conn runs anything else.
+// BEGIN, COMMIT and ROLLBACK are each bounded by their own call's context: Begin's
+// ends nothing later. A statement cut off by its context, a lost connection or a
+// failed COMMIT or ROLLBACK invalidates the connection; then roll back.
 type Tx struct {
 	conn  *Conn
 	state *txState
@@ -72,7 +68,7 @@ type txSettings struct {
 // newTxState resolves the options of a transaction about to begin on c.
 func (c *Conn) newTxState(o txSettings) (*txState, error) {
 	level := c.opts.Isolation
-	if o.isolation != DefaultIsolation {
+	if o.isolation != "" {
 		if err := o.isolation.validate(); err != nil {
 			return nil, err
 		}
@@ -85,9 +81,7 @@ func (c *Conn) newTxState(o txSettings) (*txState, error) {
 	return st, nil
 }
 
-// Begin begins a transaction, or joins the one already open. Its options
-// (WithIsolation, WithReadOnly) apply when a real transaction begins; joining keeps
-// its settings.
+// Begin begins a transaction, or joins the open one (keeping its settings).
 func (c *Conn) Begin(ctx context.Context, opts ...TxOption) (*Tx, error) {
 	return c.begin(ctx, txOptionsOf(opts).tx, false)
 }
@@ -95,7 +89,7 @@ func (c *Conn) Begin(ctx context.Context, opts ...TxOption) (*Tx, error) {
 // begin begins (or joins) a transaction; lazily, BEGIN waits for the first statement.
 func (c *Conn) begin(ctx context.Context, o txSettings, lazy bool) (*Tx, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err
@@ -117,7 +111,7 @@ func (c *Conn) begin(ctx context.Context, o txSettings, lazy bool) (*Tx, error) 
 	}
 	switch {
 	case st.autocommit:
-		_ = c.traceTx(ctx, TxBegin, "", nil)
+		_ = c.traceTx(ctx, opBegin, "", nil)
 	case lazy:
 		st.lazy = true
 	default:
@@ -135,9 +129,9 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 	if err != nil {
 		return err
 	}
-	err = c.traceTx(ctx, TxBegin, "", func(ctx context.Context) error {
+	err = c.traceTx(ctx, opBegin, "", func(ctx context.Context) error {
 		for _, q := range stmts {
-			if err := c.exec(ctx, "begin", q); err != nil {
+			if err := c.exec(ctx, opBegin, q); err != nil {
 				return err
 			}
 		}
@@ -151,11 +145,10 @@ func (c *Conn) beginNow(ctx context.Context, st *txState) error {
 	return nil
 }
 
-// BeginNested opens a savepoint inside the open transaction; with none open it
-// begins a real transaction instead (whose Commit commits).
+// BeginNested opens a savepoint in the open transaction, or else begins one.
 func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	if ctx == nil {
-		return nil, ErrNilContext
+		return nil, errNilContext
 	}
 	if err := c.lock(ctx); err != nil {
 		return nil, err
@@ -181,7 +174,7 @@ func (c *Conn) BeginNested(ctx context.Context) (*Tx, error) {
 	c.spSeq++
 	name := "alchemy_sp_" + strconv.Itoa(c.spSeq)
 	create, _, _ := c.eng.dialect.SavepointSQL(name)
-	err := c.traceTx(ctx, TxSavepoint, name, func(ctx context.Context) error { return c.exec(ctx, "savepoint", create) })
+	err := c.traceTx(ctx, opSavepoint, name, func(ctx context.Context) error { return c.exec(ctx, opSavepoint, create) })
 	if err != nil {
 		return nil, err
 	}
@@ -202,19 +195,17 @@ func (t *Tx) active() bool {
 	return !t.done && t.state.active && !t.state.broken && t.conn.tx == t.state
 }
 
-// Commit commits the transaction if t began it; a joined Tx only marks itself done;
-// a savepoint is released. After an inner Rollback it fails with ErrTxInactive and
-// ends the transaction. A Result still open on the connection is read into memory
-// first, so none of its rows is lost.
+// Commit commits the transaction t began, marks a joined Tx done, or releases a
+// savepoint. After an inner Rollback it fails with ErrTxDone. An open Result is
+// read into memory first, so none of its rows is lost.
 //
-// ctx bounds Commit alone. When it has ended before COMMIT is sent, nothing is sent
-// and the transaction stays open: roll it back. Once COMMIT is sent, Commit waits
-// for the server's answer even past the end of ctx (for a short grace, see
-// ErrCommitUnknown), so that a transaction reported failed is one the server did not
-// commit. A failed COMMIT invalidates the connection.
+// If ctx has ended, nothing is sent and the transaction stays open: roll it back.
+// Once COMMIT is sent, Commit waits for the answer past the end of ctx (for a
+// grace, see ErrCommitUnknown): a failed Commit did not commit. A failed COMMIT
+// invalidates the connection.
 func (t *Tx) Commit(ctx context.Context) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	c := t.conn
 	if err := c.lock(ctx); err != nil {
@@ -231,7 +222,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 			return ErrPendingRollback
 		}
 		if !t.state.active {
-			return ErrTxInactive
+			return errTxInactive
 		}
 		return nil
 	case txSavepoint:
@@ -244,12 +235,12 @@ func (t *Tx) Commit(ctx context.Context) error {
 	if !st.active {
 		t.done = true
 		c.tx = nil
-		return ErrTxInactive
+		return errTxInactive
 	}
 	commit := func(ctx context.Context) error { return c.commitNow(ctx, st) }
 	var err error
 	if st.begun || st.autocommit { // a transaction that never began has nothing to trace
-		err = c.traceTx(ctx, TxCommit, "", commit)
+		err = c.traceTx(ctx, opCommit, "", commit)
 	} else {
 		err = commit(ctx)
 	}
@@ -300,7 +291,7 @@ func (c *Conn) commitNow(ctx context.Context, st *txState) error {
 		}
 	})
 	defer stop()
-	err := c.exec(sctx, "commit", "COMMIT")
+	err := c.exec(sctx, opCommit, "COMMIT")
 	if err == nil {
 		st.begun = false
 		c.dc.inTx.Store(false)
@@ -328,7 +319,7 @@ func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
 		c.invalidate(fmt.Errorf("alchemy: rollback with an ended context (%w): connection closed instead", err), false)
 		return nil
 	}
-	err := c.exec(ctx, "rollback", "ROLLBACK")
+	err := c.exec(ctx, opRollback, "ROLLBACK")
 	if err != nil && c.pc != nil {
 		c.invalidate(err, false)
 	}
@@ -338,14 +329,12 @@ func (c *Conn) rollbackNow(ctx context.Context, st *txState) error {
 	return err
 }
 
-// Rollback rolls back the whole transaction (for a Tx that began or joined it) or
-// back to the savepoint. It returns ErrTxDone when t has already ended, so that a
-// deferred Rollback after Commit is harmless. When ctx has ended, Rollback closes
-// the connection instead of sending ROLLBACK: the server rolls back either way.
-// A Result still open on the connection is read into memory first.
+// Rollback rolls back the whole transaction, or to the savepoint. On an ended Tx it
+// returns ErrTxDone, so a deferred Rollback is harmless. If ctx has ended, it closes
+// the connection instead (the server rolls back). An open Result is read first.
 func (t *Tx) Rollback(ctx context.Context) error {
 	if ctx == nil {
-		return ErrNilContext
+		return errNilContext
 	}
 	c := t.conn
 	c.lockWait()
@@ -362,7 +351,7 @@ func (t *Tx) Rollback(ctx context.Context) error {
 	rollback := func(ctx context.Context) error { return c.rollbackNow(ctx, st) }
 	var err error
 	if !st.lazy { // a transaction that never began has nothing to trace
-		err = c.traceTx(ctx, TxRollback, "", rollback)
+		err = c.traceTx(ctx, opRollback, "", rollback)
 	} else {
 		err = rollback(ctx)
 	}
@@ -401,14 +390,14 @@ func (t *Tx) release(ctx context.Context) error {
 	}
 	if !t.state.active {
 		t.done = true
-		return ErrTxInactive
+		return errTxInactive
 	}
 	_, rel, _ := c.eng.dialect.SavepointSQL(t.name)
-	err := c.traceTx(ctx, TxRelease, t.name, func(ctx context.Context) error {
+	err := c.traceTx(ctx, opRelease, t.name, func(ctx context.Context) error {
 		if rel == "" {
 			return nil
 		}
-		return c.exec(ctx, "release savepoint", rel)
+		return c.exec(ctx, opRelease, rel)
 	})
 	if err != nil {
 		return err
@@ -440,7 +429,7 @@ func (t *Tx) rollbackTo(ctx context.Context) error {
 		return fmt.Errorf("alchemy: rollback to savepoint %s: statements of other goroutines or blocks ran inside it, and rolling it back would undo their work: %w", t.name, ErrPendingRollback)
 	}
 	_, _, rb := c.eng.dialect.SavepointSQL(t.name)
-	err := c.traceTx(ctx, TxRollbackTo, t.name, func(ctx context.Context) error { return c.exec(ctx, "rollback to savepoint", rb) })
+	err := c.traceTx(ctx, opRollbackTo, t.name, func(ctx context.Context) error { return c.exec(ctx, opRollbackTo, rb) })
 	if err != nil {
 		return err
 	}
@@ -492,31 +481,14 @@ func (c *Conn) abandonTx() {
 	defer cancel()
 	mode := c.eng.cfg.pool.ResetOnReturn
 	if !st.begun || c.dc == nil || mode == pool.ResetNone || st.broken || !st.active {
-		_ = c.traceTx(ctx, TxRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
+		_ = c.traceTx(ctx, opRollback, "", func(ctx context.Context) error { return c.rollbackNow(ctx, st) })
 		return
 	}
 	// The pool's reset on return ends it, after this Conn has let go: traced here
 	// as what it will be.
-	op := TxRollback
+	op := opRollback
 	if mode == pool.ResetCommit {
-		op = TxCommit
+		op = opCommit
 	}
 	_ = c.traceTx(ctx, op, "", nil)
-}
-
-// String describes the transaction.
-// It never waits for the connection, so a tracer hook may call it: while the connection
-// is busy the state is left out.
-func (t *Tx) String() string {
-	kind := [...]string{"transaction", "joined transaction", "savepoint " + t.name}[t.kind]
-	if !t.conn.turn.mu.TryLock() {
-		return "alchemy.Tx(" + kind + ")"
-	}
-	active := t.active()
-	t.conn.turn.unlock()
-	state := "active"
-	if !active {
-		state = "inactive"
-	}
-	return "alchemy.Tx(" + kind + ", " + state + ")"
 }

@@ -80,10 +80,16 @@ func TestTxCommitRollback(t *testing.T) {
 		if got := namesFromOther(t, eng, table); !slices.Equal(got, []string{"kept"}) {
 			t.Fatalf("rows %v, want [kept]", got)
 		}
-		if !strings.Contains(tx.String(), "inactive") {
-			t.Errorf("String of an ended Tx: %s", tx)
+		if tx.IsActive() {
+			t.Error("an ended Tx reports itself active")
 		}
 	})
+}
+
+// rolledBackInside reports whether err is the ErrTxDone of a transaction that an
+// inner block rolled back, as against one that ended by itself.
+func rolledBackInside(err error) bool {
+	return errors.Is(err, alchemy.ErrTxDone) && strings.Contains(err.Error(), "inner transaction rolled it back")
 }
 
 // methodA and methodB are the seed's: each opens a transaction; methodB's joins
@@ -174,17 +180,17 @@ func (b *beginCounter) TraceTxEnd(_ context.Context, _ *alchemy.Conn, d alchemy.
 		return
 	}
 	switch d.Op {
-	case alchemy.TxBegin:
+	case "begin":
 		b.begins++
-	case alchemy.TxCommit:
+	case "commit":
 		b.commits++
-	case alchemy.TxRollback:
+	case "rollback":
 		b.rollbacks++
 	}
 }
 
 // TestInnerRollback: an inner Rollback rolls back the whole; the outer Commit then
-// fails with ErrTxInactive and commits nothing.
+// fails with ErrTxDone and commits nothing.
 func TestInnerRollback(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
@@ -213,14 +219,14 @@ func TestInnerRollback(t *testing.T) {
 		if outer.IsActive() {
 			t.Fatal("the outer transaction is still active after an inner Rollback")
 		}
-		if _, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values ('after')")); !errors.Is(err, alchemy.ErrTxInactive) {
-			t.Fatalf("statement after an inner Rollback: %v, want ErrTxInactive", err)
+		if _, err := c.Execute(ctx, alchemy.Text("insert into "+table+" (name) values ('after')")); !rolledBackInside(err) {
+			t.Fatalf("statement after an inner Rollback: %v, want the ErrTxDone of an inner rollback", err)
 		}
-		if _, err := c.Begin(ctx); !errors.Is(err, alchemy.ErrTxInactive) {
-			t.Fatalf("Begin after an inner Rollback: %v, want ErrTxInactive", err)
+		if _, err := c.Begin(ctx); !rolledBackInside(err) {
+			t.Fatalf("Begin after an inner Rollback: %v, want the ErrTxDone of an inner rollback", err)
 		}
-		if err := outer.Commit(ctx); !errors.Is(err, alchemy.ErrTxInactive) {
-			t.Fatalf("outer Commit after an inner Rollback: %v, want ErrTxInactive", err)
+		if err := outer.Commit(ctx); !rolledBackInside(err) {
+			t.Fatalf("outer Commit after an inner Rollback: %v, want the ErrTxDone of an inner rollback", err)
 		}
 		if n := countFromOther(t, eng, table); n != 0 {
 			t.Fatalf("%d rows committed after an inner Rollback", n)
@@ -236,8 +242,8 @@ func TestInnerRollback(t *testing.T) {
 		a, _ := c.Begin(ctx)
 		b, _ := c.Begin(ctx)
 		a.Rollback(ctx)
-		if err := b.Commit(ctx); !errors.Is(err, alchemy.ErrTxInactive) {
-			t.Errorf("joined Commit after a sibling's Rollback: %v, want ErrTxInactive", err)
+		if err := b.Commit(ctx); !rolledBackInside(err) {
+			t.Errorf("joined Commit after a sibling's Rollback: %v, want the ErrTxDone of an inner rollback", err)
 		}
 		if err := outer.Rollback(ctx); err != nil {
 			t.Errorf("outer Rollback after an inner one: %v", err)
@@ -272,8 +278,8 @@ func TestBeginNested(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !sp1.IsActive() || !strings.Contains(sp1.String(), "savepoint") {
-			t.Fatalf("savepoint: %v active %v", sp1, sp1.IsActive())
+		if !sp1.IsActive() {
+			t.Fatal("a new savepoint is not active")
 		}
 		ins("b")
 		if err := sp1.Rollback(ctx); err != nil {

@@ -443,7 +443,7 @@ func scalarCancelRounds(t *testing.T, eng *alchemy.Engine) {
 				if err != nil {
 					return 0, err
 				}
-				n, _ := row.Index(0).(int64)
+				n, _ := row.Values()[0].(int64)
 				return n, nil
 			}
 		}()

@@ -2,10 +2,9 @@ package alchemy
 
 import "github.com/go-alchemy/alchemy/dialect"
 
-// URL is a database URL, dialect[+driver]://user:password@host:port/database?options.
-// It is dialect.URL; see there for its fields and methods.
+// URL is dialect.URL: dialect[+driver]://user:password@host:port/database?options.
 type URL = dialect.URL
 
-// ParseURL parses a database URL (SQLAlchemy's make_url). The error, if any, names the
-// part that is wrong and never contains the password.
+// ParseURL parses a database URL (make_url). An error names the wrong part, never
+// the password.
 func ParseURL(raw string) (URL, error) { return dialect.ParseURL(raw) }
