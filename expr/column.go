@@ -22,6 +22,7 @@ type columnDef struct {
 	index   bool
 	fk      *ForeignKey
 	comment string
+	qname   *identCache // name, quoted (shared by an alias's copy; nil: not kept)
 	typed   any                    // the Type[T] it was declared with
 	bind    func(any) (any, error) // the type's conversion of a value for the driver; nil for none
 	err     error                  // of its declaration, reported where it is used
@@ -58,7 +59,7 @@ func (d *columnDef) WriteSQL(c *Compiler) error {
 		return d.err
 	}
 	if c.bareColumns {
-		c.WriteIdent(d.name)
+		c.writeIdentCached(d.qname, d.name)
 		return nil
 	}
 	if err := c.checkFrom(d); err != nil {
@@ -66,7 +67,7 @@ func (d *columnDef) WriteSQL(c *Compiler) error {
 	}
 	d.table.writeQualifier(c)
 	c.WriteByte('.')
-	c.WriteIdent(d.name)
+	c.writeIdentCached(d.qname, d.name)
 	return nil
 }
 
@@ -114,7 +115,7 @@ type ColumnOption func(*columnDef)
 // Errors of the declaration (a name used twice, a default of another type) are
 // reported by the statements and DDL that use the table.
 func NewColumn[T any](t *Table, name string, typ Type[T], opts ...ColumnOption) Column[T] {
-	d := &columnDef{table: t, name: name, typ: typ.sql, typed: typ, goType: reflect.TypeFor[T]()}
+	d := &columnDef{table: t, name: name, typ: typ.sql, typed: typ, goType: reflect.TypeFor[T](), qname: new(identCache)}
 	for _, o := range opts {
 		o(d)
 	}

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/dialect"
 )
@@ -65,4 +66,34 @@ func (c *Compiler) flavor() flavor {
 		}
 	}
 	return c.flav
+}
+
+// identCache keeps a name quoted for the last dialect that wrote it: columns and
+// tables are written by every compile of every statement that names them.
+type identCache struct{ p atomic.Pointer[quotedName] }
+
+type quotedName struct{ dialect, quoted string }
+
+// writeIdentCached writes name quoted for the dialect, through ic.
+func (c *Compiler) writeIdentCached(ic *identCache, name string) {
+	if ic == nil {
+		c.WriteIdent(name)
+		return
+	}
+	dn := c.dialectName()
+	if q := ic.p.Load(); q != nil && q.dialect == dn {
+		c.WriteString(q.quoted)
+		return
+	}
+	q := c.d.QuoteIdentifier(name)
+	ic.p.Store(&quotedName{dn, q})
+	c.WriteString(q)
+}
+
+// dialectName returns the dialect's name, asked once per compile.
+func (c *Compiler) dialectName() string {
+	if c.dname == "" && c.d != nil {
+		c.dname = c.d.Name()
+	}
+	return c.dname
 }

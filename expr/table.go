@@ -76,6 +76,8 @@ type Table struct {
 	byName  map[string]*columnDef
 	cons    []constraint
 	comment string
+	qname   *identCache // name, quoted; nil: not kept
+	qschema *identCache
 	err     error
 }
 
@@ -85,7 +87,7 @@ type TableOption func(*Table)
 // NewTable declares the table name in m. A name declared twice is an error that the
 // statements and DDL using either table report.
 func (m *MetaData) NewTable(name string, opts ...TableOption) *Table {
-	t := &Table{md: m, name: name, byName: map[string]*columnDef{}}
+	t := &Table{md: m, name: name, byName: map[string]*columnDef{}, qname: new(identCache), qschema: new(identCache)}
 	for _, o := range opts {
 		o(t)
 	}
@@ -236,10 +238,10 @@ func (t *Table) Alias(name string) *Table {
 // alias.
 func (t *Table) writeQualifier(c *Compiler) {
 	if t.kind == realTable && t.schema != "" {
-		c.WriteIdent(t.schema)
+		c.writeIdentCached(t.qschema, t.schema)
 		c.WriteByte('.')
 	}
-	c.WriteIdent(t.name)
+	c.writeIdentCached(t.qname, t.name)
 }
 
 // appendRefKey keys a reference to t (by name: a table built per request must hit
