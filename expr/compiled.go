@@ -51,6 +51,7 @@ type bindPlan struct {
 	argPos []int // per bind: the position of its caller's value (with fixed only)
 	lit    []int // per bind: the index of its value among the statement's own (Prepared), or -1; nil when none is
 	nlit   int   // how many values of the statement's own it reads
+	pure   bool  // every bind is a value of the statement's own (lit), nothing else is set
 }
 
 // BindNames returns the names the caller gives values for, in order of first
@@ -83,6 +84,23 @@ func (c *Compiled) bind(vals, args []any) ([]any, error) {
 	p := &c.plan
 	if len(vals) < p.nlit {
 		return nil, fmt.Errorf("%w: the statement carries %d values, its compiled form needs %d", ErrBindParameter, len(vals), p.nlit)
+	}
+	if p.pure {
+		if len(args) > 0 {
+			return nil, fmt.Errorf("%w count: got %d arguments, the statement has no binds of the caller's (its values are its own)", ErrBindParameter, len(args))
+		}
+		if c.Style.Numbered() || !p.repeat {
+			out := make([]any, len(p.lit))
+			for i, l := range p.lit {
+				out[i] = vals[l]
+			}
+			return out, nil
+		}
+		out := make([]any, len(p.refs))
+		for i, r := range p.refs {
+			out[i] = vals[p.lit[r]]
+		}
+		return out, nil
 	}
 	style := c.Style
 	if len(args) == 0 && len(p.args) > 0 {

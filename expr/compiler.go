@@ -315,6 +315,14 @@ func (c *Compiler) plan() bindPlan {
 	p := bindPlan{refs: c.refs, repeat: len(c.refs) > len(c.binds)}
 	if c.prep != nil && !c.bake {
 		p.nlit = len(c.prep.k.vals)
+		if len(c.index) == 0 && len(c.binds) > 0 { // every bind is a value of the statement's own
+			p.pure = true
+			p.lit = make([]int, len(c.binds))
+			for i, b := range c.binds {
+				p.lit[i] = b.lit - 1
+			}
+			return p
+		}
 	}
 	if len(c.binds) == 0 {
 		return p
