@@ -46,4 +46,11 @@ type ExecutionOptions struct {
 	Isolation Isolation
 	// Timeout bounds each statement, and the reading of its rows, when non-zero.
 	Timeout time.Duration
+	// YieldPer, when positive, reads a SELECT's rows from the server in batches of
+	// that many (SQLAlchemy's yield_per): on a dialect with server-side cursors
+	// (PostgreSQL), inside a transaction, the statement runs as a cursor, and a
+	// statement issued while its Result is open reads into memory only the rest
+	// of the current batch. Elsewhere rows already stream from the driver, and
+	// YieldPer changes nothing. See stream.go's doc for what is bounded where.
+	YieldPer int
 }

@@ -32,6 +32,7 @@ type Result struct {
 	buffered  bool       // the remaining rows were read into memory; the connection is free
 	trace     *execTrace // ended when the rows are
 	nread     int64      // rows read so far, for the trace
+	cur       *cursor    // the server-side cursor the rows come through (YieldPer), if any
 }
 
 // Next advances to the next row and reports whether there is one. When there is
@@ -52,6 +53,9 @@ func (r *Result) next() bool {
 	if r.rows.Next() {
 		r.onRow = true
 		r.nread++
+		if r.cur != nil {
+			r.cur.got++
+		}
 		return true
 	}
 	r.onRow = false
@@ -65,7 +69,9 @@ func (r *Result) next() bool {
 			r.conn.result = nil
 			r.err = r.conn.fail(r.ctx, "fetch", r.query, r.params, err)
 		}
-	} else {
+	} else if r.cur != nil && r.nextBatch() {
+		return r.next()
+	} else if r.err == nil {
 		r.drained = true
 	}
 	r.finish()
@@ -156,6 +162,9 @@ func (r *Result) release(reason error) {
 	}
 	if unknown != nil {
 		c.invalidate(unknown, false)
+	}
+	if r.cur != nil {
+		r.closeCursor(reason)
 	}
 	r.endTrace()
 }
