@@ -47,10 +47,13 @@ type ExecutionOptions struct {
 	// Timeout bounds each statement, and the reading of its rows, when non-zero.
 	Timeout time.Duration
 	// YieldPer, when positive, reads a SELECT's rows from the server in batches of
-	// that many (SQLAlchemy's yield_per): on a dialect with server-side cursors
-	// (PostgreSQL), inside a transaction, the statement runs as a cursor, and a
-	// statement issued while its Result is open reads into memory only the rest
-	// of the current batch. Elsewhere rows already stream from the driver, and
-	// YieldPer changes nothing. See stream.go's doc for what is bounded where.
+	// that many (SQLAlchemy's yield_per). On a dialect with server-side cursors
+	// (dialect.ServerCursors: PostgreSQL), inside a transaction, the SELECT runs
+	// as a cursor (DECLARE, FETCH FORWARD YieldPer, CLOSE), and a statement issued
+	// while its Result is open reads into memory only the rest of the current
+	// batch, not the rest of the result. COMMIT and ROLLBACK, which end the
+	// cursor, still read all that is left first, so that no row is lost.
+	// Elsewhere rows already stream from the driver one at a time, and YieldPer
+	// changes nothing: a statement issued mid-read buffers the rest.
 	YieldPer int
 }
