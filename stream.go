@@ -246,6 +246,11 @@ func (r *Result) keepRest(ctx context.Context) {
 	if c.result == r {
 		r.buffer()
 	}
+	if r.trace != nil && r.buffered {
+		// From here on the Result reads from memory alone: its trace ends at the
+		// latest when the Conn closes, as a buffered Result's does.
+		c.traced = append(c.traced, r)
+	}
 	if !cur.open || cur.last || r.stale() {
 		cur.open = false
 		return
