@@ -55,7 +55,7 @@ func (r *Result) buffer() {
 	if err != nil {
 		b.err = c.fail(r.ctx, "fetch", r.query, r.params, err)
 	}
-	if r.cancel != nil {
+	if r.cancel != nil && r.cur == nil { // a cursor's next batches still need it
 		r.cancel()
 		r.cancel = nil
 	}
@@ -68,7 +68,7 @@ func (r *Result) buffer() {
 	}
 	r.rows = rows
 	r.buffered = true
-	if r.trace != nil {
+	if r.trace != nil && r.cur == nil { // a cursor's is ended by its Result or Conn
 		c.traced = append(c.traced, r)
 	}
 	if r.onRow && len(b.rows) > 0 {

@@ -35,6 +35,9 @@ type Conn struct {
 	opts   ExecutionOptions
 	tx     *txState
 	result *Result // the Result still reading rows from the connection, if any
+	// cursors are the open Results reading through server-side cursors (YieldPer),
+	// each between batches or c.result.
+	cursors []*Result
 	// traced are the Results read into memory whose statements are still traced:
 	// their end hooks run when they are read or closed, or at the latest when the
 	// Conn closes.
@@ -90,6 +93,9 @@ func (c *Conn) Engine() *Engine { return c.eng }
 func (c *Conn) SetExecutionOptions(o ExecutionOptions) error {
 	if err := o.Isolation.validate(); err != nil {
 		return err
+	}
+	if o.YieldPer < 0 {
+		return fmt.Errorf("alchemy: negative YieldPer %d", o.YieldPer)
 	}
 	c.lockWait()
 	defer c.unlock()
@@ -219,7 +225,7 @@ func (c *Conn) run(ctx context.Context, stmt Executable, query string, params []
 	sc := c.dc.sc
 	var err error
 	if rows {
-		res.rows, err = sc.QueryContext(ctx, query, params...)
+		res.rows, err = c.query(ctx, stmt, res, query, params)
 	} else {
 		res.res, err = sc.ExecContext(ctx, query, params...)
 	}
@@ -243,6 +249,9 @@ func (c *Conn) run(ctx context.Context, stmt Executable, query string, params []
 	}
 	if res.rows != nil {
 		c.result = res // traced to its end by release
+		if res.cur != nil {
+			c.cursors = append(c.cursors, res)
+		}
 		return res, nil
 	}
 	if cancel != nil {
@@ -469,6 +478,7 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 	if c.result != nil {
 		c.result.release(reason)
 	}
+	c.endCursors(reason)
 	if c.tx != nil && !c.tx.lazy {
 		c.tx.begun = false
 		c.tx.broken = true
@@ -507,6 +517,7 @@ func (c *Conn) close() error {
 	if c.result != nil {
 		c.result.release(errConnClosed)
 	}
+	c.endCursors(errConnClosed)
 	for _, r := range c.traced { // still readable from memory; their statements are over
 		r.endTrace()
 	}

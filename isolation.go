@@ -40,4 +40,12 @@ type ExecutionOptions struct {
 	// all SERIALIZABLE).
 	Isolation Isolation
 	Timeout   time.Duration // bounds each statement and its rows, when non-zero
+	// YieldPer, when positive, reads a SELECT's rows in batches of that many
+	// (SQLAlchemy's yield_per). Inside a transaction, on a dialect with server-side
+	// cursors (dialect.ServerCursors: PostgreSQL), the SELECT runs as a cursor, and
+	// a statement issued while its Result is open buffers only the rest of the
+	// current batch. COMMIT and ROLLBACK still read what the cursor has left first,
+	// so no row is lost. Elsewhere rows stream from the driver anyway, and a
+	// statement issued mid-read buffers the rest.
+	YieldPer int
 }

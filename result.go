@@ -31,6 +31,7 @@ type Result struct {
 	buffered  bool       // the remaining rows were read into memory; the connection is free
 	trace     *execTrace // ended when the rows are
 	nread     int64      // rows read so far, for the trace
+	cur       *cursor    // the server-side cursor the rows come through (YieldPer), if any
 }
 
 // Next advances to the next row, if there is one; if not, it closes the Result.
@@ -50,6 +51,9 @@ func (r *Result) next() bool {
 	if r.rows.Next() {
 		r.onRow = true
 		r.nread++
+		if r.cur != nil {
+			r.cur.got++
+		}
 		return true
 	}
 	r.onRow = false
@@ -63,7 +67,9 @@ func (r *Result) next() bool {
 			r.conn.result = nil
 			r.err = r.conn.fail(r.ctx, "fetch", r.query, r.params, err)
 		}
-	} else {
+	} else if r.cur != nil && r.nextBatch() {
+		return r.next()
+	} else if r.err == nil {
 		r.drained = true
 	}
 	r.finish()
@@ -154,6 +160,9 @@ func (r *Result) release(reason error) {
 	}
 	if unknown != nil {
 		c.invalidate(unknown, false)
+	}
+	if r.cur != nil {
+		r.closeCursor(reason)
 	}
 	r.endTrace()
 }

@@ -269,6 +269,9 @@ func (c *Conn) commitNow(ctx context.Context, st *txState) error {
 	if err := c.free(); err != nil { // an open Result is read first: none of its rows is lost
 		return err
 	}
+	if err := c.keepCursorRows(ctx, 0); err != nil {
+		return err
+	}
 	if r, ok := c.eng.dialect.(dialect.FailedTxReporter); ok {
 		failed := false
 		_ = c.dc.sc.Raw(func(dc any) error { failed = r.TxFailed(dc); return nil })
@@ -348,6 +351,7 @@ func (t *Tx) Rollback(ctx context.Context) error {
 	}
 	st := t.state
 	_ = c.free() // an open Result is read first, so that it can still be read
+	_ = c.keepCursorRows(ctx, 0)
 	rollback := func(ctx context.Context) error { return c.rollbackNow(ctx, st) }
 	var err error
 	if !st.lazy { // a transaction that never began has nothing to trace
@@ -427,6 +431,9 @@ func (t *Tx) rollbackTo(ctx context.Context) error {
 		// undo their work behind their backs. The whole transaction fails instead.
 		t.state.broken = true
 		return fmt.Errorf("alchemy: rollback to savepoint %s: statements of other goroutines or blocks ran inside it, and rolling it back would undo their work: %w", t.name, ErrPendingRollback)
+	}
+	if err := c.keepCursorRows(ctx, i+1); err != nil { // the rollback closes the cursors declared inside
+		return err
 	}
 	_, _, rb := c.eng.dialect.SavepointSQL(t.name)
 	err := c.traceTx(ctx, opRollbackTo, t.name, func(ctx context.Context) error { return c.exec(ctx, opRollbackTo, rb) })
