@@ -28,7 +28,6 @@ type QueryCacheStats struct {
 type compiledKey struct {
 	typ                 reflect.Type // the statement's own: a wrapper that embeds a Text is not that Text
 	stmt                any
-	hash                uint64 // of an expression-language statement's key (expr.Prepared), with stmt nil
 	style               dialect.Paramstyle
 	major, minor, patch int
 	raw                 string // MariaDB and MySQL differ by it, not by the numbers
@@ -37,20 +36,28 @@ type compiledKey struct {
 type compiledEntry struct {
 	key      compiledKey
 	compiled *expr.Compiled
-	prepared expr.PreparedKey // of an expression-language statement: compared on a hit
+	// An expression-language statement's entry is found by the hash of its key
+	// (expr.Prepared) and checked against the key itself and the server version
+	// it was compiled for (the engine's knownVersion pointer: nil, then set once).
+	hashed   bool
+	hash     uint64
+	ver      *dialect.Version
+	prepared expr.PreparedKey
 }
 
 // compiledCache is a bounded LRU of compiled statements, SQLAlchemy's compiled cache.
 type compiledCache struct {
 	mu    sync.Mutex
 	max   int
-	order list.List // of *compiledEntry, most recently used first
-	byKey map[compiledKey]*list.Element
+	order  list.List // of *compiledEntry, most recently used first
+	byKey  map[compiledKey]*list.Element
+	byHash map[uint64]*list.Element // expression-language statements, by their key's hash
 	stats QueryCacheStats
 }
 
 func newCompiledCache(size int) *compiledCache {
-	return &compiledCache{max: size, byKey: make(map[compiledKey]*list.Element, min(size, 64))}
+	return &compiledCache{max: size, byKey: make(map[compiledKey]*list.Element, min(size, 64)),
+		byHash: make(map[uint64]*list.Element, min(size, 64))}
 }
 
 // compile returns stmt compiled for the engine's dialect and the server version it
@@ -108,7 +115,8 @@ func bindArgs(compiled *expr.Compiled, p *expr.Prepared, args []any) ([]any, err
 // language) for the version the engine knows, through the cache.
 func (e *Engine) compileFor(stmt expr.Statement, p *expr.Prepared) (*expr.Compiled, error) {
 	var v dialect.Version
-	if kv := e.knownVersion.Load(); kv != nil {
+	kv := e.knownVersion.Load()
+	if kv != nil {
 		v = *kv
 	}
 	cache := e.cache
@@ -116,15 +124,15 @@ func (e *Engine) compileFor(stmt expr.Statement, p *expr.Prepared) (*expr.Compil
 		if cache == nil || !p.Cacheable() {
 			return p.Compile(e.dialect, v)
 		}
-		key := compiledKey{hash: p.Hash(e.cacheSeed), style: e.style, major: v.Major, minor: v.Minor, patch: v.Patch, raw: v.Raw}
-		if c := cache.getPrepared(key, p); c != nil {
+		hash := p.Hash(e.cacheSeed)
+		if c := cache.getPrepared(hash, kv, p); c != nil {
 			return c, nil
 		}
 		c, err := p.Compile(e.dialect, v)
 		if err != nil {
 			return nil, err
 		}
-		cache.putEntry(&compiledEntry{key: key, compiled: c, prepared: p.Key()})
+		cache.putEntry(&compiledEntry{compiled: c, hashed: true, hash: hash, ver: kv, prepared: p.Key()})
 		return c, nil
 	}
 	if cache == nil {
@@ -153,17 +161,20 @@ func (e *Engine) compileFor(stmt expr.Statement, p *expr.Prepared) (*expr.Compil
 // getPrepared returns the compiled statement of p's key, or nil. Two keys of one
 // hash (which a 64-bit hash makes all but impossible) are told apart by comparing
 // the keys: the second is then compiled each time.
-func (c *compiledCache) getPrepared(key compiledKey, p *expr.Prepared) *expr.Compiled {
+func (c *compiledCache) getPrepared(hash uint64, ver *dialect.Version, p *expr.Prepared) *expr.Compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok || !p.SameKey(el.Value.(*compiledEntry).prepared) {
-		c.stats.Misses++
-		return nil
+	el, ok := c.byHash[hash]
+	if ok {
+		en := el.Value.(*compiledEntry)
+		if en.ver == ver && p.SameKey(en.prepared) {
+			c.stats.Hits++
+			c.order.MoveToFront(el)
+			return en.compiled
+		}
 	}
-	c.stats.Hits++
-	c.order.MoveToFront(el)
-	return el.Value.(*compiledEntry).compiled
+	c.stats.Misses++
+	return nil
 }
 
 func (c *compiledCache) get(key compiledKey) *expr.Compiled {
@@ -184,18 +195,30 @@ func (c *compiledCache) put(key compiledKey, compiled *expr.Compiled) {
 }
 
 func (c *compiledCache) putEntry(en *compiledEntry) {
-	key := en.key
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.byKey[key]; ok { // compiled meanwhile by another goroutine
-		c.order.MoveToFront(el)
-		return
+	if en.hashed {
+		if el, ok := c.byHash[en.hash]; ok { // compiled meanwhile, for an older version, or a colliding key
+			el.Value = en
+			c.order.MoveToFront(el)
+			return
+		}
+		c.byHash[en.hash] = c.order.PushFront(en)
+	} else {
+		if el, ok := c.byKey[en.key]; ok { // compiled meanwhile by another goroutine
+			c.order.MoveToFront(el)
+			return
+		}
+		c.byKey[en.key] = c.order.PushFront(en)
 	}
-	c.byKey[key] = c.order.PushFront(en)
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)
-		delete(c.byKey, last.Value.(*compiledEntry).key)
+		if old := last.Value.(*compiledEntry); old.hashed {
+			delete(c.byHash, old.hash)
+		} else {
+			delete(c.byKey, old.key)
+		}
 		c.stats.Evictions++
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-alchemy/alchemy/dialect"
 )
@@ -62,7 +64,7 @@ type Compiler struct {
 
 	flav    flavor // flavor(): known once asked
 	flavSet bool
-	dname   string // the dialect's name, once asked
+	dname   string    // the dialect's name, once asked
 	prep    *Prepared // the values the statement carries, and where
 	litBind []int     // per value of the statement's: its bind's index + 1, or 0
 	scopes  []*scope  // the FROM clauses being written, innermost last
@@ -72,6 +74,40 @@ type Compiler struct {
 	lockHint    bool   // SQL Server: tables get UPDLOCK hints
 	lockMode    string // with lockHint: the SELECT's lock mode
 	inWith      bool   // the WITH clause is being written, or was
+
+	scratch []byte // Finish's numbering buffer, kept by a pooled compiler
+	pooled  bool   // from compilerPool: Finish copies what the Compiled keeps
+}
+
+var compilerPool = sync.Pool{New: func() any { return new(Compiler) }}
+
+// acquireCompiler returns a compiler from the pool, for compiles of this package
+// (a Compiler handed to a caller, NewCompiler's, is never reused).
+func acquireCompiler(d dialect.Dialect, v dialect.Version) *Compiler {
+	c := compilerPool.Get().(*Compiler)
+	c.d, c.version, c.pooled = d, v, true
+	if d != nil {
+		c.style = d.Paramstyle()
+	}
+	if c.buf == nil {
+		c.buf = make([]byte, 0, 256)
+	}
+	return c
+}
+
+// releaseCompiler returns c to the pool, keeping only its buffers.
+func releaseCompiler(c *Compiler) {
+	if cap(c.buf) > 16<<10 || cap(c.binds) > 1024 {
+		return
+	}
+	clear(c.binds)
+	clear(c.frags)
+	clear(c.scopes)
+	*c = Compiler{
+		buf: c.buf[:0], cuts: c.cuts[:0], refs: c.refs[:0], binds: c.binds[:0],
+		frags: c.frags[:0], scopes: c.scopes[:0], scratch: c.scratch[:0],
+	}
+	compilerPool.Put(c)
 }
 
 // bind is one distinct bind of a statement.
@@ -116,7 +152,8 @@ func compile(d dialect.Dialect, v dialect.Version, s Statement, guess bool) (*Co
 	if s == nil {
 		return nil, errors.New("alchemy: compile of a nil statement")
 	}
-	c := NewCompiler(d, v)
+	c := acquireCompiler(d, v)
+	defer releaseCompiler(c)
 	c.frags = append(c.frags, s)
 	if err := s.WriteSQL(c); err != nil {
 		return nil, err
@@ -285,7 +322,10 @@ func (c *Compiler) Finish() *Compiled {
 		out.SQL = string(c.buf)
 	} else {
 		n := len(c.buf) + 4*len(c.cuts)
-		buf := make([]byte, 0, n)
+		buf := c.scratch[:0]
+		if cap(buf) < n {
+			buf = make([]byte, 0, n)
+		}
 		numbered := c.style.Numbered()
 		prev := 0
 		for i, cut := range c.cuts {
@@ -299,6 +339,7 @@ func (c *Compiler) Finish() *Compiled {
 		}
 		buf = append(buf, c.buf[prev:]...)
 		out.SQL = string(buf)
+		c.scratch = buf
 	}
 	switch c.rows {
 	case rowsReturned:
@@ -312,7 +353,11 @@ func (c *Compiler) Finish() *Compiled {
 
 // plan returns how to bind arguments to the binds written.
 func (c *Compiler) plan() bindPlan {
-	p := bindPlan{refs: c.refs, repeat: len(c.refs) > len(c.binds)}
+	refs := c.refs
+	if c.pooled {
+		refs = slices.Clone(refs)
+	}
+	p := bindPlan{refs: refs, repeat: len(c.refs) > len(c.binds)}
 	if c.prep != nil && !c.bake {
 		p.nlit = len(c.prep.k.vals)
 		if len(c.index) == 0 && len(c.binds) > 0 { // every bind is a value of the statement's own

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
@@ -74,7 +75,11 @@ type InsertStmt struct {
 	from      *SelectStmt
 	returning []Expression
 	conflict  *conflict
-	named     bool // Columns named the columns, for Row
+	named     bool          // Columns named the columns, for Row
+	rowsTip   *atomic.Int64 // slots of rows' array taken (appendRow)
+	cells     []any         // the latest chunk rows' values are cut from (newRow)
+	cellsTip  *atomic.Int64 // slots of cells' array taken
+	hasExpr   bool          // some cell of rows is an Expression
 	err       error
 }
 
@@ -90,7 +95,6 @@ func (t *Table) Insert() *InsertStmt { return &InsertStmt{table: t, err: t.err} 
 // Expression (expr.Now[time.Time]()); values are bound, never written into the SQL.
 func (s *InsertStmt) Values(rows ...any) *InsertStmt {
 	c := *s
-	c.rows = clip(s.rows)
 	for _, r := range rows {
 		if c.err != nil {
 			break
@@ -103,9 +107,13 @@ func (s *InsertStmt) Values(rows ...any) *InsertStmt {
 		if c.cols == nil {
 			c.cols = c.columnsOf(m, r)
 		}
-		row := make([]any, len(c.cols))
+		row := c.newRow(len(c.cols))
+		found := 0
 		for i, d := range c.cols {
 			v, ok := m[d.name]
+			if ok {
+				found++
+			}
 			if !ok {
 				if d.def == nil {
 					c.err = fmt.Errorf("alchemy: insert into %s: row %d has no value for %s, which the first row gives", s.table, len(c.rows)+1, d.name)
@@ -115,7 +123,7 @@ func (s *InsertStmt) Values(rows ...any) *InsertStmt {
 				continue
 			}
 			if e, isExpr := v.(Expression); isExpr {
-				row[i] = e
+				row[i], c.hasExpr = e, true
 				continue
 			}
 			cv, err := d.convert(v)
@@ -125,19 +133,56 @@ func (s *InsertStmt) Values(rows ...any) *InsertStmt {
 			}
 			row[i] = cv
 		}
-		if c.err == nil && !isStruct(r) {
+		if c.err == nil && found < len(m) && !isStruct(r) { // a key that named no column given
 			c.err = s.checkRowNames(m, c.cols, len(c.rows)+1)
 		}
-		c.rows = append(c.rows, row)
+		c.appendRow(row)
 	}
 	return &c
+}
+
+// newRow returns room for a row of n values, cut from the chunk the statements of
+// one chain share (as appendRow shares rows), so that adding a row allocates only
+// when a chunk is full.
+func (c *InsertStmt) newRow(n int) []any {
+	k := len(c.cells)
+	if c.cellsTip != nil && k+n <= cap(c.cells) && c.cellsTip.CompareAndSwap(int64(k), int64(k+n)) {
+		c.cells = c.cells[:k+n]
+		return c.cells[k : k+n : k+n]
+	}
+	chunk := make([]any, n, max(4*n, 2*cap(c.cells)))
+	c.cells = chunk
+	c.cellsTip = new(atomic.Int64)
+	c.cellsTip.Store(int64(n))
+	return chunk[:n:n]
+}
+
+// appendRow adds row to c's rows. Statements derived from one another share the
+// array of rows: the first to add a row after the last one any of them sees takes
+// the next slot (rowsTip counts the slots taken); any other copies. Adding rows one
+// at a time is then linear, and no statement ever sees another's row.
+func (c *InsertStmt) appendRow(row []any) {
+	n := len(c.rows)
+	if c.rowsTip != nil && n < cap(c.rows) && c.rowsTip.CompareAndSwap(int64(n), int64(n+1)) {
+		c.rows = c.rows[:n+1]
+		c.rows[n] = row
+		return
+	}
+	rows := make([][]any, n+1, max(4, 2*n))
+	copy(rows, c.rows)
+	rows[n] = row
+	c.rows = rows
+	c.rowsTip = new(atomic.Int64)
+	c.rowsTip.Store(int64(n + 1))
 }
 
 // Columns names the columns that Row gives values for, in order. Columns not named
 // take their Default.
 func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
 	c := *s
-	c.cols, c.rows, c.named = nil, nil, true
+	c.rows, c.rowsTip, c.cells, c.cellsTip, c.named, c.hasExpr = nil, nil, nil, nil, true, false
+	defaults := s.table.defaultColumns()
+	c.cols = make([]*columnDef, 0, len(cols)+len(defaults))
 	for _, col := range cols {
 		d := col.column()
 		if d.err != nil && c.err == nil {
@@ -148,8 +193,8 @@ func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
 		}
 		c.cols = append(c.cols, d)
 	}
-	for _, d := range s.table.allColumns() {
-		if d.def != nil && !slices.Contains(c.cols, d) {
+	for _, d := range defaults {
+		if !slices.Contains(c.cols, d) {
 			c.cols = append(c.cols, d)
 		}
 	}
@@ -167,7 +212,7 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 		c.err = fmt.Errorf("alchemy: insert into %s: Row before Columns named the columns", s.table)
 		return &c
 	}
-	row := make([]any, len(c.cols))
+	row := c.newRow(len(c.cols))
 	given := 0
 	for i, d := range c.cols {
 		if i >= len(vals) {
@@ -180,7 +225,7 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 		given++
 		v := vals[i]
 		if e, isExpr := v.(Expression); isExpr {
-			row[i] = e
+			row[i], c.hasExpr = e, true
 			continue
 		}
 		cv, err := d.convert(v)
@@ -194,7 +239,7 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 		c.err = fmt.Errorf("alchemy: insert into %s, row %d: %d values for the %d columns named", s.table, len(s.rows)+1, len(vals), countNamed(c.cols))
 		return &c
 	}
-	c.rows = append(clip(s.rows), row)
+	c.appendRow(row)
 	return &c
 }
 
@@ -287,7 +332,7 @@ func rowMap(r any) (map[string]any, error) {
 // FromSelect makes it INSERT INTO t (cols) SELECT ...
 func (s *InsertStmt) FromSelect(cols []ColumnRef, q *SelectStmt) *InsertStmt {
 	c := *s
-	c.cols, c.rows, c.from = nil, nil, q
+	c.cols, c.rows, c.rowsTip, c.from = nil, nil, nil, q
 	for _, col := range cols {
 		c.cols = append(c.cols, col.column())
 	}

@@ -224,48 +224,42 @@ func (s *InsertStmt) appendKey(k *keyWriter) {
 		k.str(d.name)
 	}
 	k.num(len(s.rows))
-	var vals []any
-	for _, row := range s.rows {
-		for _, v := range row {
-			switch x := v.(type) {
-			case Expression:
-				k.op('e')
-				k.part(x)
-			case defaultMarker:
-				k.op('v')
-			default:
-				k.op('v')
+	if s.hasExpr { // the shape says which cells are expressions
+		for _, row := range s.rows {
+			for _, v := range row {
+				if x, ok := v.(Expression); ok {
+					k.op('e')
+					k.part(x)
+				} else {
+					k.op('v')
+				}
 			}
 		}
 	}
 	// The values, after the shape: a default is evaluated each time the statement is
 	// made ready to run, as SQLAlchemy calls it per execution.
-	n := 0
-	for _, row := range s.rows {
-		for i, v := range row {
-			switch v.(type) {
-			case Expression:
-				continue
-			case defaultMarker:
-				d := s.cols[i]
-				dv := d.def
-				if fn, ok := dv.(func() any); ok {
-					dv = fn()
+	if k.begin(s) {
+		for _, row := range s.rows {
+			for i, v := range row {
+				switch v.(type) {
+				case Expression:
+					continue
+				case defaultMarker:
+					d := s.cols[i]
+					dv := d.def
+					if fn, ok := dv.(func() any); ok {
+						dv = fn()
+					}
+					cv, err := d.convert(dv)
+					if err != nil {
+						k.fail(fmt.Errorf("alchemy: the default of %s: %w", d, err))
+					}
+					v = cv
 				}
-				cv, err := d.convert(dv)
-				if err != nil {
-					k.fail(fmt.Errorf("alchemy: the default of %s: %w", d, err))
-				}
-				v = cv
+				k.vals = append(k.vals, v)
 			}
-			if vals == nil {
-				vals = make([]any, 0, len(s.rows)*len(row))
-			}
-			vals = append(vals, v)
-			n++
 		}
 	}
-	k.values(s, vals...)
 	if s.from != nil {
 		k.op('f')
 		s.from.appendKey(k)

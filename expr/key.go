@@ -73,6 +73,20 @@ func (k *keyWriter) values(node any, vs ...any) {
 	k.vals = append(k.vals, vs...)
 }
 
+// begin records that node's values follow, appended to vals by the caller, and
+// reports whether they do: a node met again is written as a reference instead
+// (see values), and its values must not be appended again.
+func (k *keyWriter) begin(node any) bool {
+	if i, ok := k.find(node); ok {
+		k.op('@')
+		k.num(i)
+		return false
+	}
+	k.op('$')
+	k.add(node, len(k.vals))
+	return true
+}
+
 // find returns the index of node in nodes.
 func (k *keyWriter) find(node any) (int, bool) {
 	if k.index != nil {
@@ -228,7 +242,8 @@ func (p *Prepared) compile(d dialect.Dialect, v dialect.Version, bake bool) (*Co
 	if d == nil {
 		return nil, fmt.Errorf("%w: compiling needs a dialect, got nil", ErrBindParameter)
 	}
-	c := NewCompiler(d, v)
+	c := acquireCompiler(d, v)
+	defer releaseCompiler(c)
 	c.prep, c.bake = p, bake
 	c.frags = append(c.frags, p.stmt)
 	if err := p.stmt.WriteSQL(c); err != nil {

@@ -17,28 +17,48 @@ type fromItem interface {
 // statement and leaves the one it is called on as it was, so a statement built
 // halfway may be finished in several ways. It is safe for concurrent use.
 type SelectStmt struct {
-	cols      []Expression
-	from      []fromItem
-	where     []Expression
+	cols         []Expression
+	from         []fromItem
+	where        []Expression
+	order        []Ordering
+	limit        int64
+	hasLimit     bool
+	from1        [1]fromItem // from's room for a table's own Select, saving an allocation
+	*selectExtra             // the rarer clauses, shared until one is set (ext)
+}
+
+// selectExtra holds a SELECT's rarer clauses, apart so that the statements built
+// per request stay small. It is shared between statements and never modified: ext
+// copies it.
+type selectExtra struct {
 	groupBy   []Expression
 	having    []Expression
-	order     []Ordering
-	limit     int64
 	offset    int64
-	hasLimit  bool
 	hasOffset bool
 	distinct  bool
 	lock      string // FOR UPDATE and its kind
 	with      []*Table
 	compound  []*SelectStmt // UNION and the like: the parts, with ops
 	ops       []string
-	from1     [1]fromItem // from's room for a table's own Select, saving an allocation
+}
+
+var noExtra = &selectExtra{}
+
+// ext returns c's rarer clauses, copied so that c may set them.
+func (s *SelectStmt) ext() *selectExtra {
+	e := *s.selectExtra
+	s.selectExtra = &e
+	return &e
+}
+
+func newSelect(cols []Expression) *SelectStmt {
+	return &SelectStmt{cols: clip(cols), selectExtra: noExtra}
 }
 
 // Select returns SELECT cols; the FROM clause is the table of the columns when they
 // are all of one, or what From and Join give. Columns of several tables without a
 // FROM that joins them are an error, never a silent cartesian product.
-func Select(cols ...Expression) *SelectStmt { return &SelectStmt{cols: clip(cols)} }
+func Select(cols ...Expression) *SelectStmt { return newSelect(cols) }
 
 // Select returns SELECT cols FROM t; no cols selects all of t's columns.
 func (t *Table) Select(cols ...Expression) *SelectStmt {
@@ -47,13 +67,27 @@ func (t *Table) Select(cols ...Expression) *SelectStmt {
 			cols = append(cols, c)
 		}
 	}
-	s := &SelectStmt{cols: clip(cols)}
+	s := newSelect(cols)
 	s.from1[0] = t
 	s.from = s.from1[:1:1]
 	return s
 }
 
-func (s *SelectStmt) clone() *SelectStmt { c := *s; return &c }
+func (s *SelectStmt) clone() *SelectStmt {
+	c := *s
+	if c.selectExtra == nil { // the zero SelectStmt
+		c.selectExtra = noExtra
+	}
+	return &c
+}
+
+// norm returns s, or for the zero SelectStmt one with its rarer clauses set.
+func (s *SelectStmt) norm() *SelectStmt {
+	if s.selectExtra == nil {
+		return s.clone()
+	}
+	return s
+}
 
 // Columns replaces the select list.
 func (s *SelectStmt) Columns(cols ...Expression) *SelectStmt {
@@ -89,14 +123,14 @@ func (s *SelectStmt) Where(conds ...Expression) *SelectStmt {
 // GroupBy adds GROUP BY terms.
 func (s *SelectStmt) GroupBy(es ...Expression) *SelectStmt {
 	c := s.clone()
-	c.groupBy = append(clip(s.groupBy), es...)
+	c.ext().groupBy = append(clip(s.groupBy), es...)
 	return c
 }
 
 // Having adds HAVING conditions, joined with AND.
 func (s *SelectStmt) Having(conds ...Expression) *SelectStmt {
 	c := s.clone()
-	c.having = append(clip(s.having), conds...)
+	c.ext().having = append(clip(s.having), conds...)
 	return c
 }
 
@@ -118,14 +152,15 @@ func (s *SelectStmt) Limit(n int64) *SelectStmt {
 // Offset skips n rows.
 func (s *SelectStmt) Offset(n int64) *SelectStmt {
 	c := s.clone()
-	c.offset, c.hasOffset = n, true
+	e := c.ext()
+	e.offset, e.hasOffset = n, true
 	return c
 }
 
 // Distinct makes it SELECT DISTINCT.
 func (s *SelectStmt) Distinct() *SelectStmt {
 	c := s.clone()
-	c.distinct = true
+	c.ext().distinct = true
 	return c
 }
 
@@ -142,9 +177,10 @@ const (
 // SQLAlchemy does.
 func (s *SelectStmt) ForUpdate(mode string) *SelectStmt {
 	c := s.clone()
-	c.lock = "FOR UPDATE"
+	e := c.ext()
+	e.lock = "FOR UPDATE"
 	if mode != "" {
-		c.lock += " " + mode
+		e.lock += " " + mode
 	}
 	return c
 }
@@ -242,10 +278,12 @@ func (s *SelectStmt) Intersect(others ...*SelectStmt) *SelectStmt {
 func (s *SelectStmt) Except(others ...*SelectStmt) *SelectStmt { return s.setOp("EXCEPT", others) }
 
 func (s *SelectStmt) setOp(op string, others []*SelectStmt) *SelectStmt {
-	c := &SelectStmt{compound: []*SelectStmt{s}}
+	c := newSelect(nil)
+	e := c.ext()
+	e.compound = []*SelectStmt{s}
 	for _, o := range others {
-		c.compound = append(c.compound, o)
-		c.ops = append(c.ops, op)
+		e.compound = append(e.compound, o)
+		e.ops = append(e.ops, op)
 	}
 	return c
 }
@@ -276,6 +314,7 @@ func Scalar[T any](s *SelectStmt) Expr[T] { return Expr[T]{node: &subqueryNode{q
 // columnNames returns the names of the select list: labels, column names, or ""
 // for an expression without either.
 func (s *SelectStmt) columnNames() []string {
+	s = s.norm()
 	if len(s.compound) > 0 {
 		return s.compound[0].columnNames()
 	}
@@ -318,6 +357,7 @@ func (s *SelectStmt) WriteSQL(c *Compiler) error {
 }
 
 func (s *SelectStmt) write(c *Compiler) error {
+	s = s.norm()
 	if err := c.writeWith(s); err != nil {
 		return err
 	}
@@ -527,6 +567,7 @@ func (s *SelectStmt) fromList() ([]fromItem, error) {
 }
 
 func (s *SelectStmt) appendKey(k *keyWriter) {
+	s = s.norm()
 	k.op('s')
 	if len(s.compound) > 0 {
 		k.num(len(s.compound))
@@ -586,6 +627,6 @@ func appendOrderKey(k *keyWriter, os []Ordering) {
 // FROM clause are added on their own).
 func (s *SelectStmt) With(ctes ...*Table) *SelectStmt {
 	c := s.clone()
-	c.with = append(clip(s.with), ctes...)
+	c.ext().with = append(clip(s.with), ctes...)
 	return c
 }

@@ -64,21 +64,22 @@ const (
 //		}
 //	}
 type Table struct {
-	md      *MetaData
-	name    string
-	schema  string
-	kind    tableKind
-	base    *Table      // of an alias
-	query   *SelectStmt // of a subquery or CTE
-	rec     bool        // a recursive CTE
-	mu      sync.Mutex
-	cols    []*columnDef
-	byName  map[string]*columnDef
-	cons    []constraint
-	comment string
-	qname   *identCache // name, quoted; nil: not kept
-	qschema *identCache
-	err     error
+	md       *MetaData
+	name     string
+	schema   string
+	kind     tableKind
+	base     *Table      // of an alias
+	query    *SelectStmt // of a subquery or CTE
+	rec      bool        // a recursive CTE
+	mu       sync.Mutex
+	cols     []*columnDef
+	defaults []*columnDef // the columns with a client-side default
+	byName   map[string]*columnDef
+	cons     []constraint
+	comment  string
+	qname    *identCache // name, quoted; nil: not kept
+	qschema  *identCache
+	err      error
 }
 
 // TableOption sets a property of a table: a constraint, an index, a schema.
@@ -150,6 +151,17 @@ func (t *Table) addColumn(d *columnDef) {
 	}
 	t.byName[d.name] = d
 	t.cols = append(t.cols, d)
+	if d.def != nil {
+		t.defaults = append(t.defaults[:len(t.defaults):len(t.defaults)], d)
+	}
+}
+
+// defaultColumns returns the columns with a client-side default, in order. The
+// slice is never modified.
+func (t *Table) defaultColumns() []*columnDef {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.defaults
 }
 
 // column returns the column name, or one whose use is an error naming the table.

@@ -254,6 +254,7 @@ func collectCTEs(s *SelectStmt) []*Table {
 		if q == nil {
 			return
 		}
+		q = q.norm()
 		for _, t := range q.with {
 			addCTE(t)
 		}
