@@ -22,7 +22,7 @@ type columnDef struct {
 	index   bool
 	fk      *ForeignKey
 	comment string
-	qname   *identCache // name, quoted (shared by an alias's copy; nil: not kept)
+	qname   *identCache            // name, quoted (shared by an alias's copy; nil: not kept)
 	typed   any                    // the Type[T] it was declared with
 	bind    func(any) (any, error) // the type's conversion of a value for the driver; nil for none
 	err     error                  // of its declaration, reported where it is used

@@ -62,7 +62,7 @@ type Compiler struct {
 
 	flav    flavor // flavor(): known once asked
 	flavSet bool
-	dname   string // the dialect's name, once asked
+	dname   string    // the dialect's name, once asked
 	prep    *Prepared // the values the statement carries, and where
 	litBind []int     // per value of the statement's: its bind's index + 1, or 0
 	scopes  []*scope  // the FROM clauses being written, innermost last
