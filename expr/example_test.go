@@ -172,6 +172,7 @@ func ExampleUpdateStmt() {
 	//   args: [false]
 }
 
+// A DELETE; its RETURNING is an OUTPUT clause on SQL Server.
 func ExampleDeleteStmt() {
 	users := NewUsers(expr.NewMetaData())
 
@@ -235,7 +236,7 @@ func ExampleSelectStmt_CTE() {
 	//   args: [100]
 }
 
-// A window function: each order's rank among its user's orders.
+// A window function: each order's place among its user's orders, largest first.
 func ExampleOver() {
 	md := expr.NewMetaData()
 	orders := NewOrders(md, NewUsers(md))
@@ -355,6 +356,7 @@ func ExampleColumn_Into() {
 		fmt.Println(err)
 		return
 	}
+	// active takes its Default (true) in a row that leaves it out.
 	if _, err := eng.Execute(ctx, users.Insert().Values(
 		expr.Params{"name": "ed", "age": int64(30)},
 		expr.Params{"name": "wendy", "age": nil, "active": false},
