@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/expr"
 )
 
 func ExampleCreateEngineURL() {
@@ -506,4 +507,79 @@ func ExampleExecutor() {
 	// 2 <nil>
 	// 3 <nil>
 	// 2 <nil>
+}
+
+// The expression language through the engine: a table declared as a struct of
+// typed columns, created with CreateAll, written with Insert and Update, and read
+// back into structs with All. A statement rebuilt for each request with other
+// values has the same shape, so the engine compiles it once.
+func Example_expressionLanguage() {
+	ctx := context.Background()
+	eng, err := alchemy.CreateEngine("sqlite://")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer eng.Dispose()
+
+	type Users struct {
+		*expr.Table
+		ID   expr.Column[int64]
+		Name expr.Column[string]
+		Age  expr.Column[int64]
+	}
+	md := expr.NewMetaData()
+	t := md.NewTable("users")
+	users := Users{Table: t,
+		ID:   expr.NewColumn(t, "id", expr.Integer, expr.PrimaryKey()),
+		Name: expr.NewColumn(t, "name", expr.String(50), expr.NotNull()),
+		Age:  expr.NewColumn(t, "age", expr.Integer),
+	}
+	if err := expr.CreateAll(ctx, eng, md); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	_, err = eng.Execute(ctx, users.Insert().Values(
+		expr.Params{"name": "ed", "age": int64(30)},
+		expr.Params{"name": "wendy", "age": int64(25)},
+		expr.Params{"name": "jack", "age": int64(17)},
+	))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := eng.Execute(ctx, users.Update().
+		Set(users.Age, expr.Add(users.Age, expr.Value[int64](1))).
+		Where(users.Name.Eq("jack")))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n, err := res.RowsAffected()
+	fmt.Println("updated:", n, err)
+
+	type User struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+	}
+	before := eng.CacheStats()
+	for _, minAge := range []int64{18, 26} {
+		res, err := eng.Execute(ctx, users.Select(users.ID, users.Name).
+			Where(users.Age.Ge(minAge)).
+			OrderBy(users.Name.Asc()))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		adults, err := alchemy.All[User](res) // reads every row and closes res
+		fmt.Println(minAge, adults, err)
+	}
+	after := eng.CacheStats()
+	fmt.Println("compiled:", after.Misses-before.Misses, "reused:", after.Hits-before.Hits)
+	// Output:
+	// updated: 1 <nil>
+	// 18 [{1 ed} {3 jack} {2 wendy}] <nil>
+	// 26 [{1 ed}] <nil>
+	// compiled: 1 reused: 1
 }

@@ -1,6 +1,3 @@
-// This test needs expr.CreateAll and expr.DropAll, which land on another branch:
-// run it with -tags roundtrip once both branches are merged (then drop the tag).
-
 package alchemy_test
 
 import (

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/go-alchemy/alchemy"
-	"github.com/go-alchemy/alchemy/expr"
 	"github.com/go-alchemy/alchemy/dialect/sqlite"
+	"github.com/go-alchemy/alchemy/expr"
 )
 
 // User is one row of the users table of BenchmarkSQLiteSelect10Users, the

@@ -334,9 +334,9 @@ type jsonNode struct {
 	path []string
 }
 
-// JSONText is the text at path (object keys) in the JSON document e: e ->> 'a' on
-// PostgreSQL and SQLite, JSON_UNQUOTE(JSON_EXTRACT(e, '$."a"')) on MySQL and MariaDB,
-// JSON_VALUE(e, '$."a"') on SQL Server. The keys are bound.
+// JSONText is the text at path (object keys) in the JSON document e: e #>> '{a}' on
+// PostgreSQL, json_extract(e, '$."a"') on SQLite, JSON_UNQUOTE(JSON_EXTRACT(e, '$."a"'))
+// on MySQL and MariaDB, JSON_VALUE(e, '$."a"') on SQL Server. The path is bound.
 func JSONText(e Expression, path ...string) Expr[string] {
 	return Expr[string]{node: &jsonNode{e: e, path: clip(path)}}
 }
