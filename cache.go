@@ -47,12 +47,12 @@ type compiledEntry struct {
 
 // compiledCache is a bounded LRU of compiled statements, SQLAlchemy's compiled cache.
 type compiledCache struct {
-	mu    sync.Mutex
-	max   int
+	mu     sync.Mutex
+	max    int
 	order  list.List // of *compiledEntry, most recently used first
 	byKey  map[compiledKey]*list.Element
 	byHash map[uint64]*list.Element // expression-language statements, by their key's hash
-	stats QueryCacheStats
+	stats  QueryCacheStats
 }
 
 func newCompiledCache(size int) *compiledCache {
