@@ -80,6 +80,7 @@ type InsertStmt struct {
 	cells     []any         // the latest chunk rows' values are cut from (newRow)
 	cellsTip  *atomic.Int64 // slots of cells' array taken
 	hasExpr   bool          // some cell of rows is an Expression
+	nnamed    int           // how many of cols Columns named (the rest have defaults)
 	err       error
 }
 
@@ -176,8 +177,10 @@ func (c *InsertStmt) appendRow(row []any) {
 	c.rowsTip.Store(int64(n + 1))
 }
 
-// Columns names the columns that Row gives values for, in order. Columns not named
-// take their Default.
+// Columns names the columns that Row gives values for, in order; columns not named
+// take their Default. Without Row, the values are the caller's, by column name:
+// INSERT INTO t (a, b) VALUES (:a, :b), for executemany as SQLAlchemy runs it,
+// Execute(ctx, users.Insert().Columns(users.Name), []expr.Params{{"name": "ed"}, ...}).
 func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
 	c := *s
 	c.rows, c.rowsTip, c.cells, c.cellsTip, c.named, c.hasExpr = nil, nil, nil, nil, true, false
@@ -193,6 +196,7 @@ func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
 		}
 		c.cols = append(c.cols, d)
 	}
+	c.nnamed = len(c.cols)
 	for _, d := range defaults {
 		if !slices.Contains(c.cols, d) {
 			c.cols = append(c.cols, d)
@@ -333,6 +337,7 @@ func rowMap(r any) (map[string]any, error) {
 func (s *InsertStmt) FromSelect(cols []ColumnRef, q *SelectStmt) *InsertStmt {
 	c := *s
 	c.cols, c.rows, c.rowsTip, c.from = nil, nil, nil, q
+	c.nnamed = 0
 	for _, col := range cols {
 		c.cols = append(c.cols, col.column())
 	}

@@ -47,6 +47,23 @@ func (s *InsertStmt) WriteSQL(c *Compiler) error {
 			if err := s.from.write(c); err != nil {
 				return err
 			}
+		} else if len(s.rows) == 0 { // Columns without Row: the caller's values, by column name
+			c.WriteString(" VALUES (")
+			for i, d := range s.cols {
+				if i > 0 {
+					c.WriteString(", ")
+				}
+				var err error
+				if i < s.nnamed {
+					err = c.Bind(d.name)
+				} else {
+					err = c.bindLit(s, i-s.nnamed) // a default, evaluated once per Execute
+				}
+				if err != nil {
+					return err
+				}
+			}
+			c.WriteByte(')')
 		} else {
 			c.WriteString(" VALUES ")
 			if err := s.writeRows(c); err != nil {
@@ -153,7 +170,7 @@ func (s *InsertStmt) writeConflict(c *Compiler) error {
 // writeMerge writes SQL Server's upsert: MERGE INTO t USING (VALUES ...).
 func (s *InsertStmt) writeMerge(c *Compiler) error {
 	cf := s.conflict
-	if s.from != nil || len(s.cols) == 0 {
+	if s.from != nil || len(s.rows) == 0 {
 		return fmt.Errorf("%w: an upsert on SQL Server needs VALUES rows", ErrUnsupported)
 	}
 	if len(cf.keys) == 0 {
@@ -223,6 +240,7 @@ func (s *InsertStmt) appendKey(k *keyWriter) {
 	for _, d := range s.cols {
 		k.str(d.name)
 	}
+	k.num(s.nnamed)
 	k.num(len(s.rows))
 	if s.hasExpr { // the shape says which cells are expressions
 		for _, row := range s.rows {
@@ -239,22 +257,18 @@ func (s *InsertStmt) appendKey(k *keyWriter) {
 	// The values, after the shape: a default is evaluated each time the statement is
 	// made ready to run, as SQLAlchemy calls it per execution.
 	if k.begin(s) {
+		if len(s.rows) == 0 && s.from == nil {
+			for _, d := range s.cols[s.nnamed:] {
+				k.vals = append(k.vals, d.defaultValue(k))
+			}
+		}
 		for _, row := range s.rows {
 			for i, v := range row {
 				switch v.(type) {
 				case Expression:
 					continue
 				case defaultMarker:
-					d := s.cols[i]
-					dv := d.def
-					if fn, ok := dv.(func() any); ok {
-						dv = fn()
-					}
-					cv, err := d.convert(dv)
-					if err != nil {
-						k.fail(fmt.Errorf("alchemy: the default of %s: %w", d, err))
-					}
-					v = cv
+					v = s.cols[i].defaultValue(k)
 				}
 				k.vals = append(k.vals, v)
 			}
@@ -444,4 +458,18 @@ func (s *DeleteStmt) appendKey(k *keyWriter) {
 	k.flag(s.all)
 	appendListKey(k, 'w', s.where)
 	appendListKey(k, 'r', s.returning)
+}
+
+// defaultValue returns the column's client-side default for one execution: its
+// value, or what its function returns now.
+func (d *columnDef) defaultValue(k *keyWriter) any {
+	dv := d.def
+	if fn, ok := dv.(func() any); ok {
+		dv = fn()
+	}
+	cv, err := d.convert(dv)
+	if err != nil {
+		k.fail(fmt.Errorf("alchemy: the default of %s: %w", d, err))
+	}
+	return cv
 }

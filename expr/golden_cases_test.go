@@ -261,6 +261,12 @@ func goldenCases() []goldenCase {
 		{name: "insert_many", stmt: func(s S) St {
 			return s.users.Insert().Values(expr.Params{"name": "ed", "age": int64(30)}, expr.Params{"name": "wendy", "age": int64(31)}, expr.Params{"name": "jack", "age": nil})
 		}},
+		{name: "insert_columns_rows", stmt: func(s S) St {
+			return s.users.Insert().Columns(s.users.Name, s.users.Age).Row("ed", 30).Row("wendy", nil)
+		}},
+		{name: "insert_columns_executemany", args: []any{expr.Params{"name": "ed", "age": int64(30)}}, stmt: func(s S) St {
+			return s.users.Insert().Columns(s.users.Name, s.users.Age)
+		}},
 		{name: "insert_struct", stmt: func(s S) St {
 			type row struct {
 				ID   int64
