@@ -12,6 +12,7 @@ type columnDef struct {
 	name    string
 	typ     SQLType
 	goType  reflect.Type
+	goKind  goKind // goType, for the common cases of convert
 	pk      bool
 	notNull bool
 	autoinc int8 // 0 auto (an integer primary key alone), 1 on, -1 off
@@ -65,6 +66,10 @@ func (d *columnDef) WriteSQL(c *Compiler) error {
 	if err := c.checkFrom(d); err != nil {
 		return err
 	}
+	if c.soleTable(d.table) { // one table in one FROM: the name alone is unambiguous, and shorter to parse
+		c.writeIdentCached(d.qname, d.name)
+		return nil
+	}
 	d.table.writeQualifier(c)
 	c.WriteByte('.')
 	c.writeIdentCached(d.qname, d.name)
@@ -115,7 +120,7 @@ type ColumnOption func(*columnDef)
 // Errors of the declaration (a name used twice, a default of another type) are
 // reported by the statements and DDL that use the table.
 func NewColumn[T any](t *Table, name string, typ Type[T], opts ...ColumnOption) Column[T] {
-	d := &columnDef{table: t, name: name, typ: typ.sql, typed: typ, goType: reflect.TypeFor[T](), qname: new(identCache)}
+	d := &columnDef{table: t, name: name, typ: typ.sql, typed: typ, goType: reflect.TypeFor[T](), goKind: kindOf[T](), qname: new(identCache)}
 	for _, o := range opts {
 		o(d)
 	}
@@ -274,3 +279,23 @@ func OnUpdate(action string) ForeignKeyOption { return func(f *ForeignKey) { f.o
 
 // ConstraintName names the foreign key's constraint.
 func ConstraintName(name string) ForeignKeyOption { return func(f *ForeignKey) { f.name = name } }
+
+// goKind names the Go types of columns that convert checks without reflection.
+type goKind uint8
+
+const (
+	otherGo goKind = iota
+	stringGo
+	int64Go
+)
+
+func kindOf[T any]() goKind {
+	var zero T
+	switch any(zero).(type) {
+	case string:
+		return stringGo
+	case int64:
+		return int64Go
+	}
+	return otherGo
+}

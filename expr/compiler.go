@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 
@@ -102,10 +101,10 @@ func releaseCompiler(c *Compiler) {
 	}
 	clear(c.binds)
 	clear(c.frags)
-	clear(c.scopes)
+	scopes := c.scopes[:cap(c.scopes)] // kept, with their tables slices, for pushScope
 	*c = Compiler{
 		buf: c.buf[:0], cuts: c.cuts[:0], refs: c.refs[:0], binds: c.binds[:0],
-		frags: c.frags[:0], scopes: c.scopes[:0], scratch: c.scratch[:0],
+		frags: c.frags[:0], scopes: scopes[:0], scratch: c.scratch[:0], litBind: c.litBind[:0],
 	}
 	compilerPool.Put(c)
 }
@@ -132,8 +131,7 @@ func NewCompiler(d dialect.Dialect, v dialect.Version) *Compiler {
 
 // Compile compiles s for dialect d and server version v (zero when unknown).
 func Compile(d dialect.Dialect, v dialect.Version, s Statement) (*Compiled, error) {
-	if _, ok := s.(keyer); ok {
-		p := Prepare(s)
+	if p := Prepare(s); p != nil {
 		defer p.Release()
 		if p.err != nil {
 			return nil, p.err
@@ -354,15 +352,21 @@ func (c *Compiler) Finish() *Compiled {
 // plan returns how to bind arguments to the binds written.
 func (c *Compiler) plan() bindPlan {
 	refs := c.refs
-	if c.pooled {
-		refs = slices.Clone(refs)
+	var lit []int
+	if c.pooled { // refs and lit in one allocation
+		ints := make([]int, len(refs)+len(c.binds))
+		copy(ints, refs)
+		refs, lit = ints[:len(refs):len(refs)], ints[len(refs):]
 	}
 	p := bindPlan{refs: refs, repeat: len(c.refs) > len(c.binds)}
 	if c.prep != nil && !c.bake {
 		p.nlit = len(c.prep.k.vals)
 		if len(c.index) == 0 && len(c.binds) > 0 { // every bind is a value of the statement's own
 			p.pure = true
-			p.lit = make([]int, len(c.binds))
+			p.lit = lit
+			if p.lit == nil {
+				p.lit = make([]int, len(c.binds))
+			}
 			for i, b := range c.binds {
 				p.lit[i] = b.lit - 1
 			}

@@ -47,6 +47,18 @@ func assign(col ColumnRef, v any) (assignment, error) {
 // convert checks that v is of d's Go type and converts it through d's type for the
 // driver.
 func (d *columnDef) convert(v any) (any, error) {
+	if d.bind == nil { // the common cases, without reflection
+		switch v.(type) {
+		case string:
+			if d.goKind == stringGo {
+				return v, nil
+			}
+		case int64, int: // the driver takes an int as an int64, which holds every int
+			if d.goKind == int64Go {
+				return v, nil
+			}
+		}
+	}
 	if v == nil || d.goType == nil || d.goType.Kind() == reflect.Interface {
 		if d.bind != nil && v != nil {
 			return d.bind(v)
@@ -69,24 +81,44 @@ func (d *columnDef) convert(v any) (any, error) {
 // InsertStmt is an INSERT, SQLAlchemy's insert(). Like every statement it is
 // immutable: each method returns a new one.
 type InsertStmt struct {
-	table     *Table
-	cols      []*columnDef
-	rows      [][]any // per row, per column: a value, or an Expression
+	table        *Table
+	cols         []*columnDef
+	rows         [][]any       // per row, per column: a value, or an Expression
+	rowsTip      *atomic.Int64 // slots of rows' array taken (appendRow)
+	cells        []any         // the latest chunk rows' values are cut from (newRow)
+	cellsTip     *atomic.Int64 // slots of cells' array taken
+	nnamed       int32         // how many of cols Columns named (the rest have defaults)
+	named        bool          // Columns named the columns, for Row
+	hasExpr      bool          // some cell of rows is an Expression
+	err          error
+	*insertExtra // the rarer clauses, shared until one is set (ext)
+}
+
+// insertExtra holds an INSERT's rarer clauses, apart so that the statements built
+// row by row stay small. It is shared and never modified: ext copies it.
+type insertExtra struct {
 	from      *SelectStmt
 	returning []Expression
 	conflict  *conflict
-	named     bool          // Columns named the columns, for Row
-	rowsTip   *atomic.Int64 // slots of rows' array taken (appendRow)
-	cells     []any         // the latest chunk rows' values are cut from (newRow)
-	cellsTip  *atomic.Int64 // slots of cells' array taken
-	hasExpr   bool          // some cell of rows is an Expression
-	nnamed    int           // how many of cols Columns named (the rest have defaults)
-	err       error
+}
+
+var noInsertExtra = &insertExtra{}
+
+// ext returns s's rarer clauses, copied so that s may set them.
+func (s *InsertStmt) ext() *insertExtra {
+	e := insertExtra{}
+	if s.insertExtra != nil {
+		e = *s.insertExtra
+	}
+	s.insertExtra = &e
+	return &e
 }
 
 // Insert returns INSERT INTO t; give the values with Values, or a query with
 // FromSelect.
-func (t *Table) Insert() *InsertStmt { return &InsertStmt{table: t, err: t.err} }
+func (t *Table) Insert() *InsertStmt {
+	return &InsertStmt{table: t, err: t.err, insertExtra: noInsertExtra}
+}
 
 // Values adds rows. A row is a Params (or map[string]any) by column name, or a
 // struct whose fields are bound by name as Bind binds them (`db` tags, else snake
@@ -196,7 +228,7 @@ func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
 		}
 		c.cols = append(c.cols, d)
 	}
-	c.nnamed = len(c.cols)
+	c.nnamed = int32(len(c.cols))
 	for _, d := range defaults {
 		if !slices.Contains(c.cols, d) {
 			c.cols = append(c.cols, d)
@@ -336,7 +368,8 @@ func rowMap(r any) (map[string]any, error) {
 // FromSelect makes it INSERT INTO t (cols) SELECT ...
 func (s *InsertStmt) FromSelect(cols []ColumnRef, q *SelectStmt) *InsertStmt {
 	c := *s
-	c.cols, c.rows, c.rowsTip, c.from = nil, nil, nil, q
+	c.cols, c.rows, c.rowsTip = nil, nil, nil
+	c.ext().from = q
 	c.nnamed = 0
 	for _, col := range cols {
 		c.cols = append(c.cols, col.column())
@@ -349,7 +382,7 @@ func (s *InsertStmt) FromSelect(cols []ColumnRef, q *SelectStmt) *InsertStmt {
 // statement does not compile for it.
 func (s *InsertStmt) Returning(cols ...Expression) *InsertStmt {
 	c := *s
-	c.returning = clip(cols)
+	c.ext().returning = clip(cols)
 	return &c
 }
 
@@ -380,17 +413,18 @@ func (s *InsertStmt) OnConflict(keys ...ColumnRef) Conflict {
 // DoNothing leaves the existing row as it is.
 func (c Conflict) DoNothing() *InsertStmt {
 	s := *c.s
-	s.conflict = &conflict{keys: c.keys, nothing: true}
+	s.ext().conflict = &conflict{keys: c.keys, nothing: true}
 	return &s
 }
 
 // DoUpdate sets cols of the existing row to the values the insert proposed.
 func (c Conflict) DoUpdate(cols ...ColumnRef) *InsertStmt {
 	s := *c.s
-	s.conflict = &conflict{keys: c.keys}
+	cf := &conflict{keys: c.keys}
 	for _, col := range cols {
-		s.conflict.update = append(s.conflict.update, col.column())
+		cf.update = append(cf.update, col.column())
 	}
+	s.ext().conflict = cf
 	return &s
 }
 

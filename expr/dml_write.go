@@ -13,11 +13,14 @@ func (s *InsertStmt) WriteSQL(c *Compiler) error {
 	if s.err != nil {
 		return s.err
 	}
+	if s.table == nil || s.insertExtra == nil {
+		return errZeroInsert
+	}
 	if err := c.requireReturning("INSERT", s.returning); err != nil {
 		return err
 	}
-	c.scopes = append(c.scopes, &scope{tables: []*Table{s.table}})
-	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
+	c.pushScope(s.table)
+	defer c.popScope()
 	if s.conflict != nil && c.flavor() == mssqlSQL {
 		return s.writeMerge(c)
 	}
@@ -54,10 +57,10 @@ func (s *InsertStmt) WriteSQL(c *Compiler) error {
 					c.WriteString(", ")
 				}
 				var err error
-				if i < s.nnamed {
+				if i < int(s.nnamed) {
 					err = c.Bind(d.name)
 				} else {
-					err = c.bindLit(s, i-s.nnamed) // a default, evaluated once per Execute
+					err = c.bindLit(s, i-int(s.nnamed)) // a default, evaluated once per Execute
 				}
 				if err != nil {
 					return err
@@ -235,19 +238,23 @@ func (s *InsertStmt) appendKey(k *keyWriter) {
 		k.fail(s.err)
 		return
 	}
+	if s.table == nil || s.insertExtra == nil {
+		k.fail(errZeroInsert)
+		return
+	}
 	s.table.appendRefKey(k)
 	k.num(len(s.cols))
 	for _, d := range s.cols {
 		k.str(d.name)
 	}
-	k.num(s.nnamed)
+	k.num(int(s.nnamed))
 	k.num(len(s.rows))
 	if s.hasExpr { // the shape says which cells are expressions
 		for _, row := range s.rows {
 			for _, v := range row {
 				if x, ok := v.(Expression); ok {
 					k.op('e')
-					k.part(x)
+					k.expr(x)
 				} else {
 					k.op('v')
 				}
@@ -368,8 +375,8 @@ func (s *UpdateStmt) WriteSQL(c *Compiler) error {
 	if err := c.requireReturning("UPDATE", s.returning); err != nil {
 		return err
 	}
-	c.scopes = append(c.scopes, &scope{tables: []*Table{s.table}})
-	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
+	c.pushScope(s.table)
+	defer c.popScope()
 	c.WriteString("UPDATE ")
 	if err := s.table.writeFrom(c); err != nil {
 		return err
@@ -412,7 +419,7 @@ func (s *UpdateStmt) appendKey(k *keyWriter) {
 		k.str(a.col.name)
 		if a.e != nil {
 			k.op('e')
-			k.part(a.e)
+			k.expr(a.e)
 		} else {
 			k.op('v')
 			vals[i] = a.v
@@ -433,8 +440,8 @@ func (s *DeleteStmt) WriteSQL(c *Compiler) error {
 	if err := c.requireReturning("DELETE", s.returning); err != nil {
 		return err
 	}
-	c.scopes = append(c.scopes, &scope{tables: []*Table{s.table}})
-	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
+	c.pushScope(s.table)
+	defer c.popScope()
 	c.WriteString("DELETE FROM ")
 	if err := s.table.writeFrom(c); err != nil {
 		return err
@@ -473,3 +480,6 @@ func (d *columnDef) defaultValue(k *keyWriter) any {
 	}
 	return cv
 }
+
+// errZeroInsert is the error of the zero InsertStmt.
+var errZeroInsert = errors.New("alchemy: an InsertStmt without a table (build it with Table.Insert)")

@@ -86,7 +86,7 @@ func Example_declareTable() {
 	show("postgresql", users.Select().Where(users.ID.Eq(5)))
 	show("postgresql", expr.CreateTable(users.Table))
 	// Output:
-	// postgresql: SELECT users.id, users.name, users.age, users.active FROM users WHERE users.id = $1
+	// postgresql: SELECT id, name, age, active FROM users WHERE id = $1
 	//   args: [5]
 	// postgresql: CREATE TABLE users (
 	// 	id SERIAL NOT NULL,
@@ -112,13 +112,13 @@ func ExampleSelectStmt() {
 	show("mssql", stmt)
 	show("mssql", stmt.Offset(20)) // a new statement: stmt is unchanged
 	// Output:
-	// postgresql: SELECT users.id, users.name FROM users WHERE users.age >= $1 AND users.name IN ($2, $3) ORDER BY users.name LIMIT $4
+	// postgresql: SELECT id, name FROM users WHERE age >= $1 AND name IN ($2, $3) ORDER BY name LIMIT $4
 	//   args: [18 ed wendy 10]
-	// mysql: SELECT users.id, users.name FROM users WHERE users.age >= ? AND users.name IN (?, ?) ORDER BY users.name LIMIT ?
+	// mysql: SELECT id, name FROM users WHERE age >= ? AND name IN (?, ?) ORDER BY name LIMIT ?
 	//   args: [18 ed wendy 10]
-	// mssql: SELECT TOP (@p1) users.id, users.name FROM users WHERE users.age >= @p2 AND users.name IN (@p3, @p4) ORDER BY users.name
+	// mssql: SELECT TOP (@p1) id, name FROM users WHERE age >= @p2 AND name IN (@p3, @p4) ORDER BY name
 	//   args: [10 18 ed wendy]
-	// mssql: SELECT users.id, users.name FROM users WHERE users.age >= @p1 AND users.name IN (@p2, @p3) ORDER BY users.name OFFSET @p4 ROWS FETCH NEXT @p5 ROWS ONLY
+	// mssql: SELECT id, name FROM users WHERE age >= @p1 AND name IN (@p2, @p3) ORDER BY name OFFSET @p4 ROWS FETCH NEXT @p5 ROWS ONLY
 	//   args: [18 ed wendy 20 10]
 }
 
@@ -165,7 +165,7 @@ func ExampleUpdateStmt() {
 	show("postgresql", users.Update().Set(users.Active, false))
 	show("postgresql", users.Update().Set(users.Active, false).All())
 	// Output:
-	// postgresql: UPDATE users SET name = $1, age = (users.age + $2) WHERE users.id = $3
+	// postgresql: UPDATE users SET name = $1, age = (age + $2) WHERE id = $3
 	//   args: [ed 1 5]
 	// postgresql: alchemy: an UPDATE of users without WHERE: add Where, or All to update every row
 	// postgresql: UPDATE users SET active = $1
@@ -179,9 +179,9 @@ func ExampleDeleteStmt() {
 	show("mysql", users.Delete().Where(users.Active.Eq(false), users.Age.Lt(18)))
 	show("mssql", users.Delete().Where(users.ID.Eq(7)).Returning(users.ID, users.Name))
 	// Output:
-	// mysql: DELETE FROM users WHERE users.active = ? AND users.age < ?
+	// mysql: DELETE FROM users WHERE active = ? AND age < ?
 	//   args: [false 18]
-	// mssql: DELETE FROM users OUTPUT deleted.id, deleted.name WHERE users.id = @p1
+	// mssql: DELETE FROM users OUTPUT deleted.id, deleted.name WHERE id = @p1
 	//   args: [7]
 }
 
@@ -194,8 +194,8 @@ func ExampleExpr_In() {
 	show("postgresql", stmt)
 	show("mssql", stmt)
 	// Output:
-	// postgresql: SELECT users.id FROM users WHERE users.active AND (users.id IS NULL AND 1 != 1)
-	// mssql: SELECT users.id FROM users WHERE users.active = 1 AND (users.id IS NULL AND 1 != 1)
+	// postgresql: SELECT id FROM users WHERE active AND (id IS NULL AND 1 != 1)
+	// mssql: SELECT id FROM users WHERE active = 1 AND (id IS NULL AND 1 != 1)
 }
 
 // An upsert: ON CONFLICT, ON DUPLICATE KEY UPDATE or MERGE, as the dialect has it.
@@ -232,7 +232,7 @@ func ExampleSelectStmt_CTE() {
 		OrderBy(users.Name.Asc())
 	show("postgresql", stmt)
 	// Output:
-	// postgresql: WITH big AS (SELECT orders.user_id, count(*) AS n FROM orders WHERE orders.total > $1 GROUP BY orders.user_id) SELECT users.name, big.n FROM users JOIN big ON big.user_id = users.id ORDER BY users.name
+	// postgresql: WITH big AS (SELECT user_id, count(*) AS n FROM orders WHERE total > $1 GROUP BY user_id) SELECT users.name, big.n FROM users JOIN big ON big.user_id = users.id ORDER BY users.name
 	//   args: [100]
 }
 
@@ -246,7 +246,7 @@ func ExampleOver() {
 		OrderBy(orders.ID.Asc())
 	show("postgresql", stmt)
 	// Output:
-	// postgresql: SELECT orders.id, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.total DESC) AS rn FROM orders ORDER BY orders.id
+	// postgresql: SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY total DESC) AS rn FROM orders ORDER BY id
 }
 
 // The text at a path in a JSON document, for each dialect.
@@ -262,13 +262,13 @@ func ExampleJSONText() {
 	show("mysql", stmt)
 	show("mssql", stmt)
 	// Output:
-	// postgresql: SELECT docs.id FROM docs WHERE (docs.body #>> $1) = $2 ORDER BY docs.id
+	// postgresql: SELECT id FROM docs WHERE (body #>> $1) = $2 ORDER BY id
 	//   args: [{"kind"} invoice]
-	// sqlite: SELECT docs.id FROM docs WHERE json_extract(docs.body, ?) = ? ORDER BY docs.id
+	// sqlite: SELECT id FROM docs WHERE json_extract(body, ?) = ? ORDER BY id
 	//   args: [$."kind" invoice]
-	// mysql: SELECT docs.id FROM docs WHERE JSON_UNQUOTE(JSON_EXTRACT(docs.body, ?)) = ? ORDER BY docs.id
+	// mysql: SELECT id FROM docs WHERE JSON_UNQUOTE(JSON_EXTRACT(body, ?)) = ? ORDER BY id
 	//   args: [$."kind" invoice]
-	// mssql: SELECT docs.id FROM docs WHERE JSON_VALUE(docs.body, @p1) = @p2 ORDER BY docs.id
+	// mssql: SELECT id FROM docs WHERE JSON_VALUE(body, @p1) = @p2 ORDER BY id
 	//   args: [$."kind" invoice]
 }
 

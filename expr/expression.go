@@ -6,9 +6,12 @@ import (
 )
 
 // Expression is a SQL expression: a column, a value, a comparison, a function call, a
-// subquery, or a Text fragment, which nests anywhere an expression goes.
+// subquery, or a Text fragment, which nests anywhere an expression goes. This
+// package's expressions implement it; a Statement of another package becomes one
+// with As.
 type Expression interface {
 	WriteSQL(c *Compiler) error
+	appendKey(k *keyWriter) // its shape, and the values it carries (key.go)
 }
 
 // Operand is an expression whose values are of the Go type T: a Column[T] or an
@@ -34,16 +37,30 @@ func (e Expr[T]) WriteSQL(c *Compiler) error {
 	return e.node.WriteSQL(c)
 }
 
-func (e Expr[T]) appendKey(k *keyWriter) { k.part(e.node) }
+func (e Expr[T]) appendKey(k *keyWriter) { k.expr(e.node) }
 
 func (e Expr[T]) operand() (zero T) { return }
 
 // typeName names T for errors.
 func typeName[T any]() string { return reflect.TypeFor[T]().String() }
 
-// As gives the expression e (a Text fragment, say) the Go type T, so that it can be
-// compared with typed columns: users.ID.EqExpr(expr.As[int64](expr.Text("(select max(id) from users)"))).
-func As[T any](e Expression) Expr[T] { return Expr[T]{node: e} }
+// As gives s (a Text fragment, or a Statement of another package) the Go type T, so
+// that it can be used as an expression and compared with typed columns:
+// users.ID.EqExpr(expr.As[int64](expr.Text("(select max(id) from users)"))). A
+// Statement of another package is cached with the statement only if it has a
+// CacheKey (CacheKeyer).
+func As[T any](s Statement) Expr[T] {
+	if e, ok := s.(Expression); ok {
+		return Expr[T]{node: e}
+	}
+	return Expr[T]{node: foreignNode{s}}
+}
+
+// foreignNode is a Statement of another package used as an expression.
+type foreignNode struct{ s Statement }
+
+func (n foreignNode) WriteSQL(c *Compiler) error { return c.Write(n.s) }
+func (n foreignNode) appendKey(k *keyWriter)     { k.part(n.s) }
 
 // Value is the value v as an expression, bound like every value.
 func Value[T any](v T) Expr[T] { return Expr[T]{node: &valueNode{v: v}} }

@@ -45,7 +45,7 @@ func (n *funcNode) appendKey(k *keyWriter) {
 	k.flag(n.star)
 	k.num(len(n.args))
 	for _, a := range n.args {
-		k.part(a)
+		k.expr(a)
 	}
 }
 
@@ -159,7 +159,7 @@ func (n *castNode) appendKey(k *keyWriter) {
 	}
 	k.str(n.typ.TypeName())
 	typeKey(k, n.typ)
-	k.part(n.e)
+	k.expr(n.e)
 }
 
 var errCastNoType = errors.New("alchemy: a CAST to the zero Type (use one of this package's types, or Typed)")
@@ -223,9 +223,9 @@ func (n *caseNode) appendKey(k *keyWriter) {
 	k.op('S')
 	k.num(len(n.whens))
 	for _, w := range n.whens {
-		k.part(w)
+		k.expr(w)
 	}
-	k.part(n.els)
+	k.expr(n.els)
 }
 
 // Unbounded is the open end of a window frame (Window.Rows, Window.Range).
@@ -317,10 +317,10 @@ func frameBound(n int, open string) string {
 
 func (n *overNode) appendKey(k *keyWriter) {
 	k.op('O')
-	k.part(n.fn)
+	k.expr(n.fn)
 	k.num(len(n.w.partition))
 	for _, e := range n.w.partition {
-		k.part(e)
+		k.expr(e)
 	}
 	appendOrderKey(k, n.w.order)
 	k.str(n.w.frame)
@@ -377,7 +377,7 @@ func (n *jsonNode) WriteSQL(c *Compiler) error {
 
 func (n *jsonNode) appendKey(k *keyWriter) {
 	k.op('J')
-	k.part(n.e)
+	k.expr(n.e)
 	k.values(n, "{"+strings.Join(pgPath(n.path), ",")+"}", jsonPath(n.path))
 }
 

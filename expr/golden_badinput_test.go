@@ -109,17 +109,17 @@ func TestIdentifierQuoting(t *testing.T) {
 	user := md.NewTable("user")
 	uid := expr.NewColumn(user, "id", expr.Integer)
 	want := map[string][2]string{
-		"postgresql": {"SELECT \"we\"\"ird`]\".\"select\", \"we\"\"ird`]\".\"MixedCase\" FROM \"we\"\"ird`]\" WHERE \"we\"\"ird`]\".\"select\" = $1",
-			`SELECT "user".id FROM "user"`},
-		"sqlite": {"SELECT \"we\"\"ird`]\".\"select\", \"we\"\"ird`]\".MixedCase FROM \"we\"\"ird`]\" WHERE \"we\"\"ird`]\".\"select\" = ?",
-			`SELECT user.id FROM user`},
-		"mysql": {"SELECT `we\"ird``]`.`select`, `we\"ird``]`.MixedCase FROM `we\"ird``]` WHERE `we\"ird``]`.`select` = ?",
-			"SELECT user.id FROM user"},
-		"mssql": {"SELECT [we\"ird`]]].[select], [we\"ird`]]].MixedCase FROM [we\"ird`]]] WHERE [we\"ird`]]].[select] = @p1",
-			"SELECT [user].id FROM [user]"},
+		"postgresql": {"SELECT \"we\"\"ird`]\".\"select\", \"we\"\"ird`]\".\"MixedCase\" FROM \"we\"\"ird`]\", \"user\" WHERE \"we\"\"ird`]\".\"select\" = $1",
+			`SELECT id FROM "user"`},
+		"sqlite": {"SELECT \"we\"\"ird`]\".\"select\", \"we\"\"ird`]\".MixedCase FROM \"we\"\"ird`]\", user WHERE \"we\"\"ird`]\".\"select\" = ?",
+			`SELECT id FROM user`},
+		"mysql": {"SELECT `we\"ird``]`.`select`, `we\"ird``]`.MixedCase FROM `we\"ird``]`, user WHERE `we\"ird``]`.`select` = ?",
+			"SELECT id FROM user"},
+		"mssql": {"SELECT [we\"ird`]]].[select], [we\"ird`]]].MixedCase FROM [we\"ird`]]], [user] WHERE [we\"ird`]]].[select] = @p1",
+			"SELECT id FROM [user]"},
 	}
 	for dn, w := range want {
-		for i, stmt := range []expr.Statement{tb.Select(sel, mixed).Where(sel.Eq(1)), user.Select(uid)} {
+		for i, stmt := range []expr.Statement{tb.Select(sel, mixed).From(user).Where(sel.Eq(1)), user.Select(uid)} { // two tables: columns qualified
 			c, err := expr.Compile(lookupDialect(t, dn), goldenVersions[dn], stmt)
 			if err != nil {
 				t.Fatalf("%s: %v", dn, err)

@@ -209,10 +209,10 @@ func TestConditionUsedTwice(t *testing.T) {
 		sql     string
 		args    string
 	}{
-		{"postgresql", shared, "SELECT users.id FROM users WHERE users.id = $1 AND (users.id = $1 OR users.age > $2)", "[7 2]"},
-		{"postgresql", apart, "SELECT users.id FROM users WHERE users.id = $1 AND (users.id = $2 OR users.age > $3)", "[7 7 2]"},
-		{"sqlite", shared, "SELECT users.id FROM users WHERE users.id = ? AND (users.id = ? OR users.age > ?)", "[7 7 2]"},
-		{"mssql", shared, "SELECT users.id FROM users WHERE users.id = @p1 AND (users.id = @p1 OR users.age > @p2)", "[7 2]"},
+		{"postgresql", shared, "SELECT id FROM users WHERE id = $1 AND (id = $1 OR age > $2)", "[7 2]"},
+		{"postgresql", apart, "SELECT id FROM users WHERE id = $1 AND (id = $2 OR age > $3)", "[7 7 2]"},
+		{"sqlite", shared, "SELECT id FROM users WHERE id = ? AND (id = ? OR age > ?)", "[7 7 2]"},
+		{"mssql", shared, "SELECT id FROM users WHERE id = @p1 AND (id = @p1 OR age > @p2)", "[7 2]"},
 	} {
 		c, err := expr.Compile(lookupDialect(t, tc.dialect), goldenVersions[tc.dialect], tc.stmt)
 		if err != nil {

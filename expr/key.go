@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/go-alchemy/alchemy/dialect"
@@ -114,6 +115,15 @@ func (k *keyWriter) add(node any, base int) {
 	}
 }
 
+// expr writes the key of an expression.
+func (k *keyWriter) expr(e Expression) {
+	if e == nil {
+		k.op(0)
+		return
+	}
+	e.appendKey(k)
+}
+
 // part writes the key of a part that may not be the package's own.
 func (k *keyWriter) part(s Statement) {
 	switch p := s.(type) {
@@ -167,18 +177,23 @@ type Prepared struct {
 var preparedPool = sync.Pool{New: func() any { return new(Prepared) }}
 
 // Prepare returns s made ready to run, or nil when s is not a statement of the
-// expression language (a TextClause, or a Statement of another package: compile
-// those with Compile, cached under their CacheKey).
+// expression language: a TextClause, or a Statement that gives a CacheKey of its
+// own; compile those with Compile, cached under their CacheKey.
 func Prepare(s Statement) *Prepared {
 	ks, ok := s.(keyer)
 	if !ok {
 		return nil
 	}
-	if _, text := s.(*TextClause); text {
+	if _, own := s.(CacheKeyer); own { // a Text, or a type with a key of its own
 		return nil
 	}
 	p := preparedPool.Get().(*Prepared)
 	p.stmt = s
+	switch s.(type) {
+	case *SelectStmt, *InsertStmt, *UpdateStmt, *DeleteStmt:
+	default: // a type that embeds one of them may write other SQL
+		p.k.extra = append(p.k.extra, reflect.TypeOf(s))
+	}
 	ks.appendKey(&p.k)
 	p.err = p.k.err
 	return p
@@ -284,9 +299,10 @@ func (c *Compiler) bindLit(node any, i int) error {
 		return fmt.Errorf("alchemy: internal error: %T writes a value it did not key (in %s)", node, c.fragment())
 	}
 	idx := c.prep.k.nodes[n].base + i
-	if c.litBind == nil {
+	if len(c.litBind) == 0 {
 		nv := len(c.prep.k.vals)
-		c.litBind = make([]int, nv) // bind index + 1 per value; 0 for none yet
+		c.litBind = slices.Grow(c.litBind[:0], nv)[:nv] // bind index + 1 per value; 0 for none yet
+		clear(c.litBind)
 		if c.binds == nil {
 			c.binds = make([]bind, 0, nv)
 			c.cuts = make([]int, 0, nv)

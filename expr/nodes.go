@@ -40,7 +40,7 @@ func (n *cmpValueNode) WriteSQL(c *Compiler) error {
 func (n *cmpValueNode) appendKey(k *keyWriter) {
 	k.op('C')
 	k.str(n.op)
-	k.part(n.left)
+	k.expr(n.left)
 	k.values(n, n.v)
 }
 
@@ -73,8 +73,8 @@ func (n *binaryNode) appendKey(k *keyWriter) {
 	k.op('B')
 	k.str(n.op)
 	k.flag(n.paren)
-	k.part(n.left)
-	k.part(n.right)
+	k.expr(n.left)
+	k.expr(n.right)
 }
 
 // inNode is left [NOT] IN (values).
@@ -129,7 +129,7 @@ func (n *inNode) WriteSQL(c *Compiler) error {
 func (n *inNode) appendKey(k *keyWriter) {
 	k.op('I')
 	k.flag(n.not)
-	k.part(n.left)
+	k.expr(n.left)
 	k.values(n, n.vals...)
 }
 
@@ -153,7 +153,7 @@ func (n *betweenNode) WriteSQL(c *Compiler) error {
 
 func (n *betweenNode) appendKey(k *keyWriter) {
 	k.op('W')
-	k.part(n.e)
+	k.expr(n.e)
 	k.values(n, n.vals[0], n.vals[1])
 }
 
@@ -171,7 +171,7 @@ func (n *postfixNode) WriteSQL(c *Compiler) error {
 	return nil
 }
 
-func (n *postfixNode) appendKey(k *keyWriter) { k.op('P'); k.str(n.op); k.part(n.e) }
+func (n *postfixNode) appendKey(k *keyWriter) { k.op('P'); k.str(n.op); k.expr(n.e) }
 
 // prefixNode is op followed by e ("NOT ", "EXISTS ").
 type prefixNode struct {
@@ -194,7 +194,7 @@ func (n *prefixNode) WriteSQL(c *Compiler) error {
 	return c.sub(n.e)
 }
 
-func (n *prefixNode) appendKey(k *keyWriter) { k.op('p'); k.str(n.op); k.part(n.e) }
+func (n *prefixNode) appendKey(k *keyWriter) { k.op('p'); k.str(n.op); k.expr(n.e) }
 
 // isComparison reports whether e needs parentheses after NOT.
 func isComparison(e Expression) bool {
@@ -244,7 +244,7 @@ func (n *likeNode) appendKey(k *keyWriter) {
 	k.op('L')
 	k.flag(n.not)
 	k.flag(n.ilike)
-	k.part(n.e)
+	k.expr(n.e)
 	k.values(n, n.pattern)
 }
 
@@ -288,7 +288,7 @@ func (n *boolNode) appendKey(k *keyWriter) {
 	k.str(n.op)
 	k.num(len(n.items))
 	for _, it := range n.items {
-		k.part(it)
+		k.expr(it)
 	}
 }
 
@@ -308,7 +308,7 @@ type labelNode struct {
 }
 
 func (n *labelNode) WriteSQL(c *Compiler) error { return c.sub(n.e) }
-func (n *labelNode) appendKey(k *keyWriter)     { k.op('N'); k.str(n.name); k.part(n.e) }
+func (n *labelNode) appendKey(k *keyWriter)     { k.op('N'); k.str(n.name); k.expr(n.e) }
 
 // subqueryNode is (q).
 type subqueryNode struct{ q *SelectStmt }

@@ -249,7 +249,7 @@ func (j *joinNode) appendKey(k *keyWriter) {
 	k.str(j.kind)
 	j.left.appendKey(k)
 	j.right.appendKey(k)
-	k.part(j.on)
+	k.expr(j.on)
 }
 
 func (j *joinNode) tables(add func(*Table)) {
@@ -402,12 +402,11 @@ func (s *SelectStmt) writeSimple(c *Compiler) error {
 	if err != nil {
 		return err
 	}
-	sc := &scope{}
+	sc := c.pushScope()
 	for _, f := range from {
 		f.tables(sc.add)
 	}
-	c.scopes = append(c.scopes, sc)
-	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
+	defer c.popScope()
 
 	c.WriteString("SELECT ")
 	if s.distinct {
@@ -580,7 +579,7 @@ func (s *SelectStmt) appendKey(k *keyWriter) {
 	} else {
 		k.num(len(s.cols))
 		for _, e := range s.cols {
-			k.part(e)
+			k.expr(e)
 		}
 		k.num(len(s.from))
 		for _, f := range s.from {
@@ -609,7 +608,7 @@ func appendListKey(k *keyWriter, tag byte, es []Expression) {
 	k.op(tag)
 	k.num(len(es))
 	for _, e := range es {
-		k.part(e)
+		k.expr(e)
 	}
 }
 
@@ -617,7 +616,7 @@ func appendOrderKey(k *keyWriter, os []Ordering) {
 	k.op('o')
 	k.num(len(os))
 	for _, o := range os {
-		k.part(o.e)
+		k.expr(o.e)
 		k.flag(o.desc)
 		k.num(int(o.nulls))
 	}

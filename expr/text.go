@@ -106,6 +106,15 @@ type textKey struct {
 // the same SQL finds the compiled form of the one before.
 func (t *TextClause) CacheKey() any { return textKey{t.sql, t.rows, t.colKey} }
 
+// appendKey keys a Text nested in a statement of the expression language: its SQL
+// and what it states about rows.
+func (t *TextClause) appendKey(k *keyWriter) {
+	k.op('T')
+	k.str(t.sql)
+	k.op(byte(t.rows))
+	k.str(t.colKey)
+}
+
 // WriteSQL writes the text, its binds as binds of the statement being compiled
 // (Statement). A Text given to Columns or NoRows states whether it returns rows.
 func (t *TextClause) WriteSQL(c *Compiler) error {

@@ -10,6 +10,27 @@ type scope struct{ tables []*Table }
 
 func (s *scope) add(t *Table) { s.tables = append(s.tables, t) }
 
+// pushScope opens the scope of a FROM clause holding tables (more may be added),
+// reusing the scopes a pooled compiler kept; popScope closes it.
+func (c *Compiler) pushScope(tables ...*Table) *scope {
+	n := len(c.scopes)
+	if n < cap(c.scopes) && c.scopes[:n+1][n] != nil {
+		c.scopes = c.scopes[:n+1]
+	} else {
+		c.scopes = append(c.scopes, new(scope))
+	}
+	sc := c.scopes[n]
+	sc.tables = append(sc.tables[:0], tables...)
+	return sc
+}
+
+func (c *Compiler) popScope() {
+	sc := c.scopes[len(c.scopes)-1]
+	clear(sc.tables)
+	sc.tables = sc.tables[:0]
+	c.scopes = c.scopes[:len(c.scopes)-1]
+}
+
 func (s *scope) has(t *Table) bool {
 	for _, x := range s.tables {
 		if x == t {
@@ -17,6 +38,12 @@ func (s *scope) has(t *Table) bool {
 		}
 	}
 	return false
+}
+
+// soleTable reports whether t is the only table of the only FROM clause being
+// written, where a column needs no qualifier.
+func (c *Compiler) soleTable(t *Table) bool {
+	return len(c.scopes) == 1 && len(c.scopes[0].tables) == 1 && c.scopes[0].tables[0] == t
 }
 
 // checkFrom refuses a column whose table is in no FROM clause being written (the
@@ -49,12 +76,10 @@ func (c *Compiler) sub(e Expression) error {
 	if e == nil {
 		return fmt.Errorf("alchemy: a nil expression (in %s)", c.fragment())
 	}
-	if _, own := e.(keyer); own {
-		if _, text := e.(*TextClause); !text {
-			return e.WriteSQL(c)
-		}
+	if _, text := e.(*TextClause); text {
+		return c.Write(e)
 	}
-	return c.Write(e)
+	return e.WriteSQL(c)
 }
 
 // cond writes a condition. SQL Server has no boolean expressions of a bare column:

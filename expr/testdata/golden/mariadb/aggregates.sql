@@ -1,4 +1,4 @@
 -- mariadb 10.11.6-MariaDB
-SELECT count(*), count(`order`.id), count(DISTINCT `order`.user_id), sum(`order`.total), avg(`order`.total), min(`order`.total), max(`order`.total) FROM `order`
+SELECT count(*), count(id), count(DISTINCT user_id), sum(total), avg(total), min(total), max(total) FROM `order`
 -- returns rows: true ["" "" "" "" "" "" ""]
 -- args: 0

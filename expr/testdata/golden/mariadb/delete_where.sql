@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-DELETE FROM users WHERE (users.id = ? OR users.id = ?) AND users.age < ?
+DELETE FROM users WHERE (id = ? OR id = ?) AND age < ?
 -- returns rows: false []
 -- args: 3
 int64(1)

@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.id = ? FOR UPDATE NOWAIT
+SELECT id FROM users WHERE id = ? FOR UPDATE NOWAIT
 -- returns rows: true ["id"]
 -- args: 1
 int64(1)

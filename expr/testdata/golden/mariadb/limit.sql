@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users ORDER BY users.id LIMIT ?
+SELECT id FROM users ORDER BY id LIMIT ?
 -- returns rows: true ["id"]
 -- args: 1
 int64(10)

@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users ORDER BY users.id LIMIT ? OFFSET ?
+SELECT id FROM users ORDER BY id LIMIT ? OFFSET ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(10)

@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users LIMIT ? OFFSET ?
+SELECT id FROM users LIMIT ? OFFSET ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(1)

@@ -1,4 +1,4 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.name FROM users WHERE NOT EXISTS (SELECT `order`.id FROM `order` WHERE `order`.user_id = users.id)
+SELECT name FROM users WHERE NOT EXISTS (SELECT `order`.id FROM `order` WHERE `order`.user_id = users.id)
 -- returns rows: true ["name"]
 -- args: 0

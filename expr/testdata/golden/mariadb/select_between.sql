@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.age BETWEEN ? AND ?
+SELECT id FROM users WHERE age BETWEEN ? AND ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(18)

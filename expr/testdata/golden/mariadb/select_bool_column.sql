@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.active AND NOT users.active AND (users.active OR users.age > ?) AND users.active = ?
+SELECT id FROM users WHERE active AND NOT active AND (active OR age > ?) AND active = ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(3)

@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.id IN (?, ?, ?) AND users.name IN (?)
+SELECT id FROM users WHERE id IN (?, ?, ?) AND name IN (?)
 -- returns rows: true ["id"]
 -- args: 4
 int64(1)

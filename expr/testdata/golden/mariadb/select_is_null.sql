@@ -1,4 +1,4 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.email IS NULL AND users.manager_id IS NOT NULL
+SELECT id FROM users WHERE email IS NULL AND manager_id IS NOT NULL
 -- returns rows: true ["id"]
 -- args: 0

@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.id NOT IN (?, ?)
+SELECT id FROM users WHERE id NOT IN (?, ?)
 -- returns rows: true ["id"]
 -- args: 2
 int64(4)

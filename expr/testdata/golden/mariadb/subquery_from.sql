@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT t.user_id, t.total FROM (SELECT `order`.user_id, sum(`order`.total) AS total FROM `order` GROUP BY `order`.user_id) AS t WHERE t.total > ?
+SELECT user_id, total FROM (SELECT `order`.user_id, sum(`order`.total) AS total FROM `order` GROUP BY `order`.user_id) AS t WHERE total > ?
 -- returns rows: true ["user_id" "total"]
 -- args: 1
 float64(50)

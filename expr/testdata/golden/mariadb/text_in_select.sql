@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.name, upper(users.name) AS shout, ? AS suffix FROM users WHERE users.id > ?
+SELECT name, upper(users.name) AS shout, ? AS suffix FROM users WHERE id > ?
 -- returns rows: true ["name" "shout" "suffix"]
 -- args: 2
 string("!")

@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.name FROM users WHERE users.active = ? AND users.age > ? AND users.name <> ?
+SELECT name FROM users WHERE active = ? AND users.age > ? AND name <> ?
 -- returns rows: true ["name"]
 -- args: 3
 bool(true)

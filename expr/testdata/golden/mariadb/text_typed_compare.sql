@@ -1,4 +1,4 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.name FROM users WHERE users.id = (select max(id) from users)
+SELECT name FROM users WHERE id = (select max(id) from users)
 -- returns rows: true ["name"]
 -- args: 0

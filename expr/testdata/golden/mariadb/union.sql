@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-SELECT users.id FROM users WHERE users.age > ? UNION SELECT `order`.user_id FROM `order` WHERE `order`.total > ?
+SELECT id FROM users WHERE age > ? UNION SELECT user_id FROM `order` WHERE total > ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(1)

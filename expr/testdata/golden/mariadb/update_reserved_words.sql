@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-UPDATE `order` SET `group` = ? WHERE `order`.`group` = ?
+UPDATE `order` SET `group` = ? WHERE `group` = ?
 -- returns rows: false []
 -- args: 2
 string("vip")

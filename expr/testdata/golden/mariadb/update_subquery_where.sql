@@ -1,5 +1,5 @@
 -- mariadb 10.11.6-MariaDB
-UPDATE users SET status = ? WHERE users.id IN (SELECT `order`.user_id FROM `order` WHERE `order`.total > ?)
+UPDATE users SET status = ? WHERE id IN (SELECT `order`.user_id FROM `order` WHERE `order`.total > ?)
 -- returns rows: false []
 -- args: 2
 string("buyer")

@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT (users.age + @p1) AS next, ((users.age - users.id) * @p2) AS m, (users.age / @p3) AS d FROM users
+SELECT (age + @p1) AS next, ((age - id) * @p2) AS m, (age / @p3) AS d FROM users
 -- returns rows: true ["next" "m" "d"]
 -- args: 3
 int64(1)

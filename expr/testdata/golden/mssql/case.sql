@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.name, CASE WHEN users.age < @p1 THEN @p2 WHEN users.age < @p3 THEN @p4 ELSE @p5 END AS bracket FROM users WHERE CASE WHEN users.active = 1 THEN users.age END > @p6
+SELECT name, CASE WHEN age < @p1 THEN @p2 WHEN age < @p3 THEN @p4 ELSE @p5 END AS bracket FROM users WHERE CASE WHEN active = 1 THEN age END > @p6
 -- returns rows: true ["name" "bracket"]
 -- args: 6
 int64(18)

@@ -1,4 +1,4 @@
 -- mssql 16.0.4105.2
-SELECT CAST(users.age AS NVARCHAR(10)) AS age_s, CAST(users.name AS INT) AS name_i, CAST(users.age AS NUMERIC(10, 2)) AS age_n, CAST(users.age AS FLOAT) AS age_f, CAST(users.name AS DATE) AS d, CAST(users.name AS DATETIME2) AS ts FROM users
+SELECT CAST(age AS NVARCHAR(10)) AS age_s, CAST(name AS INT) AS name_i, CAST(age AS NUMERIC(10, 2)) AS age_n, CAST(age AS FLOAT) AS age_f, CAST(name AS DATE) AS d, CAST(name AS DATETIME2) AS ts FROM users
 -- returns rows: true ["age_s" "name_i" "age_n" "age_f" "d" "ts"]
 -- args: 0

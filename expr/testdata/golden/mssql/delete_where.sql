@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-DELETE FROM users WHERE (users.id = @p1 OR users.id = @p2) AND users.age < @p3
+DELETE FROM users WHERE (id = @p1 OR id = @p2) AND age < @p3
 -- returns rows: false []
 -- args: 3
 int64(1)

@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT DISTINCT users.name FROM users WHERE users.age > @p1
+SELECT DISTINCT name FROM users WHERE age > @p1
 -- returns rows: true ["name"]
 -- args: 1
 int64(3)

@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users WITH (UPDLOCK, ROWLOCK) WHERE users.id = @p1
+SELECT id FROM users WITH (UPDLOCK, ROWLOCK) WHERE id = @p1
 -- returns rows: true ["id"]
 -- args: 1
 int64(1)

@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT TOP (@p1) users.id FROM users WITH (UPDLOCK, ROWLOCK, READPAST) WHERE users.age > @p2 ORDER BY users.id
+SELECT TOP (@p1) id FROM users WITH (UPDLOCK, ROWLOCK, READPAST) WHERE age > @p2 ORDER BY id
 -- returns rows: true ["id"]
 -- args: 2
 int64(1)

@@ -3,7 +3,7 @@ INSERT INTO users (name, age, status) VALUES (@p1, @p2, @p3), (@p4, @p5, @p6)
 -- returns rows: false []
 -- args: 6
 string("ed")
-int64(30)
+int(30)
 string("new")
 string("wendy")
 <nil>(<nil>)

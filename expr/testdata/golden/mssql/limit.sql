@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT TOP (@p1) users.id FROM users ORDER BY users.id
+SELECT TOP (@p1) id FROM users ORDER BY id
 -- returns rows: true ["id"]
 -- args: 1
 int64(10)

@@ -1,4 +1,4 @@
 -- mssql 16.0.4105.2
-SELECT users.name FROM users WHERE NOT EXISTS (SELECT [order].id FROM [order] WHERE [order].user_id = users.id)
+SELECT name FROM users WHERE NOT EXISTS (SELECT [order].id FROM [order] WHERE [order].user_id = users.id)
 -- returns rows: true ["name"]
 -- args: 0

@@ -1,4 +1,4 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users ORDER BY users.name, users.id DESC
+SELECT id FROM users ORDER BY name, id DESC
 -- returns rows: true ["id"]
 -- args: 0

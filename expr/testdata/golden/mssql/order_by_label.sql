@@ -1,4 +1,4 @@
 -- mssql 16.0.4105.2
-SELECT [order].user_id, count(*) AS n FROM [order] GROUP BY [order].user_id ORDER BY n DESC
+SELECT user_id, count(*) AS n FROM [order] GROUP BY user_id ORDER BY n DESC
 -- returns rows: true ["user_id" "n"]
 -- args: 0

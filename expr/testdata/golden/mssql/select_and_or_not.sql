@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users WHERE (users.name = @p1 OR (users.age < @p2 AND NOT (users.email = @p3)) OR NOT (users.id = @p4 OR users.id = @p5)) AND users.age > @p6
+SELECT id FROM users WHERE (name = @p1 OR (age < @p2 AND NOT (email = @p3)) OR NOT (id = @p4 OR id = @p5)) AND age > @p6
 -- returns rows: true ["id"]
 -- args: 6
 string("a")

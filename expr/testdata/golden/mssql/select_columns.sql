@@ -1,4 +1,4 @@
 -- mssql 16.0.4105.2
-SELECT users.id, users.name FROM users
+SELECT id, name FROM users
 -- returns rows: true ["id" "name"]
 -- args: 0

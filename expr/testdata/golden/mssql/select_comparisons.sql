@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users WHERE users.id = @p1 AND users.name <> @p2 AND users.age < @p3 AND users.age <= @p4 AND users.age > @p5 AND users.age >= @p6 AND users.manager_id <> users.id
+SELECT id FROM users WHERE id = @p1 AND name <> @p2 AND age < @p3 AND age <= @p4 AND age > @p5 AND age >= @p6 AND manager_id <> id
 -- returns rows: true ["id"]
 -- args: 6
 int64(1)

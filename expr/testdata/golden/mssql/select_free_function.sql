@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id, users.name FROM users WHERE users.id = @p1
+SELECT id, name FROM users WHERE id = @p1
 -- returns rows: true ["id" "name"]
 -- args: 1
 int64(7)

@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users WHERE lower(users.name) LIKE lower(@p1)
+SELECT id FROM users WHERE lower(name) LIKE lower(@p1)
 -- returns rows: true ["id"]
 -- args: 1
 string("Ed%")

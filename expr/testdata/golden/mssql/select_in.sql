@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users WHERE users.id IN (@p1, @p2, @p3) AND users.name IN (@p4)
+SELECT id FROM users WHERE id IN (@p1, @p2, @p3) AND name IN (@p4)
 -- returns rows: true ["id"]
 -- args: 4
 int64(1)

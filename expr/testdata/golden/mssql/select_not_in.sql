@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users WHERE users.id NOT IN (@p1, @p2)
+SELECT id FROM users WHERE id NOT IN (@p1, @p2)
 -- returns rows: true ["id"]
 -- args: 2
 int64(4)

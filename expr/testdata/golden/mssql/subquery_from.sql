@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT t.user_id, t.total FROM (SELECT [order].user_id, sum([order].total) AS total FROM [order] GROUP BY [order].user_id) AS t WHERE t.total > @p1
+SELECT user_id, total FROM (SELECT [order].user_id, sum([order].total) AS total FROM [order] GROUP BY [order].user_id) AS t WHERE total > @p1
 -- returns rows: true ["user_id" "total"]
 -- args: 1
 float64(50)

@@ -1,4 +1,4 @@
 -- mssql 16.0.4105.2
-SELECT users.name FROM users WHERE users.id = (select max(id) from users)
+SELECT name FROM users WHERE id = (select max(id) from users)
 -- returns rows: true ["name"]
 -- args: 0

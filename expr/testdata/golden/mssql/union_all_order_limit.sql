@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-SELECT users.id FROM users UNION ALL SELECT [order].user_id FROM [order] ORDER BY id OFFSET 0 ROWS FETCH NEXT @p1 ROWS ONLY
+SELECT id FROM users UNION ALL SELECT user_id FROM [order] ORDER BY id OFFSET 0 ROWS FETCH NEXT @p1 ROWS ONLY
 -- returns rows: true ["id"]
 -- args: 1
 int64(5)

@@ -1,5 +1,5 @@
 -- mssql 16.0.4105.2
-UPDATE [order] SET [group] = @p1 WHERE [order].[group] = @p2
+UPDATE [order] SET [group] = @p1 WHERE [group] = @p2
 -- returns rows: false []
 -- args: 2
 string("vip")

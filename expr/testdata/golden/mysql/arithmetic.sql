@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT (users.age + ?) AS next, ((users.age - users.id) * ?) AS m, (users.age / ?) AS d FROM users
+SELECT (age + ?) AS next, ((age - id) * ?) AS m, (age / ?) AS d FROM users
 -- returns rows: true ["next" "m" "d"]
 -- args: 3
 int64(1)

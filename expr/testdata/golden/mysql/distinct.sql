@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT DISTINCT users.name FROM users WHERE users.age > ?
+SELECT DISTINCT name FROM users WHERE age > ?
 -- returns rows: true ["name"]
 -- args: 1
 int64(3)

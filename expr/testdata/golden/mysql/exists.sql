@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.name FROM users WHERE EXISTS (SELECT `order`.id FROM `order` WHERE `order`.user_id = users.id AND `order`.total > ?)
+SELECT name FROM users WHERE EXISTS (SELECT `order`.id FROM `order` WHERE `order`.user_id = users.id AND `order`.total > ?)
 -- returns rows: true ["name"]
 -- args: 1
 float64(9)

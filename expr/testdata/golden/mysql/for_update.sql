@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE users.id = ? FOR UPDATE
+SELECT id FROM users WHERE id = ? FOR UPDATE
 -- returns rows: true ["id"]
 -- args: 1
 int64(1)

@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT docs.id, JSON_UNQUOTE(JSON_EXTRACT(docs.body, ?)) AS ab FROM docs WHERE JSON_UNQUOTE(JSON_EXTRACT(docs.body, ?)) = ?
+SELECT id, JSON_UNQUOTE(JSON_EXTRACT(body, ?)) AS ab FROM docs WHERE JSON_UNQUOTE(JSON_EXTRACT(body, ?)) = ?
 -- returns rows: true ["id" "ab"]
 -- args: 3
 string("$.\"a\".\"b\"")

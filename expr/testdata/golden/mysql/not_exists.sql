@@ -1,4 +1,4 @@
 -- mysql 8.0.36
-SELECT users.name FROM users WHERE NOT EXISTS (SELECT `order`.id FROM `order` WHERE `order`.user_id = users.id)
+SELECT name FROM users WHERE NOT EXISTS (SELECT `order`.id FROM `order` WHERE `order`.user_id = users.id)
 -- returns rows: true ["name"]
 -- args: 0

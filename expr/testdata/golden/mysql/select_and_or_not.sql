@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE (users.name = ? OR (users.age < ? AND NOT (users.email = ?)) OR NOT (users.id = ? OR users.id = ?)) AND users.age > ?
+SELECT id FROM users WHERE (name = ? OR (age < ? AND NOT (email = ?)) OR NOT (id = ? OR id = ?)) AND age > ?
 -- returns rows: true ["id"]
 -- args: 6
 string("a")

@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE users.age BETWEEN ? AND ?
+SELECT id FROM users WHERE age BETWEEN ? AND ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(18)

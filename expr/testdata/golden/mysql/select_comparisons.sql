@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE users.id = ? AND users.name <> ? AND users.age < ? AND users.age <= ? AND users.age > ? AND users.age >= ? AND users.manager_id <> users.id
+SELECT id FROM users WHERE id = ? AND name <> ? AND age < ? AND age <= ? AND age > ? AND age >= ? AND manager_id <> id
 -- returns rows: true ["id"]
 -- args: 6
 int64(1)

@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE lower(users.name) LIKE lower(?)
+SELECT id FROM users WHERE lower(name) LIKE lower(?)
 -- returns rows: true ["id"]
 -- args: 1
 string("Ed%")

@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE users.id IN (?, ?, ?) AND users.name IN (?)
+SELECT id FROM users WHERE id IN (?, ?, ?) AND name IN (?)
 -- returns rows: true ["id"]
 -- args: 4
 int64(1)

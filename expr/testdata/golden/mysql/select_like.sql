@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE users.name LIKE ? AND users.email NOT LIKE ?
+SELECT id FROM users WHERE name LIKE ? AND email NOT LIKE ?
 -- returns rows: true ["id"]
 -- args: 2
 string("a%")

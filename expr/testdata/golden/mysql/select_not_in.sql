@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE users.id NOT IN (?, ?)
+SELECT id FROM users WHERE id NOT IN (?, ?)
 -- returns rows: true ["id"]
 -- args: 2
 int64(4)

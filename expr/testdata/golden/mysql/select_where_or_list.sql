@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.id FROM users WHERE (users.id = ? OR users.id = ?) AND (users.age = ? OR users.age = ?)
+SELECT id FROM users WHERE (id = ? OR id = ?) AND (age = ? OR age = ?)
 -- returns rows: true ["id"]
 -- args: 4
 int64(1)

@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.name, (SELECT count(*) FROM `order` WHERE `order`.user_id = users.id) AS orders FROM users WHERE (SELECT count(*) FROM `order` WHERE `order`.user_id = users.id) > ?
+SELECT name, (SELECT count(*) FROM `order` WHERE `order`.user_id = users.id) AS orders FROM users WHERE (SELECT count(*) FROM `order` WHERE `order`.user_id = users.id) > ?
 -- returns rows: true ["name" "orders"]
 -- args: 1
 int64(0)

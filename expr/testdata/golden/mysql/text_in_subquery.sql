@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-SELECT users.name FROM users WHERE users.age > ? AND users.id IN (SELECT `order`.user_id FROM `order` WHERE total > ?)
+SELECT name FROM users WHERE age > ? AND id IN (SELECT `order`.user_id FROM `order` WHERE total > ?)
 -- returns rows: true ["name"]
 -- args: 2
 int64(1)

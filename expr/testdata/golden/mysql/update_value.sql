@@ -1,5 +1,5 @@
 -- mysql 8.0.36
-UPDATE users SET name = ?, email = ? WHERE users.id = ?
+UPDATE users SET name = ?, email = ? WHERE id = ?
 -- returns rows: false []
 -- args: 3
 string("ed")

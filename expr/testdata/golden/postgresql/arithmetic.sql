@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT (users.age + $1) AS next, ((users.age - users.id) * $2) AS m, (users.age / $3) AS d FROM users
+SELECT (age + $1) AS next, ((age - id) * $2) AS m, (age / $3) AS d FROM users
 -- returns rows: true ["next" "m" "d"]
 -- args: 3
 int64(1)

@@ -1,4 +1,4 @@
 -- postgresql 15.6
-SELECT CAST(users.age AS VARCHAR(10)) AS age_s, CAST(users.name AS INTEGER) AS name_i, CAST(users.age AS NUMERIC(10, 2)) AS age_n, CAST(users.age AS DOUBLE PRECISION) AS age_f, CAST(users.name AS DATE) AS d, CAST(users.name AS TIMESTAMP) AS ts FROM users
+SELECT CAST(age AS VARCHAR(10)) AS age_s, CAST(name AS INTEGER) AS name_i, CAST(age AS NUMERIC(10, 2)) AS age_n, CAST(age AS DOUBLE PRECISION) AS age_f, CAST(name AS DATE) AS d, CAST(name AS TIMESTAMP) AS ts FROM users
 -- returns rows: true ["age_s" "name_i" "age_n" "age_f" "d" "ts"]
 -- args: 0

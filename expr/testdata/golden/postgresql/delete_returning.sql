@@ -1,5 +1,5 @@
 -- postgresql 15.6
-DELETE FROM users WHERE users.id = $1 RETURNING id, name
+DELETE FROM users WHERE id = $1 RETURNING id, name
 -- returns rows: true ["id" "name"]
 -- args: 1
 int64(1)

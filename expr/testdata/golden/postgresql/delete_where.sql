@@ -1,5 +1,5 @@
 -- postgresql 15.6
-DELETE FROM users WHERE (users.id = $1 OR users.id = $2) AND users.age < $3
+DELETE FROM users WHERE (id = $1 OR id = $2) AND age < $3
 -- returns rows: false []
 -- args: 3
 int64(1)

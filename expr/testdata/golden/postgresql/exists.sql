@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.name FROM users WHERE EXISTS (SELECT "order".id FROM "order" WHERE "order".user_id = users.id AND "order".total > $1)
+SELECT name FROM users WHERE EXISTS (SELECT "order".id FROM "order" WHERE "order".user_id = users.id AND "order".total > $1)
 -- returns rows: true ["name"]
 -- args: 1
 float64(9)

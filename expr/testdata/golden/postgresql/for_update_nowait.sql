@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.id = $1 FOR UPDATE NOWAIT
+SELECT id FROM users WHERE id = $1 FOR UPDATE NOWAIT
 -- returns rows: true ["id"]
 -- args: 1
 int64(1)

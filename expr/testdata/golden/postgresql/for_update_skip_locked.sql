@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.age > $1 ORDER BY users.id LIMIT $2 FOR UPDATE SKIP LOCKED
+SELECT id FROM users WHERE age > $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
 -- returns rows: true ["id"]
 -- args: 2
 int64(1)

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT lower(users.name), upper(users.name), coalesce(users.email, $1) AS email, length(users.name) AS len, CURRENT_TIMESTAMP AS now FROM users
+SELECT lower(name), upper(name), coalesce(email, $1) AS email, length(name) AS len, CURRENT_TIMESTAMP AS now FROM users
 -- returns rows: true ["" "" "email" "len" "now"]
 -- args: 1
 string("none")

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT docs.id, (docs.body #>> $1) AS ab FROM docs WHERE (docs.body #>> $2) = $3
+SELECT id, (body #>> $1) AS ab FROM docs WHERE (body #>> $2) = $3
 -- returns rows: true ["id" "ab"]
 -- args: 3
 string("{\"a\",\"b\"}")

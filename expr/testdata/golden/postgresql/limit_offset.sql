@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users ORDER BY users.id LIMIT $1 OFFSET $2
+SELECT id FROM users ORDER BY id LIMIT $1 OFFSET $2
 -- returns rows: true ["id"]
 -- args: 2
 int64(10)

@@ -1,4 +1,4 @@
 -- postgresql 15.6
-SELECT users.id FROM users ORDER BY users.email NULLS FIRST, users.age DESC NULLS LAST
+SELECT id FROM users ORDER BY email NULLS FIRST, age DESC NULLS LAST
 -- returns rows: true ["id"]
 -- args: 0

@@ -1,4 +1,4 @@
 -- postgresql 15.6
-SELECT users.id, users.name, users.email, users.age, users.active, users.manager_id, users.status FROM users
+SELECT id, name, email, age, active, manager_id, status FROM users
 -- returns rows: true ["id" "name" "email" "age" "active" "manager_id" "status"]
 -- args: 0

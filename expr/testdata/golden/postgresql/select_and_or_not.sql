@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE (users.name = $1 OR (users.age < $2 AND NOT (users.email = $3)) OR NOT (users.id = $4 OR users.id = $5)) AND users.age > $6
+SELECT id FROM users WHERE (name = $1 OR (age < $2 AND NOT (email = $3)) OR NOT (id = $4 OR id = $5)) AND age > $6
 -- returns rows: true ["id"]
 -- args: 6
 string("a")

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.active AND NOT users.active AND (users.active OR users.age > $1) AND users.active = $2
+SELECT id FROM users WHERE active AND NOT active AND (active OR age > $1) AND active = $2
 -- returns rows: true ["id"]
 -- args: 2
 int64(3)

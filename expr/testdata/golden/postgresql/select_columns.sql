@@ -1,4 +1,4 @@
 -- postgresql 15.6
-SELECT users.id, users.name FROM users
+SELECT id, name FROM users
 -- returns rows: true ["id" "name"]
 -- args: 0

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.id = $1 AND users.name <> $2 AND users.age < $3 AND users.age <= $4 AND users.age > $5 AND users.age >= $6 AND users.manager_id <> users.id
+SELECT id FROM users WHERE id = $1 AND name <> $2 AND age < $3 AND age <= $4 AND age > $5 AND age >= $6 AND manager_id <> id
 -- returns rows: true ["id"]
 -- args: 6
 int64(1)

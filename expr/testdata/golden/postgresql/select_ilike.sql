@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.name ILIKE $1
+SELECT id FROM users WHERE name ILIKE $1
 -- returns rows: true ["id"]
 -- args: 1
 string("Ed%")

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.id IN ($1, $2, $3) AND users.name IN ($4)
+SELECT id FROM users WHERE id IN ($1, $2, $3) AND name IN ($4)
 -- returns rows: true ["id"]
 -- args: 4
 int64(1)

@@ -1,4 +1,4 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.email IS NULL AND users.manager_id IS NOT NULL
+SELECT id FROM users WHERE email IS NULL AND manager_id IS NOT NULL
 -- returns rows: true ["id"]
 -- args: 0

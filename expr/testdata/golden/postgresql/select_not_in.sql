@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE users.id NOT IN ($1, $2)
+SELECT id FROM users WHERE id NOT IN ($1, $2)
 -- returns rows: true ["id"]
 -- args: 2
 int64(4)

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users WHERE (users.id = $1 OR users.id = $2) AND (users.age = $3 OR users.age = $4)
+SELECT id FROM users WHERE (id = $1 OR id = $2) AND (age = $3 OR age = $4)
 -- returns rows: true ["id"]
 -- args: 4
 int64(1)

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.name FROM users WHERE users.age > $1 AND users.id IN (SELECT "order".user_id FROM "order" WHERE total > $2)
+SELECT name FROM users WHERE age > $1 AND id IN (SELECT "order".user_id FROM "order" WHERE total > $2)
 -- returns rows: true ["name"]
 -- args: 2
 int64(1)

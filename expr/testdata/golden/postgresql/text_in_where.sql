@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.name FROM users WHERE users.active = $1 AND users.age > $2 AND users.name <> $3
+SELECT name FROM users WHERE active = $1 AND users.age > $2 AND name <> $3
 -- returns rows: true ["name"]
 -- args: 3
 bool(true)

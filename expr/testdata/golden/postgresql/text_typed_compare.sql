@@ -1,4 +1,4 @@
 -- postgresql 15.6
-SELECT users.name FROM users WHERE users.id = (select max(id) from users)
+SELECT name FROM users WHERE id = (select max(id) from users)
 -- returns rows: true ["name"]
 -- args: 0

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-SELECT users.id FROM users UNION ALL SELECT "order".user_id FROM "order" ORDER BY id LIMIT $1
+SELECT id FROM users UNION ALL SELECT user_id FROM "order" ORDER BY id LIMIT $1
 -- returns rows: true ["id"]
 -- args: 1
 int64(5)

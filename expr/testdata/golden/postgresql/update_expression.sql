@@ -1,5 +1,5 @@
 -- postgresql 15.6
-UPDATE users SET age = (users.age + $1) WHERE users.active = $2 AND (users.id = $3 OR users.id = $4)
+UPDATE users SET age = (age + $1) WHERE active = $2 AND (id = $3 OR id = $4)
 -- returns rows: false []
 -- args: 4
 int64(1)

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-UPDATE "order" SET "group" = $1 WHERE "order"."group" = $2
+UPDATE "order" SET "group" = $1 WHERE "group" = $2
 -- returns rows: false []
 -- args: 2
 string("vip")

@@ -1,5 +1,5 @@
 -- postgresql 15.6
-UPDATE users SET status = $1 WHERE users.id IN (SELECT "order".user_id FROM "order" WHERE "order".total > $2)
+UPDATE users SET status = $1 WHERE id IN (SELECT "order".user_id FROM "order" WHERE "order".total > $2)
 -- returns rows: false []
 -- args: 2
 string("buyer")

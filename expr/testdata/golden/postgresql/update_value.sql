@@ -1,5 +1,5 @@
 -- postgresql 15.6
-UPDATE users SET name = $1, email = $2 WHERE users.id = $3
+UPDATE users SET name = $1, email = $2 WHERE id = $3
 -- returns rows: false []
 -- args: 3
 string("ed")

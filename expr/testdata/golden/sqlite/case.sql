@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.name, CASE WHEN users.age < ? THEN ? WHEN users.age < ? THEN ? ELSE ? END AS bracket FROM users WHERE CASE WHEN users.active THEN users.age END > ?
+SELECT name, CASE WHEN age < ? THEN ? WHEN age < ? THEN ? ELSE ? END AS bracket FROM users WHERE CASE WHEN active THEN age END > ?
 -- returns rows: true ["name" "bracket"]
 -- args: 6
 int64(18)

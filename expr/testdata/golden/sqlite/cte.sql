@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-WITH counts AS (SELECT "order".user_id, count(*) AS n FROM "order" WHERE "order".total > ? GROUP BY "order".user_id) SELECT users.name, counts.n FROM users JOIN counts ON counts.user_id = users.id WHERE users.age > ?
+WITH counts AS (SELECT user_id, count(*) AS n FROM "order" WHERE total > ? GROUP BY user_id) SELECT users.name, counts.n FROM users JOIN counts ON counts.user_id = users.id WHERE users.age > ?
 -- returns rows: true ["name" "n"]
 -- args: 2
 float64(5)

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT DISTINCT users.name FROM users WHERE users.age > ?
+SELECT DISTINCT name FROM users WHERE age > ?
 -- returns rows: true ["name"]
 -- args: 1
 int64(3)

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.id FROM users WHERE users.id = ?
+SELECT id FROM users WHERE id = ?
 -- returns rows: true ["id"]
 -- args: 1
 int64(1)

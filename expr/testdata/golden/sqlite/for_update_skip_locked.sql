@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.id FROM users WHERE users.age > ? ORDER BY users.id LIMIT ?
+SELECT id FROM users WHERE age > ? ORDER BY id LIMIT ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(1)

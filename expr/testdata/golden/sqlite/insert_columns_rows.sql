@@ -3,7 +3,7 @@ INSERT INTO users (name, age, status) VALUES (?, ?, ?), (?, ?, ?)
 -- returns rows: false []
 -- args: 6
 string("ed")
-int64(30)
+int(30)
 string("new")
 string("wendy")
 <nil>(<nil>)

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.id FROM users LIMIT ? OFFSET ?
+SELECT id FROM users LIMIT ? OFFSET ?
 -- returns rows: true ["id"]
 -- args: 2
 int64(1)

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.id FROM users ORDER BY users.id LIMIT -1 OFFSET ?
+SELECT id FROM users ORDER BY id LIMIT -1 OFFSET ?
 -- returns rows: true ["id"]
 -- args: 1
 int64(5)

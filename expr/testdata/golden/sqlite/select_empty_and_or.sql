@@ -1,4 +1,4 @@
 -- sqlite 3.45.1
-SELECT users.id FROM users WHERE 1 = 1 AND 1 = 0
+SELECT id FROM users WHERE 1 = 1 AND 1 = 0
 -- returns rows: true ["id"]
 -- args: 0

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.id FROM users WHERE users.id NOT IN (?, ?)
+SELECT id FROM users WHERE id NOT IN (?, ?)
 -- returns rows: true ["id"]
 -- args: 2
 int64(4)

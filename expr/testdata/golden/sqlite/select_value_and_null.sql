@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.id, ? AS const, NULL AS "nothing" FROM users
+SELECT id, ? AS const, NULL AS "nothing" FROM users
 -- returns rows: true ["id" "const" "nothing"]
 -- args: 1
 string("x")

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.name, upper(users.name) AS shout, ? AS suffix FROM users WHERE users.id > ?
+SELECT name, upper(users.name) AS shout, ? AS suffix FROM users WHERE id > ?
 -- returns rows: true ["name" "shout" "suffix"]
 -- args: 2
 string("!")

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-SELECT users.name FROM users WHERE users.active = ? AND users.age > ? AND users.name <> ?
+SELECT name FROM users WHERE active = ? AND users.age > ? AND name <> ?
 -- returns rows: true ["name"]
 -- args: 3
 bool(true)

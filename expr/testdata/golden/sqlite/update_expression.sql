@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-UPDATE users SET age = (users.age + ?) WHERE users.active = ? AND (users.id = ? OR users.id = ?)
+UPDATE users SET age = (age + ?) WHERE active = ? AND (id = ? OR id = ?)
 -- returns rows: false []
 -- args: 4
 int64(1)

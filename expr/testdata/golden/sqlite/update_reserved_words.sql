@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-UPDATE "order" SET "group" = ? WHERE "order"."group" = ?
+UPDATE "order" SET "group" = ? WHERE "group" = ?
 -- returns rows: false []
 -- args: 2
 string("vip")

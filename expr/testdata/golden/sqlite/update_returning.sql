@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-UPDATE users SET name = ? WHERE users.id = ? RETURNING id, name
+UPDATE users SET name = ? WHERE id = ? RETURNING id, name
 -- returns rows: true ["id" "name"]
 -- args: 2
 string("ed")

@@ -1,5 +1,5 @@
 -- sqlite 3.45.1
-UPDATE users SET name = ?, email = ? WHERE users.id = ?
+UPDATE users SET name = ?, email = ? WHERE id = ?
 -- returns rows: false []
 -- args: 3
 string("ed")
