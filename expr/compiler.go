@@ -421,6 +421,9 @@ func fragmentName(s Statement) string {
 		}
 		return fmt.Sprintf("Text(%q)", q)
 	}
+	if d, ok := s.(interface{ describe() string }); ok {
+		return d.describe()
+	}
 	return fmt.Sprintf("%T", s)
 }
 

@@ -483,3 +483,15 @@ func (d *columnDef) defaultValue(k *keyWriter) any {
 
 // errZeroInsert is the error of the zero InsertStmt.
 var errZeroInsert = errors.New("alchemy: an InsertStmt without a table (build it with Table.Insert)")
+
+// describe names the statements in errors: "INSERT INTO users".
+func (s *InsertStmt) describe() string { return "INSERT INTO " + tableName(s.table) }
+func (s *UpdateStmt) describe() string { return "UPDATE " + tableName(s.table) }
+func (s *DeleteStmt) describe() string { return "DELETE FROM " + tableName(s.table) }
+
+func tableName(t *Table) string {
+	if t == nil {
+		return "(no table)"
+	}
+	return t.refName()
+}

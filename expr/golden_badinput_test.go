@@ -96,6 +96,8 @@ func TestBadInput(t *testing.T) {
 	t.Run("unsupported by the dialect", func(t *testing.T) {
 		wantIn(t, compileErr(t, "mysql", u.Select(u.ID).FullJoin(o.Table, o.UserID.EqExpr(u.ID))), "FULL OUTER JOIN", "mysql")
 		wantIn(t, compileErr(t, "mssql", u.Select(u.ID).OrderBy(u.ID.Asc().NullsLast())), "NULLS")
+		wantIn(t, compileErr(t, "sqlite", u.Select(u.ID).Limit(1).Union(u.Select(u.ID))), "SQLite", "LIMIT", "UNION")
+
 	})
 }
 

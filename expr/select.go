@@ -374,7 +374,12 @@ func (s *SelectStmt) writeCompound(c *Compiler) error {
 			c.WriteString(s.ops[i-1])
 			c.WriteByte(' ')
 		}
-		paren := c.flavor() != sqliteSQL && (len(part.order) > 0 || part.hasLimit || part.hasOffset || len(part.compound) > 0)
+		own := len(part.order) > 0 || part.hasLimit || part.hasOffset || len(part.compound) > 0
+		if own && c.flavor() == sqliteSQL {
+			return fmt.Errorf("%w: SQLite takes no ORDER BY, LIMIT or nested %s in a part of %s: order or limit the whole, or select from the part as a Subquery",
+				ErrUnsupported, s.ops[0], s.ops[0])
+		}
+		paren := own
 		if paren {
 			c.WriteByte('(')
 		}
@@ -628,4 +633,13 @@ func (s *SelectStmt) With(ctes ...*Table) *SelectStmt {
 	c := s.clone()
 	c.ext().with = append(clip(s.with), ctes...)
 	return c
+}
+
+// describe names the statement in errors.
+func (s *SelectStmt) describe() string {
+	s = s.norm()
+	if len(s.compound) > 0 {
+		return "SELECT ... " + s.ops[0]
+	}
+	return "SELECT"
 }

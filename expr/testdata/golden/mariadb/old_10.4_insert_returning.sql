@@ -1,2 +1,2 @@
 -- mariadb 10.4.32-MariaDB
--- error: alchemy: unsupported: INSERT ... RETURNING (in the statement *expr.InsertStmt) is not supported by mariadb server 10.4.32-MariaDB
+-- error: alchemy: unsupported: INSERT ... RETURNING (in the statement INSERT INTO users) is not supported by mariadb server 10.4.32-MariaDB

@@ -1,2 +1,2 @@
 -- mariadb 10.11.6-MariaDB
--- error: alchemy: unsupported: UPDATE ... RETURNING (in the statement *expr.UpdateStmt) is not supported by mariadb server 10.11.6-MariaDB
+-- error: alchemy: unsupported: UPDATE ... RETURNING (in the statement UPDATE users) is not supported by mariadb server 10.11.6-MariaDB

@@ -1,2 +1,2 @@
 -- mysql 8.0.36
--- error: alchemy: unsupported: DELETE ... RETURNING (in the statement *expr.DeleteStmt) is not supported by mysql server 8.0.36
+-- error: alchemy: unsupported: DELETE ... RETURNING (in the statement DELETE FROM users) is not supported by mysql server 8.0.36

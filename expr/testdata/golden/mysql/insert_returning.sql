@@ -1,2 +1,2 @@
 -- mysql 8.0.36
--- error: alchemy: unsupported: INSERT ... RETURNING (in the statement *expr.InsertStmt) is not supported by mysql server 8.0.36
+-- error: alchemy: unsupported: INSERT ... RETURNING (in the statement INSERT INTO users) is not supported by mysql server 8.0.36

@@ -1,2 +1,2 @@
 -- mysql 5.7.44
--- error: alchemy: unsupported: INSERT ... RETURNING (in the statement *expr.InsertStmt) is not supported by mysql server 5.7.44
+-- error: alchemy: unsupported: INSERT ... RETURNING (in the statement INSERT INTO users) is not supported by mysql server 5.7.44

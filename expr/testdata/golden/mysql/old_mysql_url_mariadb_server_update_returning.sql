@@ -1,2 +1,2 @@
 -- mysql 10.11.6-MariaDB
--- error: alchemy: unsupported: UPDATE ... RETURNING (in the statement *expr.UpdateStmt) is not supported by mysql server 10.11.6-MariaDB
+-- error: alchemy: unsupported: UPDATE ... RETURNING (in the statement UPDATE users) is not supported by mysql server 10.11.6-MariaDB

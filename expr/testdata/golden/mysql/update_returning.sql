@@ -1,2 +1,2 @@
 -- mysql 8.0.36
--- error: alchemy: unsupported: UPDATE ... RETURNING (in the statement *expr.UpdateStmt) is not supported by mysql server 8.0.36
+-- error: alchemy: unsupported: UPDATE ... RETURNING (in the statement UPDATE users) is not supported by mysql server 8.0.36

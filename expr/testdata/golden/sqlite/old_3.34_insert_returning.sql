@@ -1,2 +1,2 @@
 -- sqlite 3.34.1
--- error: alchemy: unsupported: INSERT ... RETURNING (in the statement *expr.InsertStmt) is not supported by sqlite server 3.34.1
+-- error: alchemy: unsupported: INSERT ... RETURNING (in the statement INSERT INTO users) is not supported by sqlite server 3.34.1
