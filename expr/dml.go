@@ -117,7 +117,12 @@ func (s *InsertStmt) ext() *insertExtra {
 // Insert returns INSERT INTO t; give the values with Values, or a query with
 // FromSelect.
 func (t *Table) Insert() *InsertStmt {
-	return &InsertStmt{table: t, err: t.err, insertExtra: noInsertExtra}
+	if s := t.insert0.Load(); s != nil && s.err == t.err { // statements are immutable: one empty INSERT serves all
+		return s
+	}
+	s := &InsertStmt{table: t, err: t.err, insertExtra: noInsertExtra}
+	t.insert0.Store(s)
+	return s
 }
 
 // Values adds rows. A row is a Params (or map[string]any) by column name, or a

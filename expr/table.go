@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // MetaData is a collection of tables, SQLAlchemy's MetaData: what CreateAll creates,
@@ -79,6 +80,7 @@ type Table struct {
 	comment  string
 	qname    *identCache // name, quoted; nil: not kept
 	qschema  *identCache
+	insert0  atomic.Pointer[InsertStmt] // Insert's empty statement, made once: statements are immutable
 	err      error
 }
 
