@@ -90,6 +90,7 @@ type InsertStmt struct {
 	nnamed       int32         // how many of cols Columns named (the rest have defaults)
 	named        bool          // Columns named the columns, for Row
 	hasExpr      bool          // some cell of rows is an Expression
+	chain        *insertChain  // the storage of the chain's first rows, once a row was added
 	err          error
 	*insertExtra // the rarer clauses, shared until one is set (ext)
 }
@@ -188,11 +189,27 @@ func (c *InsertStmt) newRow(n int) []any {
 		c.cells = c.cells[:k+n]
 		return c.cells[k : k+n : k+n]
 	}
+	if c.cellsTip == nil && k == 0 && len(c.rows) == 0 && n <= len(insertChain{}.cells) {
+		// The first row of a chain: one allocation for its first rows and cells.
+		ch := new(insertChain)
+		c.chain = ch
+		ch.cellsTip.Store(int64(n))
+		c.cells, c.cellsTip = ch.cells[:n], &ch.cellsTip
+		return ch.cells[:n:n]
+	}
 	chunk := make([]any, n, max(4*n, 2*cap(c.cells)))
 	c.cells = chunk
 	c.cellsTip = new(atomic.Int64)
 	c.cellsTip.Store(int64(n))
 	return chunk[:n:n]
+}
+
+// insertChain is the first storage of a chain of Row (or Values) calls: room for a
+// few rows and their cells, with the counters of slots taken, in one allocation.
+type insertChain struct {
+	rowsTip, cellsTip atomic.Int64
+	rows              [4][]any
+	cells             [16]any
 }
 
 // appendRow adds row to c's rows. Statements derived from one another share the
@@ -204,6 +221,11 @@ func (c *InsertStmt) appendRow(row []any) {
 	if c.rowsTip != nil && n < cap(c.rows) && c.rowsTip.CompareAndSwap(int64(n), int64(n+1)) {
 		c.rows = c.rows[:n+1]
 		c.rows[n] = row
+		return
+	}
+	if ch := c.chain; c.rowsTip == nil && n == 0 && ch != nil && ch.rowsTip.CompareAndSwap(0, 1) {
+		c.rows, c.rowsTip = ch.rows[:1], &ch.rowsTip
+		c.rows[0] = row
 		return
 	}
 	rows := make([][]any, n+1, max(4, 2*n))
@@ -219,8 +241,36 @@ func (c *InsertStmt) appendRow(row []any) {
 // INSERT INTO t (a, b) VALUES (:a, :b), for executemany as SQLAlchemy runs it,
 // Execute(ctx, users.Insert().Columns(users.Name), []expr.Params{{"name": "ed"}, ...}).
 func (s *InsertStmt) Columns(cols ...ColumnRef) *InsertStmt {
+	t := s.table
+	fresh := t != nil && s == t.insert0.Load()
+	if fresh { // the table's empty INSERT: the last Columns of it may serve again
+		if cs := t.insertCols.Load(); cs != nil && cs.err == s.err && sameColumns(cs, cols) {
+			return cs
+		}
+	}
+	c := s.columns(cols)
+	if fresh {
+		t.insertCols.Store(c)
+	}
+	return c
+}
+
+// sameColumns reports whether s names exactly cols.
+func sameColumns(s *InsertStmt, cols []ColumnRef) bool {
+	if int(s.nnamed) != len(cols) {
+		return false
+	}
+	for i, col := range cols {
+		if col == nil || col.column() != s.cols[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *InsertStmt) columns(cols []ColumnRef) *InsertStmt {
 	c := *s
-	c.rows, c.rowsTip, c.cells, c.cellsTip, c.named, c.hasExpr = nil, nil, nil, nil, true, false
+	c.rows, c.rowsTip, c.cells, c.cellsTip, c.chain, c.named, c.hasExpr = nil, nil, nil, nil, nil, true, false
 	defaults := s.table.defaultColumns()
 	c.cols = make([]*columnDef, 0, len(cols)+len(defaults))
 	for _, col := range cols {

@@ -65,23 +65,24 @@ const (
 //		}
 //	}
 type Table struct {
-	md       *MetaData
-	name     string
-	schema   string
-	kind     tableKind
-	base     *Table      // of an alias
-	query    *SelectStmt // of a subquery or CTE
-	rec      bool        // a recursive CTE
-	mu       sync.Mutex
-	cols     []*columnDef
-	defaults []*columnDef // the columns with a client-side default
-	byName   map[string]*columnDef
-	cons     []constraint
-	comment  string
-	qname    *identCache // name, quoted; nil: not kept
-	qschema  *identCache
-	insert0  atomic.Pointer[InsertStmt] // Insert's empty statement, made once: statements are immutable
-	err      error
+	md         *MetaData
+	name       string
+	schema     string
+	kind       tableKind
+	base       *Table      // of an alias
+	query      *SelectStmt // of a subquery or CTE
+	rec        bool        // a recursive CTE
+	mu         sync.Mutex
+	cols       []*columnDef
+	defaults   []*columnDef // the columns with a client-side default
+	byName     map[string]*columnDef
+	cons       []constraint
+	comment    string
+	qname      *identCache // name, quoted; nil: not kept
+	qschema    *identCache
+	insert0    atomic.Pointer[InsertStmt] // Insert's empty statement, made once: statements are immutable
+	insertCols atomic.Pointer[InsertStmt] // the last Columns of insert0, which the next may reuse
+	err        error
 }
 
 // TableOption sets a property of a table: a constraint, an index, a schema.

@@ -77,7 +77,19 @@ func TestKillEveryConnection(t *testing.T) {
 					t.Fatalf("killed sessions still listed 5s after the kill: %v (error %v)", now, err)
 				}
 			}
-			time.Sleep(500 * time.Millisecond)
+			// Let the workers go on until each could have sent a request after the kill
+			// took effect (a loaded machine is slow, not wrong: no fixed window).
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				ok := 0
+				for _, q := range rec.all() {
+					if q.err == nil && q.start.After(settled) {
+						ok++
+					}
+				}
+				if ok >= 2*workers {
+					break
+				}
+			}
 			close(stop)
 			wg.Wait()
 			stop = make(chan struct{}) // for the deferred close

@@ -141,12 +141,21 @@ func TestToxicLatency(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.remove(t, "lat")
-			start := time.Now()
-			if got, err := scalar[int64](ctx, eng, q, alchemy.Params{"n": 21}); err != nil || got != 42 {
-				t.Fatalf("after removing the latency: %d, %v", got, err)
+			// The fastest of a few statements shows the latency gone (one alone may be
+			// slow on a loaded machine, which is not what this checks).
+			fastest := time.Hour
+			for range 5 {
+				start := time.Now()
+				if got, err := scalar[int64](ctx, eng, q, alchemy.Params{"n": 21}); err != nil || got != 42 {
+					t.Fatalf("after removing the latency: %d, %v", got, err)
+				}
+				fastest = min(fastest, time.Since(start))
+				if fastest < latency/2 {
+					break
+				}
 			}
-			if took := time.Since(start); took >= latency {
-				t.Errorf("a statement took %s after the latency was removed", took)
+			if fastest >= latency {
+				t.Errorf("the fastest of 5 statements took %s after the latency was removed", fastest)
 			}
 		})
 	}
