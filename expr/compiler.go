@@ -138,12 +138,14 @@ func Compile(d dialect.Dialect, v dialect.Version, s Statement) (*Compiled, erro
 		}
 		return p.compile(d, v, true)
 	}
-	return compile(d, v, s, true)
+	return compile(d, v, s, true, nil, false)
 }
 
 // compile is Compile; without guess, a statement that says nothing about rows is
-// taken for one without (Render has no use for the guess).
-func compile(d dialect.Dialect, v dialect.Version, s Statement, guess bool) (*Compiled, error) {
+// taken for one without (Render has no use for the guess). A statement of the
+// expression language comes with its Prepared p, whose values go into the Compiled
+// with bake, or are bound by Prepared.Bind without it.
+func compile(d dialect.Dialect, v dialect.Version, s Statement, guess bool, p *Prepared, bake bool) (*Compiled, error) {
 	if d == nil {
 		return nil, fmt.Errorf("%w: compiling needs a dialect, got nil", ErrBindParameter)
 	}
@@ -152,6 +154,7 @@ func compile(d dialect.Dialect, v dialect.Version, s Statement, guess bool) (*Co
 	}
 	c := acquireCompiler(d, v)
 	defer releaseCompiler(c)
+	c.prep, c.bake = p, bake
 	c.frags = append(c.frags, s)
 	if err := s.WriteSQL(c); err != nil {
 		return nil, err

@@ -327,20 +327,11 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 		row[i] = cv
 	}
 	if given != len(vals) || given < len(c.cols) && row[given] == nil {
-		c.err = fmt.Errorf("alchemy: insert into %s, row %d: %d values for the %d columns named", s.table, len(s.rows)+1, len(vals), countNamed(c.cols))
+		c.err = fmt.Errorf("alchemy: insert into %s, row %d: %d values for the %d columns named", s.table, len(s.rows)+1, len(vals), c.nnamed)
 		return &c
 	}
 	c.appendRow(row)
 	return &c
-}
-
-// countNamed returns how many of cols have no default (Columns put those after).
-func countNamed(cols []*columnDef) int {
-	n := len(cols)
-	for n > 0 && cols[n-1].def != nil {
-		n--
-	}
-	return n
 }
 
 // checkRowNames refuses a row by name (Params) that names a column the table lacks,

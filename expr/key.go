@@ -63,15 +63,10 @@ func (k *keyWriter) flag(b bool) {
 // written as a reference to its first place, so that statements whose parts are
 // shared differently have different keys.
 func (k *keyWriter) values(node any, vs ...any) {
-	if i, ok := k.find(node); ok {
-		k.op('@')
-		k.num(i)
-		return
+	if k.begin(node) {
+		k.num(len(vs)) // the count is part of the shape: In(1, 2) is not In(1, 2, 3)
+		k.vals = append(k.vals, vs...)
 	}
-	k.op('$')
-	k.num(len(vs))
-	k.add(node, len(k.vals))
-	k.vals = append(k.vals, vs...)
 }
 
 // begin records that node's values follow, appended to vals by the caller, and
@@ -254,17 +249,7 @@ func (p *Prepared) Compile(d dialect.Dialect, v dialect.Version) (*Compiled, err
 }
 
 func (p *Prepared) compile(d dialect.Dialect, v dialect.Version, bake bool) (*Compiled, error) {
-	if d == nil {
-		return nil, fmt.Errorf("%w: compiling needs a dialect, got nil", ErrBindParameter)
-	}
-	c := acquireCompiler(d, v)
-	defer releaseCompiler(c)
-	c.prep, c.bake = p, bake
-	c.frags = append(c.frags, p.stmt)
-	if err := p.stmt.WriteSQL(c); err != nil {
-		return nil, err
-	}
-	return c.Finish(), nil
+	return compile(d, v, p.stmt, true, p, bake)
 }
 
 // Bind returns the driver's arguments for compiled (Compile of a statement with the

@@ -172,12 +172,12 @@ func (t *TextClause) compiled(d dialect.Dialect) (*Compiled, error) {
 	p := t.parse()
 	style := d.Paramstyle()
 	if style < 0 || int(style) >= numStyles {
-		return compile(d, dialect.Version{}, t, false)
+		return compile(d, dialect.Version{}, t, false, nil, false)
 	}
 	if c := p.rendered[style].Load(); c != nil {
 		return c, nil
 	}
-	c, err := compile(d, dialect.Version{}, t, false)
+	c, err := compile(d, dialect.Version{}, t, false, nil, false)
 	if err != nil {
 		return nil, err
 	}
