@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"reflect"
 	"sync"
 
 	"github.com/go-alchemy/alchemy"
@@ -12,85 +12,74 @@ import (
 	"github.com/go-alchemy/alchemy/expr"
 )
 
-// Sessionmaker makes Sessions bound to one engine: SQLAlchemy's sessionmaker.
-// Make one per engine and share it; it is safe for concurrent use.
-type Sessionmaker struct {
-	eng    *alchemy.Engine
-	txOpts []alchemy.TxOption
-	logger *slog.Logger
-}
-
-// Option configures NewSessionmaker.
-type Option func(*Sessionmaker)
-
-// TxOptions sets the options of the transactions sessions begin (isolation
-// level, read only).
-func TxOptions(opts ...alchemy.TxOption) Option {
-	return func(sm *Sessionmaker) { sm.txOpts = append(sm.txOpts, opts...) }
-}
-
-// Logger sets where Middleware logs a failed commit or rollback (default
-// slog.Default()).
-func Logger(l *slog.Logger) Option {
-	return func(sm *Sessionmaker) { sm.logger = l }
-}
-
-// NewSessionmaker returns a Sessionmaker whose sessions run on eng.
-func NewSessionmaker(eng *alchemy.Engine, opts ...Option) *Sessionmaker {
-	sm := &Sessionmaker{eng: eng}
-	for _, o := range opts {
-		o(sm)
-	}
-	if sm.logger == nil {
-		sm.logger = slog.Default()
-	}
-	return sm
-}
-
-// New returns a new Session. It holds no connection until first used.
-func (sm *Sessionmaker) New() *Session { return &Session{sm: sm} }
-
-// GetBind returns the engine the Sessionmaker's sessions run on.
-func (sm *Sessionmaker) GetBind() *alchemy.Engine { return sm.eng }
-
-// Session runs statements in a transaction of its own, as SQLAlchemy's Session
-// does. It checks a connection out of the engine's pool at its first statement
-// (not before), and begins its transaction there. Commit and Rollback end the
-// transaction and give the connection back; the next statement checks one out
-// and begins a new transaction. Close rolls back what is open and gives the
-// connection back; a session used after Close fails with an error wrapping
-// alchemy.ErrClosed.
+// Session runs statements in a transaction of its own, and keeps the objects it
+// loaded and was given, as SQLAlchemy's Session does.
+//
+// Connections: it checks a connection out of the engine's pool at its first
+// statement (not before), and begins its transaction there. Commit and Rollback
+// end the transaction and give the connection back; the next statement checks
+// one out and begins a new transaction. Close rolls back what is open and gives
+// the connection back; a session used after Close fails with an error wrapping
+// alchemy.ErrClosed. A session whose tables are bound to several engines holds
+// a connection and a transaction on each it used.
+//
+// Objects: Add, Delete, Get, Merge, Refresh, Expire; Select[T] queries. Its
+// identity map holds one object per row: a query returning a row already loaded
+// returns that object. Flush writes what changed (package doc, Unit of work).
 //
 // A Session is safe for concurrent use by goroutines sharing a request: their
-// statements run one at a time in the one transaction.
+// statements run one at a time in the one transaction. The objects are the
+// caller's: goroutines changing them need their own synchronisation.
 type Session struct {
 	sm *Sessionmaker
 
 	mu     sync.Mutex
-	conn   *alchemy.Conn // nil until the first statement, and after Commit or Rollback
-	tx     *alchemy.Tx   // the session's transaction, open while conn is set
+	binds  []*bound // the engines used in this transaction, in order of first use
 	closed bool
+	// failed is set by a failed flush, whose transaction was rolled back: the
+	// session refuses work until Rollback.
+	failed error
+	uow    unitOfWork
+}
+
+// bound is a session's connection and transaction on one engine.
+type bound struct {
+	eng  *alchemy.Engine
+	conn *alchemy.Conn
+	tx   *alchemy.Tx
 }
 
 var errClosed = fmt.Errorf("orm: session used after Close: %w", alchemy.ErrClosed)
 
-// GetBind returns the engine the session runs on.
-func (s *Session) GetBind() *alchemy.Engine { return s.sm.eng }
+// GetBind returns the engine that statements about target run on: target is a
+// mapped object or a pointer to one, an *expr.Table, or nil for the
+// Sessionmaker's own engine.
+func (s *Session) GetBind(target any) *alchemy.Engine { return s.sm.bindFor(target) }
 
 // Dialect returns the engine's dialect, so that a Session is an
 // expr.Executor (expr.CreateAll, expr.Reflect).
 func (s *Session) Dialect() dialect.Dialect { return s.sm.eng.Dialect() }
 
-// begin checks out a connection and begins the transaction, when not done yet.
-// s.mu must be held.
-func (s *Session) begin(ctx context.Context) (*alchemy.Conn, error) {
+// usable reports why the session cannot be used, if it cannot. s.mu must be held.
+func (s *Session) usable() error {
 	if s.closed {
-		return nil, errClosed
+		return errClosed
 	}
-	if s.conn != nil {
-		return s.conn, nil
+	return s.failed
+}
+
+// begin returns the session's connection on eng, checking one out and
+// beginning the transaction when not done yet. s.mu must be held.
+func (s *Session) begin(ctx context.Context, eng *alchemy.Engine) (*alchemy.Conn, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
 	}
-	conn, err := s.sm.eng.Connect(ctx)
+	for _, b := range s.binds {
+		if b.eng == eng {
+			return b.conn, nil
+		}
+	}
+	conn, err := eng.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -98,48 +87,58 @@ func (s *Session) begin(ctx context.Context) (*alchemy.Conn, error) {
 	if err != nil {
 		return nil, errors.Join(err, conn.Close())
 	}
-	s.conn, s.tx = conn, tx
+	s.binds = append(s.binds, &bound{eng: eng, conn: conn, tx: tx})
 	return conn, nil
 }
 
-// release gives the connection back. s.mu must be held.
+// release gives the connections back. s.mu must be held.
 func (s *Session) release() error {
-	if s.conn == nil {
-		return nil
+	var errs []error
+	for _, b := range s.binds {
+		errs = append(errs, b.conn.Close())
 	}
-	err := s.conn.Close()
-	s.conn, s.tx = nil, nil
-	return err
+	s.binds = nil
+	return errors.Join(errs...)
 }
 
 // Execute runs a statement in the session's transaction, beginning it if
-// needed (alchemy.Conn.Execute says what args may be). A Session is an
-// alchemy.Executor.
+// needed (alchemy.Conn.Execute says what args may be), after flushing the
+// session's changes when autoflush is on, so that the statement sees them. It
+// runs on the Sessionmaker's engine (queries of mapped types, Select[T], go to
+// their binds). A Session is an alchemy.Executor.
 func (s *Session) Execute(ctx context.Context, stmt alchemy.Executable, args ...any) (*alchemy.Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, err := s.begin(ctx)
+	if err := s.autoflush(ctx); err != nil {
+		return nil, err
+	}
+	conn, err := s.begin(ctx, s.sm.eng)
 	if err != nil {
 		return nil, err
 	}
 	return conn.Execute(ctx, stmt, args...)
 }
 
-// Conn returns the session's connection, with its transaction begun, for Core
-// statements inside it. It is the session's until Commit, Rollback or Close:
-// do not close it.
+// Conn returns the session's connection to the Sessionmaker's engine, with its
+// transaction begun, for Core statements inside it. It is the session's until
+// Commit, Rollback or Close: do not close it.
 func (s *Session) Conn(ctx context.Context) (*alchemy.Conn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.begin(ctx)
+	return s.begin(ctx, s.sm.eng)
 }
 
-// BeginNested opens a savepoint in the session's transaction (beginning it if
-// needed). Its Commit releases the savepoint, its Rollback rolls back to it.
+// BeginNested flushes, then opens a savepoint in the session's transaction on
+// the Sessionmaker's engine (beginning it if needed). Its Commit releases the
+// savepoint, its Rollback rolls back to it. Rolling back to a savepoint leaves
+// the session's objects as they are: Expire or Refresh those it touched.
 func (s *Session) BeginNested(ctx context.Context) (*alchemy.Tx, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	conn, err := s.begin(ctx)
+	if err := s.flush(ctx); err != nil {
+		return nil, err
+	}
+	conn, err := s.begin(ctx, s.sm.eng)
 	if err != nil {
 		return nil, err
 	}
@@ -150,57 +149,76 @@ func (s *Session) BeginNested(ctx context.Context) (*alchemy.Tx, error) {
 func (s *Session) InTransaction() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.conn != nil
+	return len(s.binds) > 0
 }
 
-// Commit commits the session's transaction, if one began, and gives its
-// connection back; the session goes on, and its next statement begins a new
-// transaction. A failed Commit committed nothing: the transaction is rolled
-// back and the connection given back all the same.
+// Commit flushes, then commits the session's transaction, if one began, and
+// gives its connection back; the session goes on, and its next statement
+// begins a new transaction. With expire-on-commit (the default) every object is
+// then expired: the next query or Get reads it again. A failed Commit committed
+// nothing: the transaction is rolled back, the objects are as after Rollback,
+// and the connection is given back all the same. (With tables bound to several
+// engines, the engines commit one after another, without two-phase commit.)
 func (s *Session) Commit(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return errClosed
+	if err := s.usable(); err != nil {
+		return err
 	}
-	if s.conn == nil {
-		return nil
+	if err := s.flush(ctx); err != nil {
+		return err
 	}
-	err := s.tx.Commit(ctx)
-	if err != nil {
-		// The caller's ctx may be over: the rollback still has to happen.
-		if rerr := s.tx.Rollback(context.WithoutCancel(ctx)); rerr != nil && !errors.Is(rerr, alchemy.ErrTxDone) {
-			err = errors.Join(err, rerr)
+	var err error
+	for i, b := range s.binds {
+		if err = b.tx.Commit(ctx); err != nil {
+			// The caller's ctx may be over: the rollback still has to happen.
+			for _, r := range s.binds[i:] {
+				if rerr := r.tx.Rollback(context.WithoutCancel(ctx)); rerr != nil && !errors.Is(rerr, alchemy.ErrTxDone) {
+					err = errors.Join(err, rerr)
+				}
+			}
+			break
 		}
+	}
+	if err != nil {
+		s.uow.afterRollback()
+	} else {
+		s.uow.afterCommit(s.sm.expireOnCommit)
 	}
 	return errors.Join(err, s.release())
 }
 
 // Rollback rolls back the session's transaction, if one began, and gives its
-// connection back; the session goes on.
+// connection back; the session goes on. The objects are expired and their
+// mapped fields set back to what the database had when the transaction began;
+// objects added in it are expunged, and those deleted in it come back;
+// relationships read ErrNotLoaded until loaded again. After a failed flush,
+// Rollback makes the session usable again.
 func (s *Session) Rollback(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return errClosed
 	}
+	s.failed = nil
 	return s.rollback(ctx)
 }
 
 // rollback rolls back and releases. s.mu must be held.
 func (s *Session) rollback(ctx context.Context) error {
-	if s.conn == nil {
-		return nil
+	s.uow.afterRollback()
+	var errs []error
+	for _, b := range s.binds {
+		if err := b.tx.Rollback(ctx); err != nil && !errors.Is(err, alchemy.ErrTxDone) {
+			errs = append(errs, err)
+		}
 	}
-	err := s.tx.Rollback(ctx)
-	if errors.Is(err, alchemy.ErrTxDone) {
-		err = nil
-	}
-	return errors.Join(err, s.release())
+	return errors.Join(append(errs, s.release())...)
 }
 
-// Close rolls back an open transaction and gives the connection back. The
-// session is then unusable. A second Close does nothing.
+// Close rolls back an open transaction, gives the connection back and forgets
+// the session's objects. The session is then unusable. A second Close does
+// nothing.
 func (s *Session) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,7 +226,9 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
-	return s.rollback(context.Background())
+	err := s.rollback(context.Background())
+	s.uow = unitOfWork{}
+	return err
 }
 
 var (
@@ -227,4 +247,13 @@ func ContextWithSession(ctx context.Context, s *Session) context.Context {
 func SessionFrom(ctx context.Context) (*Session, bool) {
 	s, ok := ctx.Value(sessionKey{}).(*Session)
 	return s, ok
+}
+
+// typeOf returns the struct type a target names (an object, a pointer to one).
+func typeOf(target any) reflect.Type {
+	t := reflect.TypeOf(target)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
 }

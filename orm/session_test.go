@@ -20,7 +20,7 @@ func TestSessionLazy(t *testing.T) {
 		table := newTable(t, eng, "lazy")
 		ctx := context.Background()
 		s := orm.NewSessionmaker(eng).New()
-		if s.GetBind() != eng {
+		if s.GetBind(nil) != eng {
 			t.Errorf("GetBind is not the engine")
 		}
 		if n := eng.PoolStatus().CheckedOut; n != 0 || s.InTransaction() {

@@ -1,0 +1,108 @@
+package orm
+
+import (
+	"reflect"
+
+	"github.com/go-alchemy/alchemy"
+)
+
+// loader reads rows of one mapper's columns into objects, through the
+// session's identity map.
+type loader struct {
+	u       *unitOfWork
+	m       *mapper
+	targets []any
+	slab    reflect.Value // objects are allocated in runs, not one by one
+	used    int
+	scratch reflect.Value // where a row of an object already loaded is read
+}
+
+func newLoader(u *unitOfWork, m *mapper) *loader {
+	return &loader{u: u, m: m, targets: make([]any, len(m.cols))}
+}
+
+// fresh returns a pointer to a new zero object.
+func (l *loader) fresh() reflect.Value {
+	if !l.slab.IsValid() || l.used == l.slab.Len() {
+		n := 8
+		if l.slab.IsValid() {
+			n = min(2*l.slab.Len(), 256)
+		}
+		l.slab = reflect.MakeSlice(reflect.SliceOf(l.m.typ), n, n)
+		l.used = 0
+	}
+	v := l.slab.Index(l.used).Addr()
+	l.used++
+	return v
+}
+
+// scanInto points the scan targets at obj's mapped fields, the first n columns of
+// the row being the mapper's.
+func (l *loader) scanInto(obj reflect.Value) []any {
+	e := obj.Elem()
+	for i, c := range l.m.cols {
+		var f reflect.Value
+		if len(c.index) == 1 {
+			f = e.Field(c.index[0])
+		} else {
+			f = e.FieldByIndex(c.index)
+		}
+		l.targets[i] = f.Addr().Interface()
+	}
+	return l.targets
+}
+
+// row reads the current row of res (its first len(m.cols) columns are the
+// mapper's, extra holds the targets of the rest) and returns the session's
+// object for it: the one already in the identity map, or a new one. An object
+// already loaded keeps its values, unless it is expired (its fields take the
+// row's, but for those changed since its snapshot) or overwrite is set (all its
+// fields take the row's).
+func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (reflect.Value, error) {
+	obj := l.fresh()
+	targets := l.scanInto(obj)
+	if len(extra) > 0 {
+		targets = append(targets[:len(targets):len(targets)], extra...)
+	}
+	if err := res.Scan(targets...); err != nil {
+		l.used-- // reuse the slot
+		return reflect.Value{}, err
+	}
+	return l.adopt(obj, overwrite), nil
+}
+
+// adopt returns the session's object for the row just read into obj (a slot of
+// fresh): obj itself, now persistent, or the object the identity map has for
+// its key, refreshed from obj when expired or overwrite is set.
+func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
+	m := l.m
+	k, _ := m.keyOf(obj)
+	if st := l.u.identity[k]; st != nil {
+		if st.expired || overwrite {
+			l.refresh(st, obj, overwrite)
+		}
+		// The slot's values go with the next row.
+		obj.Elem().SetZero()
+		l.used--
+		return st.obj
+	}
+	st := &state{m: m, obj: obj, key: k, status: persistent, snap: m.takeSnapshot(obj)}
+	l.u.identity[k] = st
+	return obj
+}
+
+// refresh takes the values of fresh (a row just read) into st's object: every
+// mapped field (all, or those not changed since the snapshot), and the
+// snapshot itself.
+func (l *loader) refresh(st *state, fresh reflect.Value, all bool) {
+	m := st.m
+	obj, row := st.obj.Elem(), fresh.Elem()
+	for _, c := range m.cols {
+		f := obj.FieldByIndex(c.index)
+		if all || !st.snap.IsValid() || c.cmp.equal(f, st.snap.FieldByIndex(c.index)) {
+			f.Set(row.FieldByIndex(c.index))
+		}
+	}
+	st.snap = m.takeSnapshot(fresh)
+	st.expired = false
+}

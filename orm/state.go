@@ -1,0 +1,116 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// identityKey names a row: its mapper and its primary key. A single integer key
+// is kept in i, a single string key in s; other keys are encoded into s.
+type identityKey struct {
+	m *mapper
+	i int64
+	s string
+}
+
+// keyOf returns obj's identity, and whether it has one: an autoincrementing key
+// that is still zero has none yet.
+func (m *mapper) keyOf(obj reflect.Value) (identityKey, bool) {
+	v := obj.Elem()
+	if len(m.pk) == 1 {
+		f := v.FieldByIndex(m.pk[0].index)
+		switch f.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return identityKey{m: m, i: f.Int()}, !(m.auto != nil && f.Int() == 0)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return identityKey{m: m, i: int64(f.Uint())}, !(m.auto != nil && f.Uint() == 0)
+		case reflect.String:
+			return identityKey{m: m, s: f.String()}, true
+		}
+	}
+	var b strings.Builder
+	for _, c := range m.pk {
+		writeKeyPart(&b, v.FieldByIndex(c.index))
+	}
+	return identityKey{m: m, s: b.String()}, true
+}
+
+// keyFromValues returns the identity of the primary key values vals, converted to
+// the fields' types (Get(ctx, &u, 5) finds the row an int64 field holds).
+func (m *mapper) keyFromValues(vals []any) (identityKey, reflect.Value, error) {
+	if len(vals) != len(m.pk) {
+		return identityKey{}, reflect.Value{}, fmt.Errorf("orm: %s has a primary key of %d column(s); %d value(s) given", m, len(m.pk), len(vals))
+	}
+	probe := reflect.New(m.typ)
+	for i, c := range m.pk {
+		v := reflect.ValueOf(vals[i])
+		if !v.IsValid() {
+			return identityKey{}, reflect.Value{}, fmt.Errorf("orm: a nil primary key value for %s.%s", m, c.field)
+		}
+		if !v.Type().ConvertibleTo(c.ftype) || (v.Kind() == reflect.String) != (c.ftype.Kind() == reflect.String) {
+			return identityKey{}, reflect.Value{}, fmt.Errorf("orm: primary key value %v (%T) does not fit %s.%s (%s)", vals[i], vals[i], m, c.field, c.ftype)
+		}
+		c.fieldOf(probe).Set(v.Convert(c.ftype))
+	}
+	k, _ := m.keyOf(probe)
+	return k, probe, nil
+}
+
+func writeKeyPart(b *strings.Builder, f reflect.Value) {
+	switch f.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b.WriteString(strconv.FormatInt(f.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		b.WriteString(strconv.FormatUint(f.Uint(), 10))
+	case reflect.String:
+		b.WriteString(strconv.Quote(f.String()))
+	default:
+		if t, ok := f.Interface().(time.Time); ok {
+			b.WriteString(t.UTC().Format(time.RFC3339Nano))
+		} else {
+			fmt.Fprintf(b, "%#v", f.Interface())
+		}
+	}
+	b.WriteByte(0)
+}
+
+// status is where an object stands in its session.
+type status uint8
+
+const (
+	pending    status = iota // added, not inserted yet
+	persistent               // has a row, in the identity map
+	deleted                  // persistent, to be deleted at the next flush
+)
+
+// state is what a session knows of one object.
+type state struct {
+	m      *mapper
+	obj    reflect.Value // the *T
+	key    identityKey
+	status status
+	// snap is the struct as the database has it (invalid while pending).
+	snap reflect.Value
+	// expired: the next query returning the row overwrites the object, and Get
+	// queries instead of trusting the identity map.
+	expired bool
+	// rels holds, per relationship that was loaded, the related objects as loaded
+	// or last flushed: what orphans and association rows are found against.
+	rels map[*relationship][]reflect.Value
+}
+
+// relSnapshot records the current related objects of each loaded relationship.
+func (st *state) relSnapshot() {
+	for _, r := range st.m.rels {
+		rel := relAt(st.obj, r.index)
+		if rel.relLoaded() {
+			if st.rels == nil {
+				st.rels = map[*relationship][]reflect.Value{}
+			}
+			st.rels[r] = rel.relGet()
+		}
+	}
+}
