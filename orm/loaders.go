@@ -156,35 +156,64 @@ func readJoinedRow(res *alchemy.Result, l *loader, joined []*joinedLoad) (reflec
 	return obj, nil
 }
 
-// applySelectIns runs the SelectIn options over the objects sts.
+// applySelectIns runs the SelectIn options over the objects sts, each
+// relationship once however many paths go through it.
 func (s *Session) applySelectIns(ctx context.Context, sts []*state, opts []LoadOption) error {
-	if len(sts) == 0 {
+	if len(sts) == 0 || len(opts) == 0 {
 		return nil
 	}
+	root := &loadNode{}
 	for _, o := range opts {
-		level := sts
-		m := sts[0].m
+		n := root
 		for _, f := range o.path {
-			r, err := m.rel(f)
-			if err != nil {
-				return err
-			}
-			if err := s.loadRelated(ctx, r, level); err != nil {
-				return err
-			}
-			var next []*state
-			seen := map[*state]bool{}
-			for _, st := range level {
-				for _, o := range relAt(st.obj, r.index).relGet() {
-					if cst := s.uow.stateOf(r.target, o); cst != nil && !seen[cst] {
-						seen[cst] = true
-						next = append(next, cst)
-					}
+			n = n.child(f)
+		}
+	}
+	return s.loadTree(ctx, sts[0].m, sts, root)
+}
+
+// loadNode is one relationship of the SelectIn paths, with those below it.
+type loadNode struct {
+	field string
+	kids  []*loadNode
+}
+
+func (n *loadNode) child(field string) *loadNode {
+	for _, k := range n.kids {
+		if k.field == field {
+			return k
+		}
+	}
+	k := &loadNode{field: field}
+	n.kids = append(n.kids, k)
+	return k
+}
+
+func (s *Session) loadTree(ctx context.Context, m *mapper, level []*state, n *loadNode) error {
+	for _, k := range n.kids {
+		r, err := m.rel(k.field)
+		if err != nil {
+			return err
+		}
+		if err := s.loadRelated(ctx, r, level); err != nil {
+			return err
+		}
+		if len(k.kids) == 0 {
+			continue
+		}
+		var next []*state
+		seen := map[*state]bool{}
+		for _, st := range level {
+			for _, o := range relAt(st.obj, r.index).relGet() {
+				if cst := s.uow.stateOf(r.target, o); cst != nil && !seen[cst] {
+					seen[cst] = true
+					next = append(next, cst)
 				}
 			}
-			level, m = next, r.target
-			if len(level) == 0 {
-				break
+		}
+		if len(next) > 0 {
+			if err := s.loadTree(ctx, r.target, next, k); err != nil {
+				return err
 			}
 		}
 	}
@@ -213,6 +242,22 @@ func (s *Session) loadRelated(ctx context.Context, r *relationship, sts []*state
 		owners[k] = append(owners[k], st)
 	}
 	found := map[string][]reflect.Value{}
+	if r.kind == manyToOne && slices.Equal(r.remote, t.pk) { // targets the session has, not expired, need no query
+		keys = slices.DeleteFunc(keys, func(vals []any) bool {
+			probe := reflect.New(t.typ)
+			for i, c := range r.remote {
+				c.fieldOf(probe).Set(reflect.ValueOf(vals[i]))
+			}
+			ik, _ := t.keyOf(probe)
+			st := s.uow.identity[ik]
+			if st == nil || st.expired || st.status == deleted {
+				return false
+			}
+			_, k, _ := keyValues(probe, r.remote, r.remoteTypes())
+			found[k] = []reflect.Value{st.obj}
+			return true
+		})
+	}
 	conn, err := s.begin(ctx, s.sm.bindForMapper(t))
 	if err != nil {
 		return err

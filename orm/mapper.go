@@ -49,6 +49,9 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 	if err != nil {
 		return nil, fmt.Errorf("orm: Map[%s]: %w", t, err)
 	}
+	if len(spec.PrimaryKey) == 0 {
+		return nil, fmt.Errorf("orm: Map[%s]: table %s has no primary key; a mapped table needs one to tell its rows apart", t, table.Name())
+	}
 	m := &mapper{typ: t, table: table, spec: spec}
 	byName := map[string]expr.ColumnSpec{}
 	var names []string
@@ -90,15 +93,15 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 			}
 			colName, how := tagName, fmt.Sprintf("its tag db:%q names", tagName)
 			if c, ok := cfg.fieldCols[sf.Name]; ok {
-				colName, how = c, fmt.Sprintf("FieldColumn maps it to")
+				colName, how = c, "FieldColumn maps it to"
 				seen[sf.Name] = true
 			} else if colName == "" {
-				colName = dbfields.SnakeCase(sf.Name)
-				how = fmt.Sprintf("its name takes (tag it db:\"column\" or db:\"-\")")
+				colName, how = dbfields.SnakeCase(sf.Name), "it takes (by its name)"
 			}
 			cs, ok := byName[colName]
 			if !ok {
-				return fmt.Errorf("orm: Map[%s]: field %s: %s column %q, which table %s does not have (it has %s)", t, sf.Name, how, colName, table.Name(), have)
+				return fmt.Errorf("orm: Map[%s]: field %s: %s column %q, which table %s does not have (it has %s); tag the field db:\"column\", or db:\"-\" to leave it out",
+					t, sf.Name, how, colName, table.Name(), have)
 			}
 			if other, dup := taken[colName]; dup {
 				return fmt.Errorf("orm: Map[%s]: fields %s and %s both map column %q", t, other, sf.Name, colName)
@@ -131,9 +134,6 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 	for i, c := range m.cols {
 		c.pos = i
 		m.selectCols = append(m.selectCols, c.col)
-	}
-	if len(spec.PrimaryKey) == 0 {
-		return nil, fmt.Errorf("orm: Map[%s]: table %s has no primary key; a mapped table needs one to tell its rows apart", t, table.Name())
 	}
 	for _, k := range spec.PrimaryKey {
 		c := m.colNamed(k.Name())

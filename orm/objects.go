@@ -112,13 +112,13 @@ func (s *Session) ExpireAll() {
 	}
 }
 
-// Refresh reads obj's row again now, overwriting its mapped fields (changes not
-// flushed are lost), after an autoflush. A row that is gone is an error
+// Refresh reads obj's row again now, overwriting its mapped fields: changes not
+// flushed are lost (it does not autoflush). A row that is gone is an error
 // wrapping alchemy.ErrNoRows.
 func (s *Session) Refresh(ctx context.Context, obj any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.autoflush(ctx); err != nil {
+	if err := s.usable(); err != nil {
 		return err
 	}
 	m, v, err := s.sm.reg.objectMapper(obj)
