@@ -78,6 +78,14 @@
 // pgx's errors (see IsDisconnect for exactly what counts as a disconnect, and why
 // 53300 too_many_connections does not).
 //
+// # Bulk loading
+//
+// Dialect is a dialect.BulkLoader: ReserveKeys draws the keys of new rows from the
+// sequence behind a serial or identity column in one round trip, and CopyRows loads
+// rows, keys filled in, with COPY FROM STDIN in the binary format. Both work on
+// the pgx connection that Conn.Raw hands out, inside its transaction when one is
+// open. A COPY cut off by its context closes the connection (see CopyRows).
+//
 // # Example
 //
 //	u, err := dialect.ParseURL("postgresql+psycopg2://scott:tiger@localhost/test?application_name=billing&pgbouncer=true")
