@@ -222,12 +222,11 @@ func (c *Conn) run(ctx context.Context, stmt Executable, query string, params []
 	}
 	ctx, tr := c.traceExecStart(ctx, ExecuteStart{Statement: stmt, SQL: query, Params: params})
 	res := &Result{conn: c, pc: c.pc, ctx: ctx, query: query, params: params, cancel: cancel, trace: tr}
-	sc := c.dc.sc
 	var err error
 	if rows {
 		res.rows, err = c.query(ctx, stmt, res, query, params)
 	} else {
-		res.res, err = sc.ExecContext(ctx, query, params...)
+		res.res, err = c.dc.exec(ctx, query, params)
 	}
 	if err == nil && ctx.Err() != nil {
 		if res.rows != nil {

@@ -33,6 +33,8 @@ type dbConn struct {
 	raw  any // the driver's connection, captured when made, for dialect.CloseWaiter
 	d    dialect.Dialect
 	inTx atomic.Bool // shared by the Conns of a StaticPool
+	// stmts are its prepared statements; nil when the driver keeps its own.
+	stmts *stmtCache
 }
 
 // Close closes the connection; the server rolls back a transaction still open.
@@ -40,6 +42,9 @@ type dbConn struct {
 // pooled by database/sql, and Close returns once the driver has let go of it.
 func (d *dbConn) Close() error {
 	d.inTx.Store(false)
+	if d.stmts != nil {
+		d.stmts.close()
+	}
 	err := d.sc.Close()
 	if w, ok := d.d.(dialect.CloseWaiter); ok && d.raw != nil {
 		w.WaitClosed(d.raw)
@@ -48,6 +53,39 @@ func (d *dbConn) Close() error {
 		return nil
 	}
 	return err
+}
+
+// query runs a statement with rows, on a prepared statement the connection keeps
+// when its driver does not keep its own and the statement has parameters.
+func (d *dbConn) query(ctx context.Context, query string, params []any) (*sql.Rows, error) {
+	if d.stmts == nil || len(params) == 0 {
+		return d.sc.QueryContext(ctx, query, params...)
+	}
+	st, err := d.stmts.get(ctx, d.sc, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, params...)
+	if err != nil {
+		d.stmts.drop(query)
+	}
+	return rows, err
+}
+
+// exec is query for a statement without rows.
+func (d *dbConn) exec(ctx context.Context, query string, params []any) (sql.Result, error) {
+	if d.stmts == nil || len(params) == 0 {
+		return d.sc.ExecContext(ctx, query, params...)
+	}
+	st, err := d.stmts.get(ctx, d.sc, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(ctx, params...)
+	if err != nil {
+		d.stmts.drop(query)
+	}
+	return res, err
 }
 
 // Ping checks that the server still answers.

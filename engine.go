@@ -35,6 +35,8 @@ type Engine struct {
 
 	replayMu sync.Mutex
 	replay   *sql.DB // serves buffered Results (buffered.go)
+
+	cacheStmts bool // connections keep prepared statements (stmtcache.go)
 }
 
 // CreateEngine makes an Engine for a URL ("postgresql://scott:tiger@host/db").
@@ -62,7 +64,7 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if err := errors.Join(cfg.errs...); err != nil {
 		return nil, err
 	}
-	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg, style: d.Paramstyle()}
+	e := &Engine{url: u.Clone(), dialect: d, cfg: cfg, style: d.Paramstyle(), cacheStmts: cachesStatements(d, u)}
 	if cfg.cacheSize > 0 {
 		e.cache = newCompiledCache(cfg.cacheSize)
 		e.cacheSeed = maphash.MakeSeed()
@@ -151,6 +153,9 @@ func (e *Engine) connect(ctx context.Context) (*dbConn, error) {
 		return nil, e.wrapErr(nil, "connect", "", nil, err)
 	}
 	dc := &dbConn{sc: sc, d: e.dialect}
+	if e.cacheStmts {
+		dc.stmts = &stmtCache{}
+	}
 	if _, ok := e.dialect.(dialect.CloseWaiter); ok {
 		_ = sc.Raw(func(raw any) error { dc.raw = raw; return nil })
 	}

@@ -70,7 +70,7 @@ func (c *Conn) query(ctx context.Context, stmt Executable, r *Result, query stri
 	sc := c.dc.sc
 	d, ok := c.eng.dialect.(dialect.ServerCursors)
 	if !ok || c.opts.YieldPer <= 0 || c.tx == nil || !c.tx.begun || c.tx.autocommit || !cursorable(stmt, query) {
-		return sc.QueryContext(ctx, query, params...)
+		return c.dc.query(ctx, query, params)
 	}
 	name := "alchemy_cursor_" + strconv.FormatUint(cursorSeq.Add(1), 10)
 	declare, fetch, closeSQL := d.CursorSQL(name, query, c.opts.YieldPer)

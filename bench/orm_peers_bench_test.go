@@ -37,6 +37,7 @@ type (
 
 // flushPeers are the contenders of BenchmarkORMFlush100k.
 var flushPeers = []flushPeer{
+	{"alchemy", alchemyFlush},
 	{"gorm", gormFlush},
 	{"bun", bunFlush},
 	{"raw-multirow", rawFlush},
@@ -44,6 +45,7 @@ var flushPeers = []flushPeer{
 
 // loadPeers are the contenders of BenchmarkORMLoad10k.
 var loadPeers = []loadPeer{
+	{"alchemy", alchemyLoad},
 	{"gorm", gormLoad},
 	{"bun", bunLoad},
 	{"sqlx", sqlxLoad},

@@ -71,6 +71,7 @@ func ormItems(n int) []Item {
 
 // ormServer is one real server of the ORM benchmarks and how database/sql reaches it.
 type ormServer struct {
+	url    string // the server's URL, as alchemy takes it
 	name   string // "postgresql" or "mariadb", the sub-benchmark's name
 	pg     bool   // PostgreSQL, else MariaDB
 	driver string // database/sql driver name: "pgx" or "mysql"
@@ -90,7 +91,7 @@ var ormServers = []struct{ name, env string }{
 func newORMServer(b *testing.B, name, env string) ormServer {
 	raw := serverURL(b, env)
 	if name == "postgresql" {
-		return ormServer{name: name, pg: true, driver: "pgx", dsn: raw}
+		return ormServer{url: raw, name: name, pg: true, driver: "pgx", dsn: raw}
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -103,7 +104,7 @@ func newORMServer(b *testing.B, name, env string) ormServer {
 	cfg.Addr = u.Host
 	cfg.DBName = strings.TrimPrefix(u.Path, "/")
 	cfg.ParseTime = true
-	return ormServer{name: name, driver: "mysql", dsn: cfg.FormatDSN()}
+	return ormServer{url: raw, name: name, driver: "mysql", dsn: cfg.FormatDSN()}
 }
 
 // open opens a database/sql handle on the server, closed when b ends.

@@ -3,6 +3,7 @@ package expr
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/go-alchemy/alchemy/dialect"
 )
@@ -264,6 +265,9 @@ func (s *InsertStmt) appendKey(k *keyWriter) {
 	// The values, after the shape: a default is evaluated each time the statement is
 	// made ready to run, as SQLAlchemy calls it per execution.
 	if k.begin(s) {
+		if n := len(s.rows) * len(s.cols); n > cap(k.vals)-len(k.vals) {
+			k.vals = slices.Grow(k.vals, n)
+		}
 		if len(s.rows) == 0 && s.from == nil {
 			for _, d := range s.cols[s.nnamed:] {
 				k.vals = append(k.vals, d.defaultValue(k))

@@ -35,7 +35,7 @@ func (s *Session) flush(ctx context.Context) error {
 		return err
 	}
 	u := &s.uow
-	if len(u.identity) == 0 && len(u.news) == 0 {
+	if u.identity.len() == 0 && len(u.news) == 0 {
 		return nil
 	}
 	f := &flushRun{s: s, u: u, ctx: ctx}
@@ -107,7 +107,7 @@ func (f *flushRun) run() error {
 // save-update relationships.
 func (f *flushRun) cascadeSaves() error {
 	work := slices.Clone(f.u.news)
-	for _, st := range f.u.identity {
+	for _, st := range f.u.identity.all() {
 		if len(st.m.rels) > 0 && st.status != deleted {
 			work = append(work, st)
 		}
@@ -139,7 +139,7 @@ func (f *flushRun) cascadeSaves() error {
 // delete-orphan collections.
 func (f *flushRun) cascadeDeletes() error {
 	work := slices.Clone(f.u.deleted)
-	for _, st := range f.u.identity {
+	for _, st := range f.u.identity.all() {
 		if st.status == deleted || st.rels == nil {
 			continue
 		}
@@ -220,7 +220,7 @@ func (f *flushRun) collect() {
 	for _, st := range f.u.news {
 		f.byMapper[st.m] = append(f.byMapper[st.m], st)
 	}
-	for _, st := range f.u.identity {
+	for _, st := range f.u.identity.all() {
 		f.byMapper[st.m] = append(f.byMapper[st.m], st)
 	}
 	for m := range f.byMapper {
@@ -233,10 +233,13 @@ func (f *flushRun) collect() {
 // insertAndUpdate writes m's new and changed rows, after filling their foreign
 // keys from the objects they relate to.
 func (f *flushRun) insertAndUpdate(m *mapper) error {
-	var todo []*state
+	var todo, existing []*state
 	for _, st := range f.byMapper[m] {
-		if st.status == pending {
+		switch st.status {
+		case pending:
 			todo = append(todo, st)
+		case persistent:
+			existing = append(existing, st)
 		}
 	}
 	for len(todo) > 0 {
@@ -263,7 +266,7 @@ func (f *flushRun) insertAndUpdate(m *mapper) error {
 	if _, err := f.syncForeignKeys(m, false); err != nil {
 		return err
 	}
-	for _, st := range f.byMapper[m] {
+	for _, st := range existing { // those just inserted are as written
 		if st.status != persistent || !st.snap.IsValid() {
 			continue
 		}

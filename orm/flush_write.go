@@ -46,40 +46,47 @@ func (f *flushRun) insert(m *mapper, sts []*state) error {
 	// whose column has a default or autoincrements.
 	var order []string
 	groups := map[string][]*state{}
+	var omit []byte
 	for _, st := range sts {
-		f.u.touch(st)
 		if m.ver != nil && m.ver.fieldOf(st.obj).IsZero() {
 			setInt(m.ver.fieldOf(st.obj), 1)
 		}
-		var b strings.Builder
-		for _, c := range m.cols {
-			if omittable(c) && c.fieldOf(st.obj).IsZero() {
-				b.WriteByte('o')
-			} else {
-				b.WriteByte('i')
+		omit = omit[:0]
+		for _, c := range m.omittable {
+			if c.fieldOf(st.obj).IsZero() {
+				omit = append(omit, byte(c.pos))
 			}
 		}
-		k := b.String()
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
+		g, ok := groups[string(omit)]
+		if !ok {
+			order = append(order, string(omit))
 		}
-		groups[k] = append(groups[k], st)
+		groups[string(omit)] = append(g, st)
 	}
 	for _, k := range order {
 		var cols, omitted []*colMap
-		for i, c := range m.cols {
-			if k[i] == 'o' {
+		for _, c := range m.cols {
+			if strings.IndexByte(k, byte(c.pos)) >= 0 {
 				omitted = append(omitted, c)
 			} else {
 				cols = append(cols, c)
 			}
 		}
+		filled := omitted
+		if m.ver != nil {
+			filled = append(slices.Clip(filled), m.ver)
+		}
+		for _, st := range groups[k] {
+			st.filled = filled
+		}
 		if err := f.insertGroup(conn, m, cols, omitted, groups[k]); err != nil {
 			return err
 		}
 	}
-	for _, st := range sts {
-		if err := f.persisted(st); err != nil {
+	f.u.identity.grow(len(sts))
+	snaps := reflect.MakeSlice(reflect.SliceOf(m.typ), len(sts), len(sts))
+	for i, st := range sts {
+		if err := f.persisted(st, snaps.Index(i)); err != nil {
 			return err
 		}
 	}
@@ -128,7 +135,7 @@ func (f *flushRun) insertGroup(conn *alchemy.Conn, m *mapper, cols, omitted []*c
 			st.expired = true
 		}
 	}
-	per := max(1, min(1000, maxParams(conn)/max(1, len(cols))))
+	per := max(1, min(insertChunk, maxParams(conn)/max(1, len(cols))))
 	for lo := 0; lo < len(sts); lo += per {
 		chunk := sts[lo:min(lo+per, len(sts))]
 		res, err := conn.Execute(f.ctx, insertStmt(m, cols, chunk, retCols))
@@ -152,8 +159,8 @@ func insertStmt(m *mapper, cols []*colMap, sts []*state, retCols []*colMap) *exp
 		refs[i] = c.col
 	}
 	stmt := m.table.Insert().Columns(refs...)
+	vals := make([]any, len(cols)) // Row copies them
 	for _, st := range sts {
-		vals := make([]any, len(cols))
 		for i, c := range cols {
 			vals[i] = c.value(st.obj)
 		}
@@ -176,8 +183,12 @@ func (f *flushRun) takeReturned(res *alchemy.Result, m *mapper, retCols []*colMa
 	defer res.Close()
 	rows := make([]reflect.Value, 0, len(chunk))
 	targets := make([]any, len(retCols))
+	run := reflect.MakeSlice(reflect.SliceOf(m.typ), len(chunk), len(chunk))
 	for res.Next() {
-		tmp := reflect.New(m.typ)
+		if len(rows) == len(chunk) {
+			return fmt.Errorf("INSERT into %s returned more rows than its %d objects", m.table.Name(), len(chunk))
+		}
+		tmp := run.Index(len(rows)).Addr()
 		for i, c := range retCols {
 			targets[i] = c.fieldOf(tmp).Addr().Interface()
 		}
@@ -246,16 +257,21 @@ func setInt(v reflect.Value, n int64) {
 }
 
 // persisted makes an inserted object persistent: in the identity map, with a
-// snapshot of what was written.
-func (f *flushRun) persisted(st *state) error {
+// snapshot (into snap, a slot of a run) of what was written. It stays in
+// newSet, which the flush's end clears.
+func (f *flushRun) persisted(st *state, snap reflect.Value) error {
 	k, _ := st.m.keyOf(st.obj)
-	if other := f.u.identity[k]; other != nil && other != st {
+	if other := f.u.identity.get(k); other != nil && other != st {
 		return fmt.Errorf("%w: a new %s has the primary key %s of an object already in the session", ErrIdentityConflict, st.m, describeKey(st.m, st.obj))
 	}
 	st.key, st.status = k, persistent
-	st.snap = st.m.takeSnapshot(st.obj)
-	f.u.identity[k] = st
-	delete(f.u.newSet, st.obj.Interface())
+	snap.Set(st.obj.Elem())
+	for _, c := range st.m.cloned {
+		f := snap.FieldByIndex(c.index)
+		f.Set(c.cmp.clone(f))
+	}
+	st.snap = snap
+	f.u.identity.put(k, st)
 	f.u.inserted = append(f.u.inserted, st)
 	return nil
 }
@@ -306,9 +322,9 @@ func (f *flushRun) update(st *state, changed []*colMap) error {
 	}
 	st.snap = m.takeSnapshot(st.obj)
 	if k, _ := m.keyOf(st.obj); k != st.key { // its primary key changed
-		delete(f.u.identity, st.key)
+		f.u.identity.del(st.key)
 		st.key = k
-		f.u.identity[k] = st
+		f.u.identity.put(k, st)
 	}
 	return nil
 }
@@ -331,7 +347,7 @@ func (f *flushRun) checkOne(res *alchemy.Result, verb string, st *state) error {
 func (f *flushRun) deleteRows(m *mapper) error {
 	var dels []*state
 	for _, st := range f.byMapper[m] {
-		if st.status == deleted && f.u.identity[st.key] == st {
+		if st.status == deleted && f.u.identity.get(st.key) == st {
 			dels = append(dels, st)
 		}
 	}
@@ -375,7 +391,7 @@ func (f *flushRun) deleteRows(m *mapper) error {
 		}
 	}
 	for _, st := range dels {
-		delete(f.u.identity, st.key)
+		f.u.identity.del(st.key)
 		f.u.removed = append(f.u.removed, st)
 	}
 	return nil
@@ -407,7 +423,7 @@ func childrenFirst(u *unitOfWork, m *mapper, dels []*state) []*state {
 				r.remote[i].fieldOf(probe).Set(v)
 			}
 			k, ok := m.keyOf(probe)
-			if p := u.identity[k]; ok && p != nil && in[p] {
+			if p := u.identity.get(k); ok && p != nil && in[p] {
 				return p
 			}
 		}
@@ -546,9 +562,12 @@ func (f *flushRun) finish() {
 	f.u.news = f.u.news[:0]
 	clear(f.u.newSet)
 	f.u.deleted = f.u.deleted[:0]
-	for _, st := range f.u.identity {
+	for _, st := range f.u.identity.all() {
 		if len(st.m.rels) > 0 {
 			st.relSnapshot()
 		}
 	}
 }
+
+// insertChunk is the most rows one INSERT carries.
+var insertChunk = 1000

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"reflect"
+	"unsafe"
 
 	"github.com/go-alchemy/alchemy"
 )
@@ -9,12 +10,18 @@ import (
 // loader reads rows of one mapper's columns into objects, through the
 // session's identity map.
 type loader struct {
-	u       *unitOfWork
-	m       *mapper
-	targets []any
-	slab    reflect.Value // objects are allocated in runs, not one by one
-	used    int
-	scratch reflect.Value // where a row of an object already loaded is read
+	u        *unitOfWork
+	m        *mapper
+	targets  []any
+	slab     reflect.Value // objects are allocated in runs, not one by one
+	used     int
+	snaps    reflect.Value // so are their snapshots
+	nsnaps   int
+	states   []state // and their states
+	stateRun int     // the size of the last run of states
+	// unique is set for a query whose rows cannot meet an object of the session:
+	// the session had none, and no join repeats a row.
+	unique bool
 }
 
 func newLoader(u *unitOfWork, m *mapper) *loader {
@@ -39,15 +46,9 @@ func (l *loader) fresh() reflect.Value {
 // scanInto points the scan targets at obj's mapped fields, the first n columns of
 // the row being the mapper's.
 func (l *loader) scanInto(obj reflect.Value) []any {
-	e := obj.Elem()
+	base := obj.UnsafePointer()
 	for i, c := range l.m.cols {
-		var f reflect.Value
-		if len(c.index) == 1 {
-			f = e.Field(c.index[0])
-		} else {
-			f = e.FieldByIndex(c.index)
-		}
-		l.targets[i] = f.Addr().Interface()
+		l.targets[i] = reflect.NewAt(c.ftype, unsafe.Add(base, c.offset)).Interface()
 	}
 	return l.targets
 }
@@ -77,18 +78,46 @@ func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (reflect
 func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
 	m := l.m
 	k, _ := m.keyOf(obj)
-	if st := l.u.identity[k]; st != nil {
-		if st.expired || overwrite {
-			l.refresh(st, obj, overwrite)
+	if !l.unique {
+		if st := l.u.identity.get(k); st != nil {
+			if st.expired || overwrite {
+				l.refresh(st, obj, overwrite)
+			}
+			// The slot's values go with the next row.
+			obj.Elem().SetZero()
+			l.used--
+			return st.obj
 		}
-		// The slot's values go with the next row.
-		obj.Elem().SetZero()
-		l.used--
-		return st.obj
 	}
-	st := &state{m: m, obj: obj, key: k, status: persistent, snap: m.takeSnapshot(obj)}
-	l.u.identity[k] = st
+	if len(l.states) == 0 {
+		l.stateRun = min(max(2*l.stateRun, 8), 256)
+		l.states = make([]state, l.stateRun)
+	}
+	st := &l.states[0]
+	l.states = l.states[1:]
+	*st = state{m: m, obj: obj, key: k, status: persistent, snap: l.snapshot(obj)}
+	l.u.identity.put(k, st)
 	return obj
+}
+
+// snapshot is mapper.takeSnapshot, its copies allocated in runs.
+func (l *loader) snapshot(obj reflect.Value) reflect.Value {
+	if !l.snaps.IsValid() || l.nsnaps == l.snaps.Len() {
+		n := 8
+		if l.snaps.IsValid() {
+			n = min(2*l.snaps.Len(), 256)
+		}
+		l.snaps = reflect.MakeSlice(reflect.SliceOf(l.m.typ), n, n)
+		l.nsnaps = 0
+	}
+	snap := l.snaps.Index(l.nsnaps)
+	l.nsnaps++
+	snap.Set(obj.Elem())
+	for _, c := range l.m.cloned {
+		f := snap.FieldByIndex(c.index)
+		f.Set(c.cmp.clone(f))
+	}
+	return snap
 }
 
 // refresh takes the values of fresh (a row just read) into st's object: every

@@ -249,7 +249,7 @@ func (s *Session) loadRelated(ctx context.Context, r *relationship, sts []*state
 				c.fieldOf(probe).Set(reflect.ValueOf(vals[i]))
 			}
 			ik, _ := t.keyOf(probe)
-			st := s.uow.identity[ik]
+			st := s.uow.identity.get(ik)
 			if st == nil || st.expired || st.status == deleted {
 				return false
 			}

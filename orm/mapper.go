@@ -16,10 +16,17 @@ type mapper struct {
 	table *expr.Table
 	spec  expr.TableSpec
 	cols  []*colMap // mapped columns, in the table's order
-	pk    []*colMap
-	auto  *colMap // the primary key column the database fills in, if any
-	ver   *colMap // the version counter, if any
-	rels  []*relationship
+	// cloned are the columns whose snapshot needs a deep copy.
+	cloned []*colMap
+	// omittable are the columns an INSERT leaves to the database when their
+	// fields are zero: an autoincrementing key, those with defaults.
+	omittable []*colMap
+	pk        []*colMap
+	auto      *colMap // the primary key column the database fills in, if any
+	ver       *colMap // the version counter, if any
+	rels      []*relationship
+	// intKey reports whether the key is a single integer column.
+	intKey bool
 	// selfRef reports whether a many-to-one relationship points back at this mapper.
 	selfRef bool
 	// fkRels are the relationships whose foreign key columns live in this table.
@@ -30,15 +37,16 @@ type mapper struct {
 
 // colMap is a column mapped to a field.
 type colMap struct {
-	pos   int // in mapper.cols
-	name  string
-	col   expr.Column[any]
-	spec  expr.ColumnSpec
-	field string
-	index []int
-	ftype reflect.Type
-	cmp   fieldCompare
-	bind  func(reflect.Value) any
+	pos    int     // in mapper.cols
+	offset uintptr // of the field in the struct (embedded structs are values)
+	name   string
+	col    expr.Column[any]
+	spec   expr.ColumnSpec
+	field  string
+	index  []int
+	ftype  reflect.Type
+	cmp    fieldCompare
+	bind   func(reflect.Value) any
 }
 
 func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, error) {
@@ -134,6 +142,17 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 	for i, c := range m.cols {
 		c.pos = i
 		m.selectCols = append(m.selectCols, c.col)
+		if c.cmp.clone != nil {
+			m.cloned = append(m.cloned, c)
+		}
+		if omittable(c) {
+			m.omittable = append(m.omittable, c)
+		}
+		st := t
+		for _, j := range c.index {
+			c.offset += st.Field(j).Offset
+			st = st.Field(j).Type
+		}
 	}
 	for _, k := range spec.PrimaryKey {
 		c := m.colNamed(k.Name())
@@ -145,6 +164,7 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 	if len(m.pk) == 1 && m.pk[0].spec.Autoincrement && isInteger(m.pk[0].ftype) {
 		m.auto = m.pk[0]
 	}
+	m.intKey = len(m.pk) == 1 && isInteger(m.pk[0].ftype)
 	if cfg.version != "" {
 		for _, c := range m.cols {
 			if c.field == cfg.version {

@@ -19,6 +19,7 @@ func (s *Session) Add(objs ...any) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
+	s.uow.expect(len(objs))
 	for _, obj := range objs {
 		m, v, err := s.sm.reg.objectMapper(obj)
 		if err != nil {
@@ -72,8 +73,8 @@ func (s *Session) Expunge(obj any) error {
 	delete(s.uow.newSet, v.Interface())
 	s.uow.news = removeState(s.uow.news, st)
 	s.uow.deleted = removeState(s.uow.deleted, st)
-	if s.uow.identity[st.key] == st {
-		delete(s.uow.identity, st.key)
+	if s.uow.identity.get(st.key) == st {
+		s.uow.identity.del(st.key)
 	}
 	return nil
 }
@@ -107,7 +108,7 @@ func (s *Session) Expire(obj any) error {
 func (s *Session) ExpireAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, st := range s.uow.identity {
+	for _, st := range s.uow.identity.all() {
 		st.expired = true
 	}
 }
@@ -161,7 +162,7 @@ func (s *Session) Get(ctx context.Context, dest any, pk ...any) error {
 	if err != nil {
 		return err
 	}
-	if st := s.uow.identity[k]; st != nil && !st.expired {
+	if st := s.uow.identity.get(k); st != nil && !st.expired {
 		if st.status == deleted {
 			return fmt.Errorf("orm: %s %s is deleted in this session: %w", m, describeKey(m, probe), alchemy.ErrNoRows)
 		}
@@ -201,8 +202,8 @@ func (s *Session) loadByKey(ctx context.Context, m *mapper, probe reflect.Value,
 		}
 		// Gone: an object the session had for it goes too.
 		if k, ok := m.keyOf(probe); ok {
-			if st := s.uow.identity[k]; st != nil {
-				delete(s.uow.identity, k)
+			if st := s.uow.identity.get(k); st != nil {
+				s.uow.identity.del(k)
 			}
 		}
 		return reflect.Value{}, nil
@@ -237,7 +238,7 @@ func Merge[T any](ctx context.Context, s *Session, obj *T) (*T, error) {
 	}
 	var target reflect.Value
 	if k, ok := m.keyOf(v); ok {
-		if st := s.uow.identity[k]; st != nil {
+		if st := s.uow.identity.get(k); st != nil {
 			target = st.obj
 		} else {
 			if err := s.autoflush(ctx); err != nil {

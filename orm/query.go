@@ -249,6 +249,7 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 	}
 	defer res.Close()
 	l := newLoader(&s.uow, m)
+	l.unique = len(q.joins) == 0 && s.uow.identity.len() == 0
 	for _, j := range joined {
 		j.prepare(&s.uow)
 	}

@@ -167,7 +167,7 @@ func TestSelfReferentialFlushOrder(t *testing.T) {
 		boss := &Employee{Name: "boss"}
 		mid := &Employee{Name: "mid"}
 		low := &Employee{Name: "low"}
-		low.Manager.Set(mid) // many-to-one
+		low.Manager.Set(mid)  // many-to-one
 		boss.Reports.Set(mid) // one-to-many, the same foreign key
 		must(t, s.Add(low))   // boss comes through mid? no: add both ends
 		must(t, s.Add(boss))

@@ -217,7 +217,8 @@ func (s *Session) rollback(ctx context.Context) error {
 }
 
 // Close rolls back an open transaction, gives the connection back and forgets
-// the session's objects. The session is then unusable. A second Close does
+// the session's objects, which keep their fields as they are (Rollback is the
+// one that sets them back). The session is then unusable. A second Close does
 // nothing.
 func (s *Session) Close() error {
 	s.mu.Lock()
@@ -226,9 +227,10 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
-	err := s.rollback(context.Background())
+	// The objects leave the session as they are: nothing to put back.
 	s.uow = unitOfWork{}
-	return err
+	s.uow.init(s)
+	return s.rollbackTx(context.Background())
 }
 
 var (

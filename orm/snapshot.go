@@ -126,11 +126,9 @@ func deepCopy(v reflect.Value) reflect.Value {
 func (m *mapper) takeSnapshot(obj reflect.Value) reflect.Value {
 	snap := reflect.New(m.typ).Elem()
 	snap.Set(obj.Elem())
-	for _, c := range m.cols {
-		if c.cmp.clone != nil {
-			f := snap.FieldByIndex(c.index)
-			f.Set(c.cmp.clone(f))
-		}
+	for _, c := range m.cloned {
+		f := snap.FieldByIndex(c.index)
+		f.Set(c.cmp.clone(f))
 	}
 	return snap
 }

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"fmt"
+	"iter"
 	"reflect"
 	"strconv"
 	"strings"
@@ -97,6 +98,9 @@ type state struct {
 	// expired: the next query returning the row overwrites the object, and Get
 	// queries instead of trusting the identity map.
 	expired bool
+	// filled are the columns a flush's INSERT filled in (generated key, defaults,
+	// version), zero before it: what a rollback sets back to zero.
+	filled []*colMap
 	// rels holds, per relationship that was loaded, the related objects as loaded
 	// or last flushed: what orphans and association rows are found against.
 	rels map[*relationship][]reflect.Value
@@ -111,6 +115,72 @@ func (st *state) relSnapshot() {
 				st.rels = map[*relationship][]reflect.Value{}
 			}
 			st.rels[r] = rel.relGet()
+		}
+	}
+}
+
+// intKey is the identity of a row of a single integer key: hashed faster than
+// an identityKey.
+type intKey struct {
+	m *mapper
+	i int64
+}
+
+// identityMap is a session's identity map: one state per row.
+type identityMap struct {
+	ints map[intKey]*state
+	strs map[identityKey]*state
+}
+
+func newIdentityMap() identityMap {
+	return identityMap{ints: map[intKey]*state{}, strs: map[identityKey]*state{}}
+}
+
+func (im identityMap) get(k identityKey) *state {
+	if k.m.intKey {
+		return im.ints[intKey{k.m, k.i}]
+	}
+	return im.strs[k]
+}
+
+func (im identityMap) put(k identityKey, st *state) {
+	if k.m.intKey {
+		im.ints[intKey{k.m, k.i}] = st
+	} else {
+		im.strs[k] = st
+	}
+}
+
+func (im identityMap) del(k identityKey) {
+	if k.m.intKey {
+		delete(im.ints, intKey{k.m, k.i})
+	} else {
+		delete(im.strs, k)
+	}
+}
+
+func (im identityMap) len() int { return len(im.ints) + len(im.strs) }
+
+// grow makes room for n more states, when the map is empty.
+func (im *identityMap) grow(n int) {
+	if n >= 64 && im.len() == 0 {
+		im.ints = make(map[intKey]*state, n)
+		im.strs = map[identityKey]*state{}
+	}
+}
+
+// all yields every state (in no order).
+func (im identityMap) all() iter.Seq2[identityKey, *state] {
+	return func(yield func(identityKey, *state) bool) {
+		for _, st := range im.ints {
+			if !yield(st.key, st) {
+				return
+			}
+		}
+		for _, st := range im.strs {
+			if !yield(st.key, st) {
+				return
+			}
 		}
 	}
 }

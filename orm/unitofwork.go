@@ -3,6 +3,7 @@ package orm
 import (
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // unitOfWork is a session's objects: its identity map, the objects added and
@@ -10,7 +11,7 @@ import (
 // that a rollback can undo it in memory too).
 type unitOfWork struct {
 	s        *Session
-	identity map[identityKey]*state
+	identity identityMap
 	news     []*state       // pending, in the order added
 	newSet   map[any]*state // pending, by object pointer
 	deleted  []*state       // marked for deletion
@@ -19,11 +20,12 @@ type unitOfWork struct {
 	touched  map[*state]reflect.Value
 	inserted []*state // inserted by this transaction's flushes
 	removed  []*state // deleted by this transaction's flushes
+	stateRun []state  // states allocated ahead for a large Add
 }
 
 func (u *unitOfWork) init(s *Session) {
 	u.s = s
-	u.identity = map[identityKey]*state{}
+	u.identity = newIdentityMap()
 	u.newSet = map[any]*state{}
 	u.touched = map[*state]reflect.Value{}
 }
@@ -37,7 +39,7 @@ func (u *unitOfWork) stateOf(m *mapper, v reflect.Value) *state {
 	if !ok {
 		return nil
 	}
-	if st := u.identity[k]; st != nil && st.obj.Pointer() == v.Pointer() {
+	if st := u.identity.get(k); st != nil && st.obj.Pointer() == v.Pointer() {
 		return st
 	}
 	return nil
@@ -45,15 +47,24 @@ func (u *unitOfWork) stateOf(m *mapper, v reflect.Value) *state {
 
 // add makes v pending, unless the session has it already.
 func (u *unitOfWork) add(m *mapper, v reflect.Value) (*state, error) {
-	if st := u.stateOf(m, v); st != nil {
+	if st := u.newSet[v.Interface()]; st != nil {
 		return st, nil
 	}
 	if k, ok := m.keyOf(v); ok {
-		if other := u.identity[k]; other != nil {
+		if other := u.identity.get(k); other != nil {
+			if other.obj.Pointer() == v.Pointer() {
+				return other, nil
+			}
 			return nil, fmt.Errorf("%w: a %s with primary key %s is already in the session as another object (Merge copies one onto the other)", ErrIdentityConflict, m, describeKey(m, v))
 		}
 	}
-	st := &state{m: m, obj: v, status: pending}
+	var st *state
+	if len(u.stateRun) > 0 {
+		st, u.stateRun = &u.stateRun[0], u.stateRun[1:]
+	} else {
+		st = new(state)
+	}
+	*st = state{m: m, obj: v, status: pending}
 	for _, r := range m.rels { // a new row has no related rows yet: its collections are known, and empty
 		if rel := relAt(v, r.index); r.many && !rel.relLoaded() && rel.relGet() == nil {
 			rel.relSet(nil)
@@ -62,6 +73,18 @@ func (u *unitOfWork) add(m *mapper, v reflect.Value) (*state, error) {
 	u.news = append(u.news, st)
 	u.newSet[v.Interface()] = st
 	return st, nil
+}
+
+// expect makes room for n more new objects.
+func (u *unitOfWork) expect(n int) {
+	if n < 64 {
+		return
+	}
+	if len(u.newSet) == 0 {
+		u.newSet = make(map[any]*state, n)
+	}
+	u.news = slices.Grow(u.news, n)
+	u.stateRun = make([]state, n)
 }
 
 // touch records st's pre-image before this transaction's first write of it.
@@ -81,7 +104,7 @@ func (u *unitOfWork) afterCommit(expire bool) {
 	clear(u.touched)
 	u.inserted, u.removed = u.inserted[:0], u.removed[:0]
 	if expire {
-		for _, st := range u.identity {
+		for _, st := range u.identity.all() {
 			st.expired = true
 		}
 	}
@@ -99,9 +122,13 @@ func (u *unitOfWork) afterRollback() {
 	for _, st := range u.inserted {
 		if pre, ok := u.touched[st]; ok {
 			st.m.restore(st.obj, pre)
+		} else {
+			for _, c := range st.filled { // what the INSERT filled in was zero before it
+				c.fieldOf(st.obj).SetZero()
+			}
 		}
-		if cur := u.identity[st.key]; cur == st {
-			delete(u.identity, st.key)
+		if cur := u.identity.get(st.key); cur == st {
+			u.identity.del(st.key)
 		}
 		delete(u.touched, st)
 	}
@@ -115,7 +142,7 @@ func (u *unitOfWork) afterRollback() {
 	u.news = nil
 	for _, st := range u.removed {
 		st.status = persistent
-		u.identity[st.key] = st
+		u.identity.put(st.key, st)
 	}
 	for _, st := range u.deleted {
 		st.status = persistent
@@ -125,13 +152,13 @@ func (u *unitOfWork) afterRollback() {
 		if st.status == persistent {
 			st.snap = pre
 			if k, ok := st.m.keyOf(reflect.ValueOf(pre.Addr().Interface())); ok && k != st.key {
-				delete(u.identity, st.key)
+				u.identity.del(st.key)
 				st.key = k
-				u.identity[k] = st
+				u.identity.put(k, st)
 			}
 		}
 	}
-	for _, st := range u.identity {
+	for _, st := range u.identity.all() {
 		if st.snap.IsValid() {
 			st.m.restore(st.obj, st.snap)
 		}
