@@ -3,7 +3,9 @@ package alchemy
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -69,7 +71,17 @@ func (d *dbConn) query(ctx context.Context, query string, params []any) (*sql.Ro
 	if err != nil {
 		d.stmts.drop(query)
 	}
-	return rows, err
+	return rows, stmtErr(err)
+}
+
+// stmtErr restores what a prepared statement's error hides: database/sql
+// reports a connection the driver found bad (driver.ErrBadConn) as
+// sql.ErrConnDone when the statement was prepared on it.
+func stmtErr(err error) error {
+	if errors.Is(err, sql.ErrConnDone) {
+		return fmt.Errorf("%w (%w)", driver.ErrBadConn, err)
+	}
+	return err
 }
 
 // exec is query for a statement without rows.
@@ -85,7 +97,7 @@ func (d *dbConn) exec(ctx context.Context, query string, params []any) (sql.Resu
 	if err != nil {
 		d.stmts.drop(query)
 	}
-	return res, err
+	return res, stmtErr(err)
 }
 
 // Ping checks that the server still answers.

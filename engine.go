@@ -111,8 +111,12 @@ func (e *Engine) newPool(u URL, pcfg pool.Config) (enginePool, error) {
 	}
 	switch kind {
 	case NullPool:
+		e.cacheStmts = false // a connection serves one checkout: nothing to reuse
 		return pool.NewNullPool(e.createConn, pcfg)
 	case StaticPool:
+		// Its one connection serves several Conns at once: statements stay
+		// database/sql's, prepared per use.
+		e.cacheStmts = false
 		return pool.NewStaticPool(e.createConn, pcfg)
 	case AssertionPool:
 		return pool.NewAssertionPool(e.createConn, pcfg)

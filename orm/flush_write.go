@@ -306,10 +306,12 @@ func (f *flushRun) update(st *state, changed []*colMap) error {
 		}
 	}
 	stmt = stmt.Where(pkWhere(m, st.snap))
+	var next reflect.Value // the version the UPDATE writes, set on the object once it has
 	if m.ver != nil {
-		old := intOf(st.snap.FieldByIndex(m.ver.index))
-		setInt(m.ver.fieldOf(st.obj), old+1)
-		stmt = stmt.Set(m.ver.col, m.ver.value(st.obj)).Where(m.ver.col.Eq(m.ver.bind(st.snap.FieldByIndex(m.ver.index))))
+		old := st.snap.FieldByIndex(m.ver.index)
+		next = reflect.New(m.ver.ftype).Elem()
+		setInt(next, intOf(old)+1)
+		stmt = stmt.Set(m.ver.col, m.ver.bind(next)).Where(m.ver.col.Eq(m.ver.bind(old)))
 	}
 	res, err := conn.Execute(f.ctx, stmt)
 	if err != nil {
@@ -319,6 +321,7 @@ func (f *flushRun) update(st *state, changed []*colMap) error {
 		if err := f.checkOne(res, "UPDATE", st); err != nil {
 			return err
 		}
+		m.ver.fieldOf(st.obj).Set(next)
 	}
 	st.snap = m.takeSnapshot(st.obj)
 	if k, _ := m.keyOf(st.obj); k != st.key { // its primary key changed

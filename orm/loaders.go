@@ -32,8 +32,9 @@ func SelectIn(path string) LoadOption { return LoadOption{path: strings.Split(pa
 // SelectIn, which a LIMIT does not cut short.
 func Joined(field string) LoadOption { return LoadOption{path: []string{field}, joined: true} }
 
-// planLoads resolves a query's load options on m.
-func planLoads(m *mapper, opts []LoadOption) ([]*joinedLoad, []LoadOption, error) {
+// planLoads resolves a query's load options on m; a locking query loads its
+// Joined relationships as SelectIn.
+func planLoads(m *mapper, opts []LoadOption, locking bool) ([]*joinedLoad, []LoadOption, error) {
 	var joined []*joinedLoad
 	var selectins []LoadOption
 	for _, o := range opts {
@@ -53,6 +54,10 @@ func planLoads(m *mapper, opts []LoadOption) ([]*joinedLoad, []LoadOption, error
 		}
 		if r.many {
 			return nil, nil, fmt.Errorf("orm: Joined(%q): %s is a collection; load it with SelectIn", o.path[0], r)
+		}
+		if locking {
+			selectins = append(selectins, LoadOption{path: o.path})
+			continue
 		}
 		joined = append(joined, newJoinedLoad(r, len(joined)))
 	}

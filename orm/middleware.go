@@ -40,7 +40,9 @@ func (sm *Sessionmaker) Middleware(next http.Handler) http.Handler {
 
 		status := bw.finalStatus()
 		if status < 400 {
-			if err := s.Commit(ctx); err != nil {
+			// The handler is done: a client that hung up meanwhile does not undo its
+			// work, so the commit does not end with the request's context.
+			if err := s.Commit(context.WithoutCancel(ctx)); err != nil {
 				_ = s.Close()
 				sm.logger.ErrorContext(ctx, "orm: commit at the end of the request failed",
 					"method", r.Method, "path", r.URL.Path, "err", err)

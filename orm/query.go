@@ -80,6 +80,9 @@ func (q *Query[T]) LeftJoin(t *expr.Table, on expr.Expression) *Query[T] {
 }
 
 // ForUpdate locks the rows (expr.SelectStmt.ForUpdate says what mode may be).
+// Joined loads of a locking query run as SelectIn: PostgreSQL refuses FOR
+// UPDATE on the nullable side of an outer join, and MySQL would lock the
+// related rows too.
 func (q *Query[T]) ForUpdate(mode string) *Query[T] {
 	c := q.clone()
 	c.lock, c.hasLock = mode, true
@@ -220,7 +223,7 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 	if err := s.autoflush(ctx); err != nil {
 		return err
 	}
-	joined, selectins, err := planLoads(m, q.loads)
+	joined, selectins, err := planLoads(m, q.loads, q.hasLock)
 	if err != nil {
 		return err
 	}
@@ -305,7 +308,7 @@ func (q *Query[T]) Statement(reg *Registry) (*expr.SelectStmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	joined, _, err := planLoads(m, q.loads)
+	joined, _, err := planLoads(m, q.loads, q.hasLock)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime"
 )
 
 // Many is a collection of related objects: the field type of a one-to-many or a
@@ -21,9 +22,10 @@ type Many[T any] struct {
 	loaded bool
 }
 
-// Items returns the related objects, or ErrNotLoaded when nothing loaded them.
+// Items returns the related objects, or ErrNotLoaded when nothing loaded them
+// (objects appended to a collection not loaded are not all of it).
 func (m *Many[T]) Items() ([]*T, error) {
-	if !m.loaded && m.items == nil {
+	if !m.loaded {
 		return nil, ErrNotLoaded
 	}
 	return m.items, nil
@@ -40,7 +42,8 @@ func (m *Many[T]) Set(items ...*T) {
 }
 
 // Append adds objects to the collection. On a collection not loaded it records
-// the additions alone, as SQLAlchemy's write-only collections do.
+// the additions alone, as SQLAlchemy's write-only collections do: the flush
+// writes them, and Items still says ErrNotLoaded.
 func (m *Many[T]) Append(items ...*T) { m.items = append(m.items, items...) }
 
 // Remove takes obj out of the collection; it reports whether obj was in it.
@@ -54,16 +57,26 @@ func (m *Many[T]) Remove(obj *T) bool {
 	return false
 }
 
-// MarshalJSON writes the items, or null for a collection not loaded.
+// MarshalJSON writes the items, or null for a collection not loaded. Objects
+// whose relationships were loaded both ways (a user's posts, each post's
+// author) form a cycle: marshalling one is an error, as for any cycle of
+// pointers, once it is 100 levels deep.
 func (m Many[T]) MarshalJSON() ([]byte, error) {
-	if !m.loaded && m.items == nil {
+	if !m.loaded {
 		return []byte("null"), nil
 	}
 	if m.items == nil {
 		return []byte("[]"), nil
 	}
+	if err := tooDeep(); err != nil {
+		return nil, err
+	}
 	return json.Marshal(m.items)
 }
+
+// IsZero reports whether the collection was never loaded, so that a field
+// tagged `json:",omitzero"` leaves out what nothing loaded.
+func (m Many[T]) IsZero() bool { return !m.loaded }
 
 // One is a single related object: the field type of a many-to-one or one-to-one
 // relationship (Author orm.One[User]). Like Many, reading one that was never
@@ -87,12 +100,39 @@ func (o *One[T]) Loaded() bool { return o.loaded }
 // Set relates obj (nil: none); the flush writes the foreign key.
 func (o *One[T]) Set(obj *T) { o.obj, o.loaded = obj, true }
 
-// MarshalJSON writes the object, or null for none or not loaded.
-func (o One[T]) MarshalJSON() ([]byte, error) { return json.Marshal(o.obj) }
+// MarshalJSON writes the object, or null for none or not loaded (Many's
+// MarshalJSON says what a cycle does).
+func (o One[T]) MarshalJSON() ([]byte, error) {
+	if o.obj == nil {
+		return []byte("null"), nil
+	}
+	if err := tooDeep(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(o.obj)
+}
+
+// IsZero reports whether the object was never loaded or set (`json:",omitzero"`).
+func (o One[T]) IsZero() bool { return !o.loaded }
+
+// tooDeep fails once marshalling nests relationships about 100 levels deep:
+// each Many and One starts a json.Marshal of its own, which encoding/json's own
+// cycle check does not see across, so a cycle would otherwise overflow the
+// stack. The stack is deep enough only if frames remain past the first 3000.
+func tooDeep() error {
+	var pc [1]uintptr
+	if runtime.Callers(3000, pc[:]) > 0 {
+		return errMarshalCycle
+	}
+	return nil
+}
+
+var errMarshalCycle = fmt.Errorf("orm: relationships nested too deep to marshal: a cycle of loaded relationships (a user's posts, each post's author); marshal one direction")
 
 // related is what the mapper sees of a Many or One field, through reflection on
 // its address.
 type related interface {
+	relMarkLoaded()
 	relElem() reflect.Type
 	relMany() bool
 	relGet() []reflect.Value // the related objects' pointers; nil for none
@@ -100,6 +140,7 @@ type related interface {
 	relSet(objs []reflect.Value)
 }
 
+func (m *Many[T]) relMarkLoaded()        { m.loaded = true }
 func (m *Many[T]) relElem() reflect.Type { return reflect.TypeFor[T]() }
 func (m *Many[T]) relMany() bool         { return true }
 func (m *Many[T]) relLoaded() bool       { return m.loaded }
@@ -123,6 +164,7 @@ func (m *Many[T]) relSet(objs []reflect.Value) {
 	m.items, m.loaded = items, true
 }
 
+func (o *One[T]) relMarkLoaded()        { o.loaded = true }
 func (o *One[T]) relElem() reflect.Type { return reflect.TypeFor[T]() }
 func (o *One[T]) relMany() bool         { return false }
 func (o *One[T]) relLoaded() bool       { return o.loaded }
@@ -150,7 +192,7 @@ func relAt(obj reflect.Value, index []int) related {
 }
 
 func (m *Many[T]) String() string {
-	if !m.loaded && m.items == nil {
+	if !m.loaded {
 		return "Many[not loaded]"
 	}
 	return fmt.Sprintf("Many%v", m.items)

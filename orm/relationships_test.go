@@ -217,6 +217,9 @@ func TestVersionColumnStaleData(t *testing.T) {
 		if !errors.Is(err, orm.ErrStaleData) {
 			t.Fatalf("stale update: %v, want ErrStaleData", err)
 		}
+		if acct.Version != 1 {
+			t.Errorf("a failed versioned UPDATE left the version at %d, want 1", acct.Version)
+		}
 		if err := s.Add(&Account{Owner: "y"}); !errors.Is(err, orm.ErrPendingRollback) {
 			t.Errorf("use after a failed flush: %v, want ErrPendingRollback", err)
 		}

@@ -65,9 +65,9 @@ func (u *unitOfWork) add(m *mapper, v reflect.Value) (*state, error) {
 		st = new(state)
 	}
 	*st = state{m: m, obj: v, status: pending}
-	for _, r := range m.rels { // a new row has no related rows yet: its collections are known, and empty
-		if rel := relAt(v, r.index); r.many && !rel.relLoaded() && rel.relGet() == nil {
-			rel.relSet(nil)
+	for _, r := range m.rels { // a new row has no related rows but those given: its collections are known
+		if r.many {
+			relAt(v, r.index).relMarkLoaded()
 		}
 	}
 	u.news = append(u.news, st)

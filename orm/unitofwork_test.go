@@ -2,6 +2,7 @@ package orm_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -106,6 +107,57 @@ func TestDirtyTrackingWritesExactlyTheChangedColumns(t *testing.T) {
 		must(t, err)
 		if score != 0 {
 			t.Errorf("score in the database %d, want 0", score)
+		}
+	}, testdb.SQLite, testdb.PostgreSQL, testdb.MySQL)
+}
+
+// Regressions found by the example: a JSON cycle is an error (not a stack
+// overflow), Append to a collection not loaded still reads ErrNotLoaded, and a
+// locking query with a Joined load works on every server.
+func TestRelationshipEdges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, tg testdb.Target) {
+		m := newModel(t, tg.URL)
+		ctx := context.Background()
+		s := m.sm.New()
+		defer s.Close()
+		ed := &User{Name: "ed"}
+		ed.Posts.Set(&Post{Title: "one"})
+		must(t, s.Add(ed))
+		must(t, s.Commit(ctx))
+
+		s2 := m.sm.New()
+		defer s2.Close()
+		posts, err := orm.Select[Post]().Options(orm.Joined("Author")).All(ctx, s2)
+		must(t, err)
+		users, err := orm.Select[User]().Options(orm.SelectIn("Posts")).All(ctx, s2)
+		must(t, err)
+		if _, err := json.Marshal(users[0]); err == nil || !strings.Contains(err.Error(), "cycle") {
+			t.Errorf("marshalling a cycle of loaded relationships: %v", err)
+		}
+		if b, err := json.Marshal(posts[0].Tags); err != nil || string(b) != "null" {
+			t.Errorf("a collection not loaded marshals as %s (%v)", b, err)
+		}
+		must(t, s2.Close()) // SQLite: its read transaction would keep the next COMMIT waiting
+
+		s3 := m.sm.New()
+		defer s3.Close()
+		var u *User
+		must(t, s3.Get(ctx, &u, ed.ID))
+		u.Posts.Append(&Post{Title: "two"})
+		if _, err := u.Posts.Items(); !errors.Is(err, orm.ErrNotLoaded) {
+			t.Errorf("Items of a collection not loaded, after Append: %v", err)
+		}
+		must(t, s3.Commit(ctx)) // the appended post is written all the same
+		if n := countRows(t, m.eng, m.posts.Name()); n != 2 {
+			t.Errorf("%d posts after Append, want 2", n)
+		}
+
+		s4 := m.sm.New()
+		defer s4.Close()
+		locked, err := orm.Select[Post]().Options(orm.Joined("Author")).ForUpdate("").All(ctx, s4)
+		must(t, err)
+		if a, err := locked[0].Author.Get(); err != nil || a == nil {
+			t.Errorf("the author of a locked post: %v %v", a, err)
 		}
 	}, testdb.SQLite, testdb.PostgreSQL, testdb.MySQL)
 }
