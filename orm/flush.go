@@ -94,6 +94,9 @@ func (f *flushRun) run() error {
 	if err := f.associations(); err != nil {
 		return err
 	}
+	if err := f.clearPostUpdates(); err != nil {
+		return err
+	}
 	for i := len(f.order) - 1; i >= 0; i-- {
 		if err := f.deleteRows(f.order[i]); err != nil {
 			return err
@@ -420,4 +423,43 @@ func (m *mapper) hasPostUpdate() bool {
 		}
 	}
 	return false
+}
+
+// clearPostUpdates sets to NULL the PostUpdate foreign keys of the rows about
+// to be deleted, so that the rows of a cycle can go in any order.
+func (f *flushRun) clearPostUpdates() error {
+	for _, m := range f.order {
+		if !m.hasPostUpdate() {
+			continue
+		}
+		for _, st := range f.byMapper[m] {
+			if st.status != deleted {
+				continue
+			}
+			stmt := m.table.Update()
+			set := false
+			for _, r := range m.fkRels {
+				if r.kind != manyToOne || r.cfg == nil || !r.cfg.postUpdate {
+					continue
+				}
+				for _, c := range r.local {
+					if !st.snap.FieldByIndex(c.index).IsZero() {
+						stmt, set = stmt.Set(c.col, nil), true
+					}
+				}
+			}
+			if !set {
+				continue
+			}
+			conn, err := f.conn(m)
+			if err != nil {
+				return err
+			}
+			f.u.touch(st)
+			if _, err := conn.Execute(f.ctx, stmt.Where(pkWhere(m, st.snap))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
