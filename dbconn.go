@@ -44,9 +44,10 @@ type dbConn struct {
 // pooled by database/sql, and Close returns once the driver has let go of it.
 func (d *dbConn) Close() error {
 	d.inTx.Store(false)
-	if d.stmts != nil {
-		d.stmts.close()
-	}
+	// The prepared statements close with the connection: database/sql closes
+	// them after any Rows still open on them (a context ending mid-read closes
+	// those from a goroutine of its own), where closing them here first would
+	// pull them from under those Rows.
 	err := d.sc.Close()
 	if w, ok := d.d.(dialect.CloseWaiter); ok && d.raw != nil {
 		w.WaitClosed(d.raw)

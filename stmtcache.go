@@ -3,7 +3,6 @@ package alchemy
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/go-alchemy/alchemy/dialect"
 )
@@ -11,8 +10,8 @@ import (
 // stmtCacheSize is how many prepared statements a connection keeps.
 const stmtCacheSize = 32
 
-// stmtCache keeps a connection's prepared statements, for a driver that does not
-// keep its own (not dialect.SelfPreparing): database/sql prepares, runs and
+// stmtCache keeps a connection's prepared statements, for a dialect whose driver
+// gains from it (dialect.StatementCaching): database/sql prepares, runs and
 // closes a statement with parameters each time it runs, where a statement found
 // here runs at once. It belongs to one dbConn, used under the Conn's turn.
 type stmtCache struct {
@@ -26,22 +25,17 @@ type cachedStmt struct {
 }
 
 // cachesStatements reports whether an engine on u with dialect d keeps prepared
-// statements: its driver prepares each statement with parameters (not pgx, which
-// keeps its own; not go-sql-driver binding client-side with interpolateParams).
+// statements: when the dialect says its driver gains from it
+// (dialect.StatementCaching: MySQL and MariaDB).
 func cachesStatements(d dialect.Dialect, u URL) bool {
-	if sp, ok := d.(dialect.SelfPreparing); ok && sp.PreparesStatements() {
-		return false
-	}
-	for k, v := range u.Query {
-		if strings.EqualFold(k, "interpolateParams") && len(v) > 0 && strings.EqualFold(v[len(v)-1], "true") {
-			return false
-		}
-	}
-	return true
+	sc, ok := d.(dialect.StatementCaching)
+	return ok && sc.CacheStatements(u)
 }
 
 // get returns the prepared statement for query, preparing it on sc when the
-// connection has none, and evicting the one used longest ago when full.
+// connection has none, and evicting the one used longest ago when full. The
+// caller holds the Conn's turn, after free: no Rows are open on the connection,
+// so closing an evicted statement pulls nothing from under a reader.
 func (c *stmtCache) get(ctx context.Context, sc *sql.Conn, query string) (*sql.Stmt, error) {
 	c.clock++
 	if cs, ok := c.stmts[query]; ok {
@@ -76,12 +70,4 @@ func (c *stmtCache) drop(query string) {
 		_ = cs.st.Close()
 		delete(c.stmts, query)
 	}
-}
-
-// close closes every statement, before the connection closes.
-func (c *stmtCache) close() {
-	for _, cs := range c.stmts {
-		_ = cs.st.Close()
-	}
-	c.stmts = nil
 }

@@ -94,3 +94,13 @@ type SelfPreparing interface {
 type ErrorHinter interface {
 	Hint(err error) string
 }
+
+// StatementCaching is an optional interface of a Dialect whose connections gain
+// from keeping the statements they prepare: its driver prepares, runs and closes
+// each statement with parameters (three messages to the server), where a kept
+// one runs at once. CacheStatements reports whether connections made for u
+// should keep them (go-sql-driver/mysql: not with interpolateParams=true, which
+// prepares nothing).
+type StatementCaching interface {
+	CacheStatements(u URL) bool
+}

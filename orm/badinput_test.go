@@ -146,12 +146,15 @@ func TestSessionSharedAcrossRequests(t *testing.T) {
 	})
 	srv := httptest.NewServer(m.sm.Middleware(mux))
 	defer srv.Close()
-	for path, want := range map[string]int{"/first": 200, "/second": 409} {
-		resp, err := http.Get(srv.URL + path)
+	for _, c := range []struct {
+		path string
+		want int
+	}{{"/first", 200}, {"/second", 409}} {
+		resp, err := http.Get(srv.URL + c.path)
 		must(t, err)
 		resp.Body.Close()
-		if resp.StatusCode != want {
-			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: %d, want %d", c.path, resp.StatusCode, c.want)
 		}
 	}
 	if n := countRows(t, m.eng, m.users.Name()); n != 1 {
