@@ -20,8 +20,25 @@ type loader struct {
 	states   []state // and their states
 	stateRun int     // the size of the last run of states
 	// unique is set for a query whose rows cannot meet an object of the session:
-	// the session had none, and no join repeats a row.
+	// the session had none, and no join repeats a row. Its new states wait in
+	// fresh until commit puts them in the identity map all at once.
 	unique bool
+	fresh_ []*state
+	// last is the state of the object the last row gave.
+	last *state
+}
+
+// commit puts the states a unique load made into the identity map, sized for
+// them at once.
+func (l *loader) commit() {
+	if len(l.fresh_) == 0 {
+		return
+	}
+	l.u.identity.grow(len(l.fresh_))
+	for _, st := range l.fresh_ {
+		l.u.identity.put(st.key, st)
+	}
+	l.fresh_ = l.fresh_[:0]
 }
 
 func newLoader(u *unitOfWork, m *mapper) *loader {
@@ -86,6 +103,7 @@ func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
 			// The slot's values go with the next row.
 			obj.Elem().SetZero()
 			l.used--
+			l.last = st
 			return st.obj
 		}
 	}
@@ -96,7 +114,12 @@ func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
 	st := &l.states[0]
 	l.states = l.states[1:]
 	*st = state{m: m, obj: obj, key: k, status: persistent, snap: l.snapshot(obj)}
-	l.u.identity.put(k, st)
+	if l.unique {
+		l.fresh_ = append(l.fresh_, st)
+	} else {
+		l.u.identity.put(k, st)
+	}
+	l.last = st
 	return obj
 }
 

@@ -140,7 +140,7 @@ func readJoinedRow(res *alchemy.Result, l *loader, joined []*joinedLoad) (reflec
 	if err != nil {
 		return obj, err
 	}
-	st := l.u.stateOf(l.m, obj)
+	st := l.last
 	for _, j := range joined {
 		t := j.r.target
 		var related []reflect.Value

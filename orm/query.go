@@ -252,13 +252,14 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 	}
 	defer res.Close()
 	l := newLoader(&s.uow, m)
-	l.unique = len(q.joins) == 0 && s.uow.identity.len() == 0
+	l.unique = len(q.joins) == 0 && len(joined) == 0 && s.uow.identity.len() == 0
 	for _, j := range joined {
 		j.prepare(&s.uow)
 	}
 	var objs []reflect.Value
 	var sts []*state
 	flushBatch := func() (bool, error) {
+		l.commit()
 		if err := s.applySelectIns(ctx, sts, selectins); err != nil {
 			return false, err
 		}
@@ -278,8 +279,8 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 			return err
 		}
 		objs = append(objs, obj)
-		if st := s.uow.stateOf(m, obj); st != nil {
-			sts = append(sts, st)
+		if len(selectins) > 0 {
+			sts = append(sts, l.last)
 		}
 		if n > 0 && len(objs) >= n || n < 0 && len(objs) >= -n {
 			goOn, err := flushBatch()
@@ -293,6 +294,7 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 		}
 	}
 	if err := res.Err(); err != nil {
+		l.commit()
 		return err
 	}
 	if len(objs) > 0 || n == 0 {
