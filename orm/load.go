@@ -20,10 +20,10 @@ type loader struct {
 	states   []state // and their states
 	stateRun int     // the size of the last run of states
 	// unique is set for a query whose rows cannot meet an object of the session:
-	// the session had none, and no join repeats a row. Its new states wait in
-	// fresh until commit puts them in the identity map all at once.
+	// the session had none, and no join repeats a row. Its new states wait
+	// until commit puts them in the identity map all at once.
 	unique bool
-	fresh_ []*state
+	waiting []*state
 	// last is the state of the object the last row gave.
 	last *state
 }
@@ -31,14 +31,14 @@ type loader struct {
 // commit puts the states a unique load made into the identity map, sized for
 // them at once.
 func (l *loader) commit() {
-	if len(l.fresh_) == 0 {
+	if len(l.waiting) == 0 {
 		return
 	}
-	l.u.identity.grow(len(l.fresh_))
-	for _, st := range l.fresh_ {
+	l.u.identity.grow(len(l.waiting))
+	for _, st := range l.waiting {
 		l.u.identity.put(st.key, st)
 	}
-	l.fresh_ = l.fresh_[:0]
+	l.waiting = l.waiting[:0]
 }
 
 func newLoader(u *unitOfWork, m *mapper) *loader {
@@ -115,7 +115,7 @@ func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
 	l.states = l.states[1:]
 	*st = state{m: m, obj: obj, key: k, status: persistent, snap: l.snapshot(obj)}
 	if l.unique {
-		l.fresh_ = append(l.fresh_, st)
+		l.waiting = append(l.waiting, st)
 	} else {
 		l.u.identity.put(k, st)
 	}
