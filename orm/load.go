@@ -22,7 +22,7 @@ type loader struct {
 	// unique is set for a query whose rows cannot meet an object of the session:
 	// the session had none, and no join repeats a row. Its new states wait
 	// until commit puts them in the identity map all at once.
-	unique bool
+	unique  bool
 	waiting []*state
 	// last is the state of the object the last row gave.
 	last *state
