@@ -54,7 +54,7 @@ func (f *flushRun) insert(m *mapper, sts []*state) error {
 		omit = omit[:0]
 		for _, c := range m.omittable {
 			if c.fieldOf(st.obj).IsZero() {
-				omit = append(omit, byte(c.pos))
+				omit = append(omit, byte(c.pos>>8), byte(c.pos)) // two bytes per column position
 			}
 		}
 		g, ok := groups[string(omit)]
@@ -65,8 +65,12 @@ func (f *flushRun) insert(m *mapper, sts []*state) error {
 	}
 	for _, k := range order {
 		var cols, omitted []*colMap
+		left := map[int]bool{}
+		for i := 0; i+1 < len(k); i += 2 {
+			left[int(k[i])<<8|int(k[i+1])] = true
+		}
 		for _, c := range m.cols {
-			if strings.IndexByte(k, byte(c.pos)) >= 0 {
+			if left[c.pos] {
 				omitted = append(omitted, c)
 			} else {
 				cols = append(cols, c)
