@@ -8,17 +8,18 @@ import (
 )
 
 // loader reads rows of one mapper's columns into objects, through the
-// session's identity map.
+// session's identity map. Objects, snapshots and states are allocated in runs,
+// and fields are reached by offset (access.go): per row, nothing goes through
+// reflection.
 type loader struct {
-	u        *unitOfWork
-	m        *mapper
-	targets  []any
-	slab     reflect.Value // objects are allocated in runs, not one by one
-	used     int
-	snaps    reflect.Value // so are their snapshots
-	nsnaps   int
-	states   []state // and their states
-	stateRun int     // the size of the last run of states
+	u       *unitOfWork
+	m       *mapper
+	targets []any
+	objs    run // the objects
+	snaps   run // their snapshots
+	states  []state
+	// stateRun is the size of the last run of states.
+	stateRun int
 	// unique is set for a query whose rows cannot meet an object of the session:
 	// the session had none, and no join repeats a row. Its new states wait
 	// until commit puts them in the identity map all at once.
@@ -26,6 +27,28 @@ type loader struct {
 	waiting []*state
 	// last is the state of the object the last row gave.
 	last *state
+}
+
+// run is a run of zero objects handed out one at a time. base points into the
+// run's array, which keeps it alive; so does each object handed out.
+type run struct {
+	base       unsafe.Pointer
+	size       uintptr
+	len, used  int
+	lastLength int
+}
+
+// next returns the address of the next zero object of the run, making a new run
+// (twice as long as the last, up to 256) when this one is used up.
+func (r *run) next(ops typeOps) unsafe.Pointer {
+	if r.used == r.len {
+		n := min(max(2*r.lastLength, 8), 256)
+		r.base, r.size = ops.makeRun(n)
+		r.len, r.used, r.lastLength = n, 0, n
+	}
+	p := unsafe.Add(r.base, uintptr(r.used)*r.size)
+	r.used++
+	return p
 }
 
 // commit puts the states a unique load made into the identity map, sized for
@@ -45,27 +68,16 @@ func newLoader(u *unitOfWork, m *mapper) *loader {
 	return &loader{u: u, m: m, targets: make([]any, len(m.cols))}
 }
 
-// fresh returns a pointer to a new zero object.
-func (l *loader) fresh() reflect.Value {
-	if !l.slab.IsValid() || l.used == l.slab.Len() {
-		n := 8
-		if l.slab.IsValid() {
-			n = min(2*l.slab.Len(), 256)
-		}
-		l.slab = reflect.MakeSlice(reflect.SliceOf(l.m.typ), n, n)
-		l.used = 0
-	}
-	v := l.slab.Index(l.used).Addr()
-	l.used++
-	return v
-}
+// fresh returns the address of a new zero object.
+func (l *loader) fresh() unsafe.Pointer { return l.objs.next(l.m.ops) }
 
-// scanInto points the scan targets at obj's mapped fields, the first n columns of
-// the row being the mapper's.
-func (l *loader) scanInto(obj reflect.Value) []any {
-	base := obj.UnsafePointer()
+// value is the object at p as a reflect.Value of its pointer type.
+func (m *mapper) value(p unsafe.Pointer) reflect.Value { return reflect.ValueOf(m.ops.ptr(p)) }
+
+// scanInto points the scan targets at the mapped fields of the object at p.
+func (l *loader) scanInto(p unsafe.Pointer) []any {
 	for i, c := range l.m.cols {
-		l.targets[i] = reflect.NewAt(c.ftype, unsafe.Add(base, c.offset)).Interface()
+		l.targets[i] = c.target(unsafe.Add(p, c.offset))
 	}
 	return l.targets
 }
@@ -77,32 +89,38 @@ func (l *loader) scanInto(obj reflect.Value) []any {
 // row's, but for those changed since its snapshot) or overwrite is set (all its
 // fields take the row's).
 func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (reflect.Value, error) {
-	obj := l.fresh()
-	targets := l.scanInto(obj)
+	p := l.fresh()
+	targets := l.scanInto(p)
 	if len(extra) > 0 {
 		targets = append(targets[:len(targets):len(targets)], extra...)
 	}
 	if err := res.Scan(targets...); err != nil {
-		l.used-- // reuse the slot
+		l.m.ops.zero(p)
+		l.objs.used-- // reuse the slot
 		return reflect.Value{}, err
 	}
-	return l.adopt(obj, overwrite), nil
+	return l.adopt(p, overwrite), nil
 }
 
-// adopt returns the session's object for the row just read into obj (a slot of
-// fresh): obj itself, now persistent, or the object the identity map has for
-// its key, refreshed from obj when expired or overwrite is set.
-func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
+// adopt returns the session's object for the row just read into the object at
+// p (a slot of fresh): that object, now persistent, or the object the identity
+// map has for its key, refreshed from it when expired or overwrite is set.
+func (l *loader) adopt(p unsafe.Pointer, overwrite bool) reflect.Value {
 	m := l.m
-	k, _ := m.keyOf(obj)
+	var k identityKey
+	if m.intKeyAt != nil {
+		k = identityKey{m: m, i: m.intKeyAt(p)}
+	} else {
+		k, _ = m.keyOf(m.value(p))
+	}
 	if !l.unique {
 		if st := l.u.identity.get(k); st != nil {
 			if st.expired || overwrite {
-				l.refresh(st, obj, overwrite)
+				l.refresh(st, m.value(p), overwrite)
 			}
 			// The slot's values go with the next row.
-			obj.Elem().SetZero()
-			l.used--
+			m.ops.zero(p)
+			l.objs.used--
 			l.last = st
 			return st.obj
 		}
@@ -113,7 +131,8 @@ func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
 	}
 	st := &l.states[0]
 	l.states = l.states[1:]
-	*st = state{m: m, obj: obj, key: k, status: persistent, snap: l.snapshot(obj)}
+	obj := m.value(p)
+	*st = state{m: m, obj: obj, key: k, status: persistent, snap: l.snapshot(p)}
 	if l.unique {
 		l.waiting = append(l.waiting, st)
 	} else {
@@ -123,24 +142,16 @@ func (l *loader) adopt(obj reflect.Value, overwrite bool) reflect.Value {
 	return obj
 }
 
-// snapshot is mapper.takeSnapshot, its copies allocated in runs.
-func (l *loader) snapshot(obj reflect.Value) reflect.Value {
-	if !l.snaps.IsValid() || l.nsnaps == l.snaps.Len() {
-		n := 8
-		if l.snaps.IsValid() {
-			n = min(2*l.snaps.Len(), 256)
-		}
-		l.snaps = reflect.MakeSlice(reflect.SliceOf(l.m.typ), n, n)
-		l.nsnaps = 0
+// snapshot is mapper.takeSnapshot of the object at p, its copies allocated in
+// runs.
+func (l *loader) snapshot(p unsafe.Pointer) reflect.Value {
+	m := l.m
+	sp := l.snaps.next(m.ops)
+	m.ops.copy(sp, p)
+	for _, c := range m.cloned {
+		c.cloneAt(unsafe.Add(sp, c.offset))
 	}
-	snap := l.snaps.Index(l.nsnaps)
-	l.nsnaps++
-	snap.Set(obj.Elem())
-	for _, c := range l.m.cloned {
-		f := snap.FieldByIndex(c.index)
-		f.Set(c.cmp.clone(f))
-	}
-	return snap
+	return m.value(sp).Elem()
 }
 
 // refresh takes the values of fresh (a row just read) into st's object: every

@@ -145,13 +145,14 @@ func readJoinedRow(res *alchemy.Result, l *loader, joined []*joinedLoad) (reflec
 		t := j.r.target
 		var related []reflect.Value
 		if *(j.vals[t.pk[0].pos].(*any)) != nil {
-			tmp := j.l.fresh()
+			p := j.l.fresh()
+			tmp := t.value(p)
 			for i, c := range t.cols {
 				if err := assignValue(c.fieldOf(tmp), *(j.vals[i].(*any))); err != nil {
 					return obj, fmt.Errorf("orm: loading %s: column %s: %w", j.r, c.name, err)
 				}
 			}
-			related = []reflect.Value{j.l.adopt(tmp, false)}
+			related = []reflect.Value{j.l.adopt(p, false)}
 		}
 		relAt(obj, j.r.index).relSet(related)
 		if st != nil {

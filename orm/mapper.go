@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unsafe"
 
 	"github.com/go-alchemy/alchemy/expr"
 	"github.com/go-alchemy/alchemy/internal/dbfields"
@@ -25,8 +26,11 @@ type mapper struct {
 	auto      *colMap // the primary key column the database fills in, if any
 	ver       *colMap // the version counter, if any
 	rels      []*relationship
-	// intKey reports whether the key is a single integer column.
-	intKey bool
+	// intKey reports whether the key is a single integer column; intKeyAt reads
+	// it from an object's address.
+	intKey   bool
+	intKeyAt func(p unsafe.Pointer) int64
+	ops      typeOps
 	// selfRef reports whether a many-to-one relationship points back at this mapper.
 	selfRef bool
 	// fkRels are the relationships whose foreign key columns live in this table.
@@ -47,6 +51,10 @@ type colMap struct {
 	ftype  reflect.Type
 	cmp    fieldCompare
 	bind   func(reflect.Value) any
+	// target and cloneAt are the loader's ways to the field at the object's
+	// address plus offset (access.go); cloneAt is nil when the field needs none.
+	target  func(p unsafe.Pointer) any
+	cloneAt func(p unsafe.Pointer)
 }
 
 func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, error) {
@@ -153,6 +161,8 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 			c.offset += st.Field(j).Offset
 			st = st.Field(j).Type
 		}
+		c.target = targetFor(c.ftype)
+		c.cloneAt = cloneAtFor(c.ftype, c.cmp.clone)
 	}
 	for _, k := range spec.PrimaryKey {
 		c := m.colNamed(k.Name())
@@ -165,6 +175,10 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 		m.auto = m.pk[0]
 	}
 	m.intKey = len(m.pk) == 1 && isInteger(m.pk[0].ftype)
+	if m.intKey {
+		read, off := intKeyFor(m.pk[0].ftype), m.pk[0].offset
+		m.intKeyAt = func(p unsafe.Pointer) int64 { return read(unsafe.Add(p, off)) }
+	}
 	if cfg.version != "" {
 		for _, c := range m.cols {
 			if c.field == cfg.version {

@@ -84,6 +84,7 @@ func Map[T any](reg *Registry, table *expr.Table, opts ...MapOption) error {
 	if err != nil {
 		return err
 	}
+	m.ops = typeOpsFor[T]()
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	if old, dup := reg.byType[t]; dup {

@@ -1,0 +1,155 @@
+package orm
+
+import (
+	"database/sql"
+	"reflect"
+	"time"
+	"unsafe"
+)
+
+// The loader's hot path reads rows into objects without reflection on each
+// row: typeOps, made by Map[T] where T is known, allocate, copy and point at
+// whole objects; a column's target and clone reach its field by offset.
+
+// typeOps are the operations on a mapped struct type T.
+type typeOps struct {
+	makeRun func(n int) (unsafe.Pointer, uintptr) // n zero Ts in a row, and the size of one
+	ptr     func(p unsafe.Pointer) any            // p as a *T
+	copy    func(dst, src unsafe.Pointer)         // *dst = *src
+	zero    func(p unsafe.Pointer)                // *p = T{}
+}
+
+func typeOpsFor[T any]() typeOps {
+	return typeOps{
+		makeRun: func(n int) (unsafe.Pointer, uintptr) {
+			s := make([]T, n)
+			return unsafe.Pointer(&s[0]), unsafe.Sizeof(s[0])
+		},
+		ptr:  func(p unsafe.Pointer) any { return (*T)(p) },
+		copy: func(dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) },
+		zero: func(p unsafe.Pointer) { var z T; *(*T)(p) = z },
+	}
+}
+
+// targetFor returns how to make a scan target of a field of type t at p: a
+// typed pointer for the common types, reflect for the rest.
+func targetFor(t reflect.Type) func(p unsafe.Pointer) any {
+	switch t {
+	case reflect.TypeFor[int64]():
+		return func(p unsafe.Pointer) any { return (*int64)(p) }
+	case reflect.TypeFor[int32]():
+		return func(p unsafe.Pointer) any { return (*int32)(p) }
+	case reflect.TypeFor[int]():
+		return func(p unsafe.Pointer) any { return (*int)(p) }
+	case reflect.TypeFor[int16]():
+		return func(p unsafe.Pointer) any { return (*int16)(p) }
+	case reflect.TypeFor[uint64]():
+		return func(p unsafe.Pointer) any { return (*uint64)(p) }
+	case reflect.TypeFor[float64]():
+		return func(p unsafe.Pointer) any { return (*float64)(p) }
+	case reflect.TypeFor[float32]():
+		return func(p unsafe.Pointer) any { return (*float32)(p) }
+	case reflect.TypeFor[bool]():
+		return func(p unsafe.Pointer) any { return (*bool)(p) }
+	case reflect.TypeFor[string]():
+		return func(p unsafe.Pointer) any { return (*string)(p) }
+	case reflect.TypeFor[[]byte]():
+		return func(p unsafe.Pointer) any { return (*[]byte)(p) }
+	case reflect.TypeFor[time.Time]():
+		return func(p unsafe.Pointer) any { return (*time.Time)(p) }
+	case reflect.TypeFor[*int64]():
+		return func(p unsafe.Pointer) any { return (**int64)(p) }
+	case reflect.TypeFor[*int32]():
+		return func(p unsafe.Pointer) any { return (**int32)(p) }
+	case reflect.TypeFor[*int]():
+		return func(p unsafe.Pointer) any { return (**int)(p) }
+	case reflect.TypeFor[*float64]():
+		return func(p unsafe.Pointer) any { return (**float64)(p) }
+	case reflect.TypeFor[*bool]():
+		return func(p unsafe.Pointer) any { return (**bool)(p) }
+	case reflect.TypeFor[*string]():
+		return func(p unsafe.Pointer) any { return (**string)(p) }
+	case reflect.TypeFor[*time.Time]():
+		return func(p unsafe.Pointer) any { return (**time.Time)(p) }
+	case reflect.TypeFor[sql.NullString]():
+		return func(p unsafe.Pointer) any { return (*sql.NullString)(p) }
+	case reflect.TypeFor[sql.NullInt64]():
+		return func(p unsafe.Pointer) any { return (*sql.NullInt64)(p) }
+	case reflect.TypeFor[sql.NullFloat64]():
+		return func(p unsafe.Pointer) any { return (*sql.NullFloat64)(p) }
+	case reflect.TypeFor[sql.NullBool]():
+		return func(p unsafe.Pointer) any { return (*sql.NullBool)(p) }
+	case reflect.TypeFor[sql.NullTime]():
+		return func(p unsafe.Pointer) any { return (*sql.NullTime)(p) }
+	}
+	return func(p unsafe.Pointer) any { return reflect.NewAt(t, p).Interface() }
+}
+
+// cloneAtFor returns how to make the field of type t at p (in a snapshot) share
+// no memory with the object it was copied from, for the types whose compare
+// has a clone; nil for the rest.
+func cloneAtFor(t reflect.Type, clone func(reflect.Value) reflect.Value) func(p unsafe.Pointer) {
+	if clone == nil {
+		return nil
+	}
+	switch t {
+	case reflect.TypeFor[*string]():
+		return clonePtr[string]
+	case reflect.TypeFor[*int64]():
+		return clonePtr[int64]
+	case reflect.TypeFor[*int32]():
+		return clonePtr[int32]
+	case reflect.TypeFor[*int]():
+		return clonePtr[int]
+	case reflect.TypeFor[*float64]():
+		return clonePtr[float64]
+	case reflect.TypeFor[*bool]():
+		return clonePtr[bool]
+	case reflect.TypeFor[*time.Time]():
+		return clonePtr[time.Time]
+	case reflect.TypeFor[[]byte]():
+		return func(p unsafe.Pointer) {
+			if b := *(*[]byte)(p); b != nil {
+				*(*[]byte)(p) = append([]byte{}, b...)
+			}
+		}
+	}
+	return func(p unsafe.Pointer) {
+		f := reflect.NewAt(t, p).Elem()
+		f.Set(clone(f))
+	}
+}
+
+func clonePtr[E any](p unsafe.Pointer) {
+	if v := *(**E)(p); v != nil {
+		c := *v
+		*(**E)(p) = &c
+	}
+}
+
+// intKeyFor returns how to read an integer primary key field of type t at p.
+func intKeyFor(t reflect.Type) func(p unsafe.Pointer) int64 {
+	switch t.Kind() {
+	case reflect.Int64:
+		return func(p unsafe.Pointer) int64 { return *(*int64)(p) }
+	case reflect.Int32:
+		return func(p unsafe.Pointer) int64 { return int64(*(*int32)(p)) }
+	case reflect.Int:
+		return func(p unsafe.Pointer) int64 { return int64(*(*int)(p)) }
+	case reflect.Int16:
+		return func(p unsafe.Pointer) int64 { return int64(*(*int16)(p)) }
+	case reflect.Int8:
+		return func(p unsafe.Pointer) int64 { return int64(*(*int8)(p)) }
+	case reflect.Uint64:
+		return func(p unsafe.Pointer) int64 { return int64(*(*uint64)(p)) }
+	case reflect.Uint32:
+		return func(p unsafe.Pointer) int64 { return int64(*(*uint32)(p)) }
+	case reflect.Uint:
+		return func(p unsafe.Pointer) int64 { return int64(*(*uint)(p)) }
+	case reflect.Uint16:
+		return func(p unsafe.Pointer) int64 { return int64(*(*uint16)(p)) }
+	case reflect.Uint8:
+		return func(p unsafe.Pointer) int64 { return int64(*(*uint8)(p)) }
+	}
+	return nil
+}
