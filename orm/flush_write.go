@@ -87,7 +87,7 @@ func (f *flushRun) insert(m *mapper, sts []*state) error {
 			return err
 		}
 	}
-	f.u.identity.grow(len(sts))
+	f.u.identity.grow(m, len(sts))
 	snaps := reflect.MakeSlice(reflect.SliceOf(m.typ), len(sts), len(sts))
 	for i, st := range sts {
 		if err := f.persisted(st, snaps.Index(i)); err != nil {

@@ -57,7 +57,7 @@ func (l *loader) commit() {
 	if len(l.waiting) == 0 {
 		return
 	}
-	l.u.identity.grow(len(l.waiting))
+	l.u.identity.grow(l.m, len(l.waiting))
 	for _, st := range l.waiting {
 		l.u.identity.put(st.key, st)
 	}
@@ -88,7 +88,7 @@ func (l *loader) scanInto(p unsafe.Pointer) []any {
 // already loaded keeps its values, unless it is expired (its fields take the
 // row's, but for those changed since its snapshot) or overwrite is set (all its
 // fields take the row's).
-func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (reflect.Value, error) {
+func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (unsafe.Pointer, error) {
 	p := l.fresh()
 	targets := l.scanInto(p)
 	if len(extra) > 0 {
@@ -97,15 +97,16 @@ func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (reflect
 	if err := res.Scan(targets...); err != nil {
 		l.m.ops.zero(p)
 		l.objs.used-- // reuse the slot
-		return reflect.Value{}, err
+		return nil, err
 	}
 	return l.adopt(p, overwrite), nil
 }
 
-// adopt returns the session's object for the row just read into the object at
-// p (a slot of fresh): that object, now persistent, or the object the identity
-// map has for its key, refreshed from it when expired or overwrite is set.
-func (l *loader) adopt(p unsafe.Pointer, overwrite bool) reflect.Value {
+// adopt returns the address of the session's object for the row just read into
+// the object at p (a slot of fresh): that object, now persistent, or the object
+// the identity map has for its key, refreshed from it when expired or
+// overwrite is set.
+func (l *loader) adopt(p unsafe.Pointer, overwrite bool) unsafe.Pointer {
 	m := l.m
 	var k identityKey
 	if m.intKeyAt != nil {
@@ -122,7 +123,7 @@ func (l *loader) adopt(p unsafe.Pointer, overwrite bool) reflect.Value {
 			m.ops.zero(p)
 			l.objs.used--
 			l.last = st
-			return st.obj
+			return st.obj.UnsafePointer()
 		}
 	}
 	if len(l.states) == 0 {
@@ -131,15 +132,14 @@ func (l *loader) adopt(p unsafe.Pointer, overwrite bool) reflect.Value {
 	}
 	st := &l.states[0]
 	l.states = l.states[1:]
-	obj := m.value(p)
-	*st = state{m: m, obj: obj, key: k, status: persistent, snap: l.snapshot(p)}
+	*st = state{m: m, obj: m.value(p), key: k, status: persistent, snap: l.snapshot(p)}
 	if l.unique {
 		l.waiting = append(l.waiting, st)
 	} else {
 		l.u.identity.put(k, st)
 	}
 	l.last = st
-	return obj
+	return p
 }
 
 // snapshot is mapper.takeSnapshot of the object at p, its copies allocated in

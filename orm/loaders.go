@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/expr"
@@ -127,8 +128,9 @@ func (j *joinedLoad) prepare(u *unitOfWork) {
 	}
 }
 
-// readJoinedRow reads a row of the owner's columns and the joined loads'.
-func readJoinedRow(res *alchemy.Result, l *loader, joined []*joinedLoad) (reflect.Value, error) {
+// readJoinedRow reads a row of the owner's columns and the joined loads', and
+// returns the address of the owner's object.
+func readJoinedRow(res *alchemy.Result, l *loader, joined []*joinedLoad) (unsafe.Pointer, error) {
 	if len(joined) == 0 {
 		return l.row(res, false)
 	}
@@ -136,30 +138,31 @@ func readJoinedRow(res *alchemy.Result, l *loader, joined []*joinedLoad) (reflec
 	for _, j := range joined {
 		extra = append(extra, j.vals...)
 	}
-	obj, err := l.row(res, false, extra...)
+	p, err := l.row(res, false, extra...)
 	if err != nil {
-		return obj, err
+		return nil, err
 	}
+	obj := l.m.value(p)
 	st := l.last
 	for _, j := range joined {
 		t := j.r.target
 		var related []reflect.Value
 		if *(j.vals[t.pk[0].pos].(*any)) != nil {
-			p := j.l.fresh()
-			tmp := t.value(p)
+			tp := j.l.fresh()
+			tmp := t.value(tp)
 			for i, c := range t.cols {
 				if err := assignValue(c.fieldOf(tmp), *(j.vals[i].(*any))); err != nil {
-					return obj, fmt.Errorf("orm: loading %s: column %s: %w", j.r, c.name, err)
+					return nil, fmt.Errorf("orm: loading %s: column %s: %w", j.r, c.name, err)
 				}
 			}
-			related = []reflect.Value{j.l.adopt(p, false)}
+			related = []reflect.Value{t.value(j.l.adopt(tp, false))}
 		}
 		relAt(obj, j.r.index).relSet(related)
 		if st != nil {
 			st.relSnapshot()
 		}
 	}
-	return obj, nil
+	return p, nil
 }
 
 // applySelectIns runs the SelectIn options over the objects sts, each
@@ -302,11 +305,12 @@ func (s *Session) loadRelated(ctx context.Context, r *relationship, sts []*state
 			extra = append(extra, new(any))
 		}
 		for res.Next() {
-			obj, err := l.row(res, false, extra...)
+			p, err := l.row(res, false, extra...)
 			if err != nil {
 				res.Close()
 				return err
 			}
+			obj := t.value(p)
 			var k string
 			switch r.kind {
 			case manyToMany:

@@ -208,11 +208,11 @@ func (s *Session) loadByKey(ctx context.Context, m *mapper, probe reflect.Value,
 		}
 		return reflect.Value{}, nil
 	}
-	obj, err := l.row(res, overwrite)
+	p, err := l.row(res, overwrite)
 	if err != nil {
 		return reflect.Value{}, err
 	}
-	return obj, res.Err()
+	return m.value(p), res.Err()
 }
 
 // Merge copies the state of obj onto the session's object for its primary key

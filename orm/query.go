@@ -131,9 +131,11 @@ func (q *Query[T]) statement(m *mapper, joined []*joinedLoad) *expr.SelectStmt {
 // All returns the query's objects.
 func (q *Query[T]) All(ctx context.Context, s *Session) ([]*T, error) {
 	var out []*T
-	err := q.run(ctx, s, 0, func(objs []reflect.Value) bool {
-		for _, o := range objs {
-			out = append(out, o.Interface().(*T))
+	err := q.run(ctx, s, 0, func(objs []*T) bool {
+		if out == nil {
+			out = objs
+		} else {
+			out = append(out, objs...)
 		}
 		return true
 	})
@@ -144,9 +146,9 @@ func (q *Query[T]) All(ctx context.Context, s *Session) ([]*T, error) {
 // when there is none. It does not add a LIMIT: give one.
 func (q *Query[T]) First(ctx context.Context, s *Session) (*T, error) {
 	var first *T
-	err := q.run(ctx, s, 1, func(objs []reflect.Value) bool {
+	err := q.run(ctx, s, 1, func(objs []*T) bool {
 		if len(objs) > 0 {
-			first = objs[0].Interface().(*T)
+			first = objs[0]
 		}
 		return false
 	})
@@ -160,10 +162,8 @@ func (q *Query[T]) First(ctx context.Context, s *Session) (*T, error) {
 // when there is none, alchemy.ErrMultipleRows when there are several.
 func (q *Query[T]) One(ctx context.Context, s *Session) (*T, error) {
 	var got []*T
-	err := q.run(ctx, s, 2, func(objs []reflect.Value) bool {
-		for _, o := range objs {
-			got = append(got, o.Interface().(*T))
-		}
+	err := q.run(ctx, s, 2, func(objs []*T) bool {
+		got = append(got, objs...)
 		return len(got) < 2
 	})
 	switch {
@@ -189,9 +189,9 @@ func (q *Query[T]) Each(ctx context.Context, s *Session, batch int) iter.Seq2[*T
 			return
 		}
 		stopped := false
-		err := q.run(ctx, s, -batch, func(objs []reflect.Value) bool {
+		err := q.run(ctx, s, -batch, func(objs []*T) bool {
 			for _, o := range objs {
-				if !yield(o.Interface().(*T), nil) {
+				if !yield(o, nil) {
 					stopped = true
 					return false
 				}
@@ -208,7 +208,7 @@ func (q *Query[T]) Each(ctx context.Context, s *Session, batch int) iter.Seq2[*T
 // once (batch 0), at most n of them (n > 0: First, One), or streaming in
 // batches of -n (Each), with the session unlocked while emit runs. emit
 // returns false to stop.
-func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]reflect.Value) bool) error {
+func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]*T) bool) error {
 	s.mu.Lock()
 	locked := true
 	defer func() {
@@ -256,7 +256,7 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 	for _, j := range joined {
 		j.prepare(&s.uow)
 	}
-	var objs []reflect.Value
+	var objs []*T
 	var sts []*state
 	flushBatch := func() (bool, error) {
 		l.commit()
@@ -274,11 +274,11 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 		return emit(objs), nil
 	}
 	for res.Next() {
-		obj, err := readJoinedRow(res, l, joined)
+		p, err := readJoinedRow(res, l, joined)
 		if err != nil {
 			return err
 		}
-		objs = append(objs, obj)
+		objs = append(objs, (*T)(p))
 		if len(selectins) > 0 {
 			sts = append(sts, l.last)
 		}
@@ -290,7 +290,7 @@ func (q *Query[T]) run(ctx context.Context, s *Session, n int, emit func([]refle
 			if n > 0 {
 				return nil
 			}
-			objs, sts = objs[:0], sts[:0]
+			objs, sts = nil, sts[:0] // the batch's slice is the caller's now
 		}
 	}
 	if err := res.Err(); err != nil {

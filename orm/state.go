@@ -119,62 +119,69 @@ func (st *state) relSnapshot() {
 	}
 }
 
-// intKey is the identity of a row of a single integer key: hashed faster than
-// an identityKey.
-type intKey struct {
-	m *mapper
-	i int64
-}
-
-// identityMap is a session's identity map: one state per row.
+// identityMap is a session's identity map: one state per row. Rows of a single
+// integer key are kept per mapper by the integer, the map the runtime hashes
+// fastest; others by their identityKey.
 type identityMap struct {
-	ints map[intKey]*state
+	ints map[*mapper]map[int64]*state
 	strs map[identityKey]*state
 }
 
 func newIdentityMap() identityMap {
-	return identityMap{ints: map[intKey]*state{}, strs: map[identityKey]*state{}}
+	return identityMap{ints: map[*mapper]map[int64]*state{}, strs: map[identityKey]*state{}}
 }
 
 func (im identityMap) get(k identityKey) *state {
 	if k.m.intKey {
-		return im.ints[intKey{k.m, k.i}]
+		return im.ints[k.m][k.i]
 	}
 	return im.strs[k]
 }
 
 func (im identityMap) put(k identityKey, st *state) {
-	if k.m.intKey {
-		im.ints[intKey{k.m, k.i}] = st
-	} else {
+	if !k.m.intKey {
 		im.strs[k] = st
+		return
 	}
+	byKey := im.ints[k.m]
+	if byKey == nil {
+		byKey = map[int64]*state{}
+		im.ints[k.m] = byKey
+	}
+	byKey[k.i] = st
 }
 
 func (im identityMap) del(k identityKey) {
 	if k.m.intKey {
-		delete(im.ints, intKey{k.m, k.i})
+		delete(im.ints[k.m], k.i)
 	} else {
 		delete(im.strs, k)
 	}
 }
 
-func (im identityMap) len() int { return len(im.ints) + len(im.strs) }
+func (im identityMap) len() int {
+	n := len(im.strs)
+	for _, byKey := range im.ints {
+		n += len(byKey)
+	}
+	return n
+}
 
-// grow makes room for n more states, when the map is empty.
-func (im *identityMap) grow(n int) {
-	if n >= 64 && im.len() == 0 {
-		im.ints = make(map[intKey]*state, n)
-		im.strs = map[identityKey]*state{}
+// grow makes room for n more states of m, when the session has none of them.
+func (im identityMap) grow(m *mapper, n int) {
+	if n >= 64 && m.intKey && len(im.ints[m]) == 0 {
+		im.ints[m] = make(map[int64]*state, n)
 	}
 }
 
 // all yields every state (in no order).
 func (im identityMap) all() iter.Seq2[identityKey, *state] {
 	return func(yield func(identityKey, *state) bool) {
-		for _, st := range im.ints {
-			if !yield(st.key, st) {
-				return
+		for _, byKey := range im.ints {
+			for _, st := range byKey {
+				if !yield(st.key, st) {
+					return
+				}
 			}
 		}
 		for _, st := range im.strs {
