@@ -153,3 +153,45 @@ func intKeyFor(t reflect.Type) func(p unsafe.Pointer) int64 {
 	}
 	return nil
 }
+
+// valueAtFor returns how to read the field of type ft at p as the statement
+// value of a column whose Go type is col: the common cases without reflection,
+// the rest through bind.
+func valueAtFor(ft, col reflect.Type, bind func(reflect.Value) any) func(p unsafe.Pointer) any {
+	if ft == col {
+		switch ft {
+		case reflect.TypeFor[int64]():
+			return func(p unsafe.Pointer) any { return *(*int64)(p) }
+		case reflect.TypeFor[string]():
+			return func(p unsafe.Pointer) any { return *(*string)(p) }
+		case reflect.TypeFor[float64]():
+			return func(p unsafe.Pointer) any { return *(*float64)(p) }
+		case reflect.TypeFor[bool]():
+			return func(p unsafe.Pointer) any { return *(*bool)(p) }
+		case reflect.TypeFor[time.Time]():
+			return func(p unsafe.Pointer) any { return *(*time.Time)(p) }
+		}
+	}
+	if ft.Kind() == reflect.Pointer && ft.Elem() == col {
+		switch ft {
+		case reflect.TypeFor[*string]():
+			return derefAt[string]
+		case reflect.TypeFor[*int64]():
+			return derefAt[int64]
+		case reflect.TypeFor[*float64]():
+			return derefAt[float64]
+		case reflect.TypeFor[*bool]():
+			return derefAt[bool]
+		case reflect.TypeFor[*time.Time]():
+			return derefAt[time.Time]
+		}
+	}
+	return func(p unsafe.Pointer) any { return bind(reflect.NewAt(ft, p).Elem()) }
+}
+
+func derefAt[E any](p unsafe.Pointer) any {
+	if v := *(**E)(p); v != nil {
+		return *v
+	}
+	return nil
+}

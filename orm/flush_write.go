@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/go-alchemy/alchemy"
 	"github.com/go-alchemy/alchemy/expr"
@@ -88,9 +89,9 @@ func (f *flushRun) insert(m *mapper, sts []*state) error {
 		}
 	}
 	f.u.identity.grow(m, len(sts))
-	snaps := reflect.MakeSlice(reflect.SliceOf(m.typ), len(sts), len(sts))
+	snaps, size := m.ops.makeRun(len(sts))
 	for i, st := range sts {
-		if err := f.persisted(st, snaps.Index(i)); err != nil {
+		if err := f.persisted(st, unsafe.Add(snaps, uintptr(i)*size)); err != nil {
 			return err
 		}
 	}
@@ -185,6 +186,20 @@ func insertStmt(m *mapper, cols []*colMap, sts []*state, retCols []*colMap) *exp
 // in the order of the VALUES); given keys, by key.
 func (f *flushRun) takeReturned(res *alchemy.Result, m *mapper, retCols []*colMap, byOrder bool, chunk []*state) error {
 	defer res.Close()
+	if byOrder && len(retCols) == 1 { // the generated keys alone
+		keys, err := alchemy.Scalars[int64](res)
+		if err != nil {
+			return err
+		}
+		if len(keys) != len(chunk) {
+			return fmt.Errorf("INSERT into %s returned %d rows for %d objects", m.table.Name(), len(keys), len(chunk))
+		}
+		slices.Sort(keys)
+		for i, st := range chunk {
+			setInt(m.auto.fieldOf(st.obj), keys[i])
+		}
+		return nil
+	}
 	rows := make([]reflect.Value, 0, len(chunk))
 	targets := make([]any, len(retCols))
 	run := reflect.MakeSlice(reflect.SliceOf(m.typ), len(chunk), len(chunk))
@@ -261,20 +276,20 @@ func setInt(v reflect.Value, n int64) {
 }
 
 // persisted makes an inserted object persistent: in the identity map, with a
-// snapshot (into snap, a slot of a run) of what was written. It stays in
+// snapshot (at snap, a slot of a run) of what was written. It stays in
 // newSet, which the flush's end clears.
-func (f *flushRun) persisted(st *state, snap reflect.Value) error {
-	k, _ := st.m.keyOf(st.obj)
+func (f *flushRun) persisted(st *state, snap unsafe.Pointer) error {
+	m := st.m
+	k, _ := m.keyOfPtr(st.obj)
 	if other := f.u.identity.get(k); other != nil && other != st {
-		return fmt.Errorf("%w: a new %s has the primary key %s of an object already in the session", ErrIdentityConflict, st.m, describeKey(st.m, st.obj))
+		return fmt.Errorf("%w: a new %s has the primary key %s of an object already in the session", ErrIdentityConflict, m, describeKey(m, st.obj))
 	}
 	st.key, st.status = k, persistent
-	snap.Set(st.obj.Elem())
-	for _, c := range st.m.cloned {
-		f := snap.FieldByIndex(c.index)
-		f.Set(c.cmp.clone(f))
+	m.ops.copy(snap, st.obj.UnsafePointer())
+	for _, c := range m.cloned {
+		c.cloneAt(unsafe.Add(snap, c.offset))
 	}
-	st.snap = snap
+	st.snap = m.value(snap).Elem()
 	f.u.identity.put(k, st)
 	f.u.inserted = append(f.u.inserted, st)
 	return nil

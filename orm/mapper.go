@@ -55,6 +55,7 @@ type colMap struct {
 	// address plus offset (access.go); cloneAt is nil when the field needs none.
 	target  func(p unsafe.Pointer) any
 	cloneAt func(p unsafe.Pointer)
+	valueAt func(p unsafe.Pointer) any // value, by offset
 }
 
 func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, error) {
@@ -163,6 +164,7 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 		}
 		c.target = targetFor(c.ftype)
 		c.cloneAt = cloneAtFor(c.ftype, c.cmp.clone)
+		c.valueAt = valueAtFor(c.ftype, c.spec.GoType, c.bind)
 	}
 	for _, k := range spec.PrimaryKey {
 		c := m.colNamed(k.Name())
@@ -275,4 +277,6 @@ func bindFor(ft, col reflect.Type) func(reflect.Value) any {
 }
 
 // value is the field's value of obj as the column's statements take it.
-func (c *colMap) value(obj reflect.Value) any { return c.bind(c.fieldOf(obj)) }
+func (c *colMap) value(obj reflect.Value) any {
+	return c.valueAt(unsafe.Add(obj.UnsafePointer(), c.offset))
+}

@@ -70,7 +70,7 @@ func (s *Session) Expunge(obj any) error {
 	if st == nil {
 		return nil
 	}
-	delete(s.uow.newSet, v.Interface())
+	delete(s.uow.newSet, v.UnsafePointer())
 	s.uow.news = removeState(s.uow.news, st)
 	s.uow.deleted = removeState(s.uow.deleted, st)
 	if s.uow.identity.get(st.key) == st {

@@ -39,6 +39,15 @@ func (m *mapper) keyOf(obj reflect.Value) (identityKey, bool) {
 	return identityKey{m: m, s: b.String()}, true
 }
 
+// keyOfPtr is keyOf, reading a single integer key by its offset.
+func (m *mapper) keyOfPtr(obj reflect.Value) (identityKey, bool) {
+	if m.intKeyAt == nil {
+		return m.keyOf(obj)
+	}
+	i := m.intKeyAt(obj.UnsafePointer())
+	return identityKey{m: m, i: i}, !(m.auto != nil && i == 0)
+}
+
 // keyFromValues returns the identity of the primary key values vals, converted to
 // the fields' types (Get(ctx, &u, 5) finds the row an int64 field holds).
 func (m *mapper) keyFromValues(vals []any) (identityKey, reflect.Value, error) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"unsafe"
 )
 
 // unitOfWork is a session's objects: its identity map, the objects added and
@@ -12,9 +13,9 @@ import (
 type unitOfWork struct {
 	s        *Session
 	identity identityMap
-	news     []*state       // pending, in the order added
-	newSet   map[any]*state // pending, by object pointer
-	deleted  []*state       // marked for deletion
+	news     []*state                  // pending, in the order added
+	newSet   map[unsafe.Pointer]*state // pending, by object address (stateOf checks the mapper)
+	deleted  []*state                  // marked for deletion
 	// touched holds, per object this transaction's flushes wrote, its struct as
 	// the database had it before (for an inserted object, before its INSERT).
 	touched  map[*state]reflect.Value
@@ -26,16 +27,16 @@ type unitOfWork struct {
 func (u *unitOfWork) init(s *Session) {
 	u.s = s
 	u.identity = newIdentityMap()
-	u.newSet = map[any]*state{}
+	u.newSet = map[unsafe.Pointer]*state{}
 	u.touched = map[*state]reflect.Value{}
 }
 
 // stateOf returns the session's state of the object v points to, if it has one.
 func (u *unitOfWork) stateOf(m *mapper, v reflect.Value) *state {
-	if st := u.newSet[v.Interface()]; st != nil {
+	if st := u.newSet[v.UnsafePointer()]; st != nil && st.m == m {
 		return st
 	}
-	k, ok := m.keyOf(v)
+	k, ok := m.keyOfPtr(v)
 	if !ok {
 		return nil
 	}
@@ -47,10 +48,10 @@ func (u *unitOfWork) stateOf(m *mapper, v reflect.Value) *state {
 
 // add makes v pending, unless the session has it already.
 func (u *unitOfWork) add(m *mapper, v reflect.Value) (*state, error) {
-	if st := u.newSet[v.Interface()]; st != nil {
+	if st := u.newSet[v.UnsafePointer()]; st != nil && st.m == m {
 		return st, nil
 	}
-	if k, ok := m.keyOf(v); ok {
+	if k, ok := m.keyOfPtr(v); ok {
 		if other := u.identity.get(k); other != nil {
 			if other.obj.Pointer() == v.Pointer() {
 				return other, nil
@@ -71,7 +72,7 @@ func (u *unitOfWork) add(m *mapper, v reflect.Value) (*state, error) {
 		}
 	}
 	u.news = append(u.news, st)
-	u.newSet[v.Interface()] = st
+	u.newSet[v.UnsafePointer()] = st
 	return st, nil
 }
 
@@ -81,7 +82,7 @@ func (u *unitOfWork) expect(n int) {
 		return
 	}
 	if len(u.newSet) == 0 {
-		u.newSet = make(map[any]*state, n)
+		u.newSet = make(map[unsafe.Pointer]*state, n)
 	}
 	u.news = slices.Grow(u.news, n)
 	u.stateRun = make([]state, n)
