@@ -334,6 +334,58 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 	return &c
 }
 
+// Rows adds n rows at once, as n calls of Row would: fill writes row i's values,
+// one per column named by Columns, into vals (which Rows reuses: fill must not keep
+// it). It allocates the rows' storage once, where Row grows it as it goes: the way
+// to add thousands of rows.
+func (s *InsertStmt) Rows(n int, fill func(i int, vals []any)) *InsertStmt {
+	c := *s
+	if c.err != nil {
+		return &c
+	}
+	if !s.named {
+		c.err = fmt.Errorf("alchemy: insert into %s: Rows before Columns named the columns", s.table)
+		return &c
+	}
+	if n < 0 || fill == nil {
+		c.err = fmt.Errorf("alchemy: insert into %s: Rows(%d, %v): give a row count of 0 or more and a fill function", s.table, n, fill != nil)
+		return &c
+	}
+	width, named := len(c.cols), int(c.nnamed)
+	rows := make([][]any, len(c.rows), len(c.rows)+n)
+	copy(rows, c.rows)
+	cells := make([]any, n*width)
+	vals := make([]any, named)
+	for i := range n {
+		clear(vals)
+		fill(i, vals)
+		row := cells[i*width : (i+1)*width : (i+1)*width]
+		for j, d := range c.cols {
+			if j >= named {
+				row[j] = defaultMarker{}
+				continue
+			}
+			v := vals[j]
+			if e, isExpr := v.(Expression); isExpr {
+				row[j], c.hasExpr = e, true
+				continue
+			}
+			cv, err := d.convert(v)
+			if err != nil {
+				c.err = fmt.Errorf("alchemy: insert into %s, row %d: %w", s.table, len(rows)+1, err)
+				return &c
+			}
+			row[j] = cv
+		}
+		rows = append(rows, row)
+	}
+	c.rows, c.cells = rows, cells
+	c.rowsTip, c.cellsTip, c.chain = new(atomic.Int64), new(atomic.Int64), nil
+	c.rowsTip.Store(int64(len(rows)))
+	c.cellsTip.Store(int64(len(cells)))
+	return &c
+}
+
 // checkRowNames refuses a row by name (Params) that names a column the table lacks,
 // or one the first row did not give: neither may be dropped without a word.
 func (s *InsertStmt) checkRowNames(m map[string]any, cols []*columnDef, row int) error {

@@ -163,14 +163,12 @@ func insertStmt(m *mapper, cols []*colMap, sts []*state, retCols []*colMap) *exp
 	for i, c := range cols {
 		refs[i] = c.col
 	}
-	stmt := m.table.Insert().Columns(refs...)
-	vals := make([]any, len(cols)) // Row copies them
-	for _, st := range sts {
-		for i, c := range cols {
-			vals[i] = c.value(st.obj)
+	stmt := m.table.Insert().Columns(refs...).Rows(len(sts), func(i int, vals []any) {
+		p := sts[i].obj.UnsafePointer()
+		for j, c := range cols {
+			vals[j] = c.valueAt(unsafe.Add(p, c.offset))
 		}
-		stmt = stmt.Row(vals...)
-	}
+	})
 	if len(retCols) > 0 {
 		ret := make([]expr.Expression, len(retCols))
 		for i, c := range retCols {
