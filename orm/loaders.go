@@ -316,7 +316,7 @@ func (s *Session) loadRelated(ctx context.Context, r *relationship, sts []*state
 			case manyToMany:
 				k = keyOfAny(extra, r.local)
 			default:
-				_, k, _ = keyValues(obj, matchMaps(r), r.remoteTypes())
+				_, k, _ = keyValues(obj, r.remote, r.remoteTypes()) // the related object's columns that hold its owner's key
 			}
 			found[k] = append(found[k], obj)
 		}
@@ -356,9 +356,6 @@ func (r *relationship) remoteTypes() []reflect.Type {
 	}
 	return out
 }
-
-// matchMaps are the columns of a related object that hold its owner's key.
-func matchMaps(r *relationship) []*colMap { return r.remote }
 
 // keyValues reads the fields cols of obj as key values converted to types, and
 // their encoding; false when one is NULL or an autoincrement key not set.
