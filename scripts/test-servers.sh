@@ -183,9 +183,13 @@ install_missing_packages() {
     if [[ ! -x /usr/sbin/mariadbd ]] || ! have mariadb-install-db; then missing+=(mariadb-server); fi
     if ! have mariadb || ! have mariadb-admin; then missing+=(mariadb-client); fi
     if [[ ! -x /usr/sbin/pgbouncer ]]; then missing+=(pgbouncer); fi
+    # The alchemy command's tests: tmux drives `alchemy sql` through a real terminal,
+    # Graphviz's dot renders `alchemy inspect --format svg|png`.
+    if ! have tmux; then missing+=(tmux); fi
+    if ! have dot; then missing+=(graphviz); fi
     [[ ${#missing[@]} -eq 0 ]] && return 0
 
-    have apt-get || die "missing ${missing[*]} and there is no apt-get: install PostgreSQL $PG_VERSION, MariaDB 10.11 and PgBouncer by hand"
+    have apt-get || die "missing ${missing[*]} and there is no apt-get: install PostgreSQL $PG_VERSION, MariaDB 10.11, PgBouncer, tmux and Graphviz by hand"
     log "installing ${missing[*]} with apt-get (log: $APT_LOG)"
 
     # Keep the packages' maintainer scripts from starting services (no systemd here).
