@@ -363,9 +363,9 @@ func TestBenchUsage(t *testing.T) {
 	}
 }
 
-// TestBenchCannotConnect: a database that cannot be reached, a wrong password
-// and an unknown dialect are clear failures (exit 1) that never show the
-// password; a run without init tells to run it.
+// TestBenchCannotConnect: a database that cannot be reached and a wrong
+// password are clear failures (exit 1), an unknown dialect a usage mistake
+// (exit 2), none showing the password; a run without init tells to run it.
 func TestBenchCannotConnect(t *testing.T) {
 	ctx := context.Background()
 	const secret = "s3cret-Pw-XYZ"
@@ -387,8 +387,12 @@ func TestBenchCannotConnect(t *testing.T) {
 		for _, args := range [][]string{{"-t", "1"}, {"init"}, {"drop"}} {
 			for _, format := range []string{"table", "json"} {
 				code, out, errs := bench(t, ctx, c.url, format, args...)
-				if code != cli.ExitFailure || !strings.Contains(errs, c.want) || strings.Contains(out+errs, secret) {
-					t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want 1, %q and no password", c.url[:12], args, code, out, errs, c.want)
+				want := cli.ExitFailure
+				if strings.HasPrefix(c.url, "nosuchdialect") {
+					want = cli.ExitUsage
+				}
+				if code != want || !strings.Contains(errs, c.want) || strings.Contains(out+errs, secret) {
+					t.Errorf("%s %v: exit %d, stdout %q, stderr %q; want %d, %q and no password", c.url[:12], args, code, out, errs, want, c.want)
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/go-alchemy/alchemy"
+	"github.com/go-alchemy/alchemy/dialect"
 	_ "github.com/go-alchemy/alchemy/dialect/mssql"      // the dialects the command knows
 	_ "github.com/go-alchemy/alchemy/dialect/mysql"      //
 	_ "github.com/go-alchemy/alchemy/dialect/postgresql" //
@@ -152,7 +154,13 @@ func (a *App) Open(ctx context.Context, opts ...alchemy.Option) (*alchemy.Engine
 	if p.PrePing {
 		all = append(all, alchemy.PoolPrePing(true))
 	}
+	// The command reports failures itself: the engine's own log (the pool's
+	// connect back-off, say) would only repeat them.
+	all = append([]alchemy.Option{alchemy.Logger(slog.New(slog.DiscardHandler))}, all...)
 	eng, err := alchemy.CreateEngineURL(u, append(all, opts...)...)
+	if errors.Is(err, dialect.ErrUnknownDialect) {
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", u, err)}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", u, err)
 	}

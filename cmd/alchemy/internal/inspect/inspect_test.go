@@ -419,7 +419,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"wrong password", wrong, "json", cli.ExitFailure, "cannot connect"},
 		{"unreachable", "postgresql://u:sekrit-pw@127.0.0.1:1/db?connect_timeout=2", "table", cli.ExitFailure, "cannot connect"},
-		{"unknown dialect", "nosuchdb://u:sekrit-pw@h/db", "table", cli.ExitFailure, `unknown dialect "nosuchdb"`},
+		{"unknown dialect", "nosuchdb://u:sekrit-pw@h/db", "table", cli.ExitUsage, `unknown dialect "nosuchdb"`},
 		{"unknown format", testdb.SQLiteURL(t), "yaml", cli.ExitUsage, `--format "yaml"`},
 	} {
 		code, out, errs := runInspect(t, c.url, c.format)
