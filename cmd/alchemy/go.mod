@@ -6,6 +6,7 @@ replace github.com/go-alchemy/alchemy => ../..
 
 require (
 	github.com/BurntSushi/toml v1.6.0
+	github.com/chzyer/readline v1.5.1
 	github.com/go-alchemy/alchemy v0.0.0-00010101000000-000000000000
 	github.com/jedib0t/go-pretty/v6 v6.9.2
 	github.com/mattn/go-isatty v0.0.24
