@@ -16,7 +16,6 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/go-alchemy/alchemy"
-	"github.com/go-alchemy/alchemy/dialect"
 	_ "github.com/go-alchemy/alchemy/dialect/mssql"      // the dialects the command knows
 	_ "github.com/go-alchemy/alchemy/dialect/mysql"      //
 	_ "github.com/go-alchemy/alchemy/dialect/postgresql" //
@@ -129,13 +128,12 @@ func (a *App) URL() (url, from string) {
 }
 
 // Open makes an engine on the URL with the config's pool settings and opts,
-// and checks that the database answers. Its errors name the URL without its
-// password.
+// and checks that the database answers. A URL that can never work is a usage
+// mistake (CheckURL); its errors name the URL without its password.
 func (a *App) Open(ctx context.Context, opts ...alchemy.Option) (*alchemy.Engine, error) {
-	raw, _ := a.URL()
-	u, err := alchemy.ParseURL(raw)
+	u, _, err := a.CheckURL()
 	if err != nil {
-		return nil, Usagef("database URL: %v", err)
+		return nil, err
 	}
 	var all []alchemy.Option
 	p := a.Config.Pool
@@ -158,9 +156,6 @@ func (a *App) Open(ctx context.Context, opts ...alchemy.Option) (*alchemy.Engine
 	// connect back-off, say) would only repeat them.
 	all = append([]alchemy.Option{alchemy.Logger(slog.New(slog.DiscardHandler))}, all...)
 	eng, err := alchemy.CreateEngineURL(u, append(all, opts...)...)
-	if errors.Is(err, dialect.ErrUnknownDialect) {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %w", u, err)}
-	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", u, err)
 	}
