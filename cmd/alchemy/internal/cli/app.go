@@ -89,6 +89,9 @@ type App struct {
 	Format     string
 	// Config is the config file read (zero when there is none).
 	Config Config
+	// configMeta says which keys the config file set (a max_overflow of 0 is a
+	// setting, not an absence).
+	configMeta toml.MetaData
 	// Out and Err are where output and errors go.
 	Out, Err io.Writer
 	// In is where interactive input comes from.
@@ -107,11 +110,17 @@ func (a *App) LoadConfig() error {
 		}
 		path = DefaultConfig
 	}
-	if _, err := toml.DecodeFile(path, &a.Config); err != nil {
+	md, err := toml.DecodeFile(path, &a.Config)
+	if err != nil {
 		return Usagef("config file %s: %v", path, err)
 	}
+	a.configMeta = md
 	return nil
 }
+
+// ConfigSets reports whether the config file set the key at path ("pool",
+// "max_overflow").
+func (a *App) ConfigSets(path ...string) bool { return a.configMeta.IsDefined(path...) }
 
 // URL returns the database URL and where it came from: --url, $ALCHEMY_URL,
 // the config file, or the default SQLite file.
@@ -140,7 +149,7 @@ func (a *App) Open(ctx context.Context, opts ...alchemy.Option) (*alchemy.Engine
 	if p.Size > 0 {
 		all = append(all, alchemy.PoolSize(p.Size))
 	}
-	if p.MaxOverflow > 0 {
+	if p.MaxOverflow != 0 || a.ConfigSets("pool", "max_overflow") {
 		all = append(all, alchemy.MaxOverflow(p.MaxOverflow))
 	}
 	if p.Timeout.Duration > 0 {

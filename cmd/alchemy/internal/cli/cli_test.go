@@ -34,6 +34,9 @@ func TestURLPrecedence(t *testing.T) {
 	if p.Size != 7 || p.Recycle.Duration != 90*time.Second || p.Timeout.Duration != 5*time.Second || !p.PrePing || p.Processes != 3 {
 		t.Errorf("pool settings read: %+v", p)
 	}
+	if a.ConfigSets("pool", "max_overflow") || !a.ConfigSets("pool", "size") {
+		t.Errorf("ConfigSets: max_overflow %v, size %v", a.ConfigSets("pool", "max_overflow"), a.ConfigSets("pool", "size"))
+	}
 	t.Setenv(URLEnv, "sqlite:///from-env.db")
 	if u, from := a.URL(); u != "sqlite:///from-env.db" || from != "$"+URLEnv {
 		t.Errorf("env: %s from %s", u, from)

@@ -138,7 +138,7 @@ func measure(ctx context.Context, app *cli.App, count int, r *report) error {
 	}
 	r.Count = count
 	r.RTT = summarize(samples)
-	r.Pool = poolReport(eng, app.Config.Pool)
+	r.Pool = poolReport(eng, app)
 	return nil
 }
 

@@ -55,7 +55,8 @@ type pools struct {
 // the settings it does not report (timeout, recycle, pre-ping) from the
 // defaults as the config file overrides them, which is how cli.App.Open
 // builds the engine.
-func poolReport(eng *alchemy.Engine, cfg cli.PoolConfig) *pools {
+func poolReport(eng *alchemy.Engine, app *cli.App) *pools {
+	cfg := app.Config.Pool
 	st := eng.PoolStatus()
 	def := pool.DefaultConfig()
 	p := &pools{
@@ -71,7 +72,7 @@ func poolReport(eng *alchemy.Engine, cfg cli.PoolConfig) *pools {
 		}
 	}
 	from("size", cfg.Size > 0)
-	from("max_overflow", cfg.MaxOverflow > 0)
+	from("max_overflow", cfg.MaxOverflow != 0 || app.ConfigSets("pool", "max_overflow"))
 	timeout := def.Timeout
 	if cfg.Timeout.Duration > 0 {
 		timeout = cfg.Timeout.Duration
