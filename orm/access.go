@@ -85,6 +85,57 @@ func targetFor(t reflect.Type) func(p unsafe.Pointer) any {
 	return func(p unsafe.Pointer) any { return reflect.NewAt(t, p).Interface() }
 }
 
+// typedTarget reports whether targetFor has a typed target for t: a type whose
+// Scan (database/sql's own) writes fresh values and keeps no buffer, so that a
+// row may be scanned into one scratch object and copied out.
+func typedTarget(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[int64](), reflect.TypeFor[int32](), reflect.TypeFor[int](), reflect.TypeFor[int16](),
+		reflect.TypeFor[uint64](), reflect.TypeFor[float64](), reflect.TypeFor[float32](), reflect.TypeFor[bool](),
+		reflect.TypeFor[string](), reflect.TypeFor[[]byte](), reflect.TypeFor[time.Time](),
+		reflect.TypeFor[*int64](), reflect.TypeFor[*int32](), reflect.TypeFor[*int](), reflect.TypeFor[*float64](),
+		reflect.TypeFor[*bool](), reflect.TypeFor[*string](), reflect.TypeFor[*time.Time](),
+		reflect.TypeFor[sql.NullString](), reflect.TypeFor[sql.NullInt64](), reflect.TypeFor[sql.NullFloat64](),
+		reflect.TypeFor[sql.NullBool](), reflect.TypeFor[sql.NullTime]():
+		return true
+	}
+	return false
+}
+
+// clonerFor returns a maker of cloneAt functions for t that allocate the
+// copies of pointer targets in runs (one allocation per 256 rows of a load):
+// each loader makes its own. For other types it hands out cloneAt itself.
+func clonerFor(t reflect.Type, cloneAt func(p unsafe.Pointer)) func() func(p unsafe.Pointer) {
+	switch t {
+	case reflect.TypeFor[*string]():
+		return runCloner[string]
+	case reflect.TypeFor[*int64]():
+		return runCloner[int64]
+	case reflect.TypeFor[*time.Time]():
+		return runCloner[time.Time]
+	case reflect.TypeFor[*float64]():
+		return runCloner[float64]
+	}
+	return func() func(p unsafe.Pointer) { return cloneAt }
+}
+
+func runCloner[E any]() func(p unsafe.Pointer) {
+	var run []E
+	return func(p unsafe.Pointer) {
+		v := *(**E)(p)
+		if v == nil {
+			return
+		}
+		if len(run) == 0 {
+			run = make([]E, 256)
+		}
+		c := &run[0]
+		run = run[1:]
+		*c = *v
+		*(**E)(p) = c
+	}
+}
+
 // cloneAtFor returns how to make the field of type t at p (in a snapshot) share
 // no memory with the object it was copied from, for the types whose compare
 // has a clone; nil for the rest.

@@ -27,6 +27,11 @@ type loader struct {
 	waiting []*state
 	// last is the state of the object the last row gave.
 	last *state
+	// scratch, when the mapper allows it (scratchScan), is the object every row
+	// is scanned into, through targets made once, then copied out of.
+	scratch unsafe.Pointer
+	// clones are the loader's own cloneAt of the mapper's cloned columns.
+	clones []func(p unsafe.Pointer)
 }
 
 // run is a run of zero objects handed out one at a time. base points into the
@@ -65,7 +70,15 @@ func (l *loader) commit() {
 }
 
 func newLoader(u *unitOfWork, m *mapper) *loader {
-	return &loader{u: u, m: m, targets: make([]any, len(m.cols))}
+	l := &loader{u: u, m: m, targets: make([]any, len(m.cols))}
+	for _, c := range m.cloned {
+		l.clones = append(l.clones, c.cloner())
+	}
+	if m.scratchScan {
+		l.scratch, _ = m.ops.makeRun(1)
+		l.scanInto(l.scratch)
+	}
+	return l
 }
 
 // fresh returns the address of a new zero object.
@@ -89,17 +102,55 @@ func (l *loader) scanInto(p unsafe.Pointer) []any {
 // row's, but for those changed since its snapshot) or overwrite is set (all its
 // fields take the row's).
 func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (unsafe.Pointer, error) {
+	m := l.m
+	if l.scratch != nil { // scan into the scratch object, copy out only a new row
+		targets := l.targets
+		if len(extra) > 0 {
+			targets = append(targets[:len(targets):len(targets)], extra...)
+		}
+		if err := res.Scan(targets...); err != nil {
+			return nil, err
+		}
+		if !l.unique {
+			if st := l.u.identity.get(l.keyAt(l.scratch)); st != nil {
+				return l.known(st, l.scratch, overwrite), nil
+			}
+		}
+		p := l.fresh()
+		m.ops.copy(p, l.scratch)
+		return l.adopt(p, overwrite), nil
+	}
 	p := l.fresh()
 	targets := l.scanInto(p)
 	if len(extra) > 0 {
 		targets = append(targets[:len(targets):len(targets)], extra...)
 	}
 	if err := res.Scan(targets...); err != nil {
-		l.m.ops.zero(p)
+		m.ops.zero(p)
 		l.objs.used-- // reuse the slot
 		return nil, err
 	}
 	return l.adopt(p, overwrite), nil
+}
+
+// keyAt is the identity of the object at p.
+func (l *loader) keyAt(p unsafe.Pointer) identityKey {
+	m := l.m
+	if m.intKeyAt != nil {
+		return identityKey{m: m, i: m.intKeyAt(p)}
+	}
+	k, _ := m.keyOf(m.value(p))
+	return k
+}
+
+// known returns the address of st's object for a row read into the object at p,
+// refreshing it from p when it is expired or overwrite is set.
+func (l *loader) known(st *state, p unsafe.Pointer, overwrite bool) unsafe.Pointer {
+	if st.expired || overwrite {
+		l.refresh(st, l.m.value(p), overwrite)
+	}
+	l.last = st
+	return st.obj.UnsafePointer()
 }
 
 // adopt returns the address of the session's object for the row just read into
@@ -108,22 +159,14 @@ func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (unsafe.
 // overwrite is set.
 func (l *loader) adopt(p unsafe.Pointer, overwrite bool) unsafe.Pointer {
 	m := l.m
-	var k identityKey
-	if m.intKeyAt != nil {
-		k = identityKey{m: m, i: m.intKeyAt(p)}
-	} else {
-		k, _ = m.keyOf(m.value(p))
-	}
+	k := l.keyAt(p)
 	if !l.unique {
 		if st := l.u.identity.get(k); st != nil {
-			if st.expired || overwrite {
-				l.refresh(st, m.value(p), overwrite)
-			}
 			// The slot's values go with the next row.
+			q := l.known(st, p, overwrite)
 			m.ops.zero(p)
 			l.objs.used--
-			l.last = st
-			return st.obj.UnsafePointer()
+			return q
 		}
 	}
 	if len(l.states) == 0 {
@@ -148,8 +191,8 @@ func (l *loader) snapshot(p unsafe.Pointer) reflect.Value {
 	m := l.m
 	sp := l.snaps.next(m.ops)
 	m.ops.copy(sp, p)
-	for _, c := range m.cloned {
-		c.cloneAt(unsafe.Add(sp, c.offset))
+	for i, c := range m.cloned {
+		l.clones[i](unsafe.Add(sp, c.offset))
 	}
 	return m.value(sp).Elem()
 }

@@ -31,6 +31,10 @@ type mapper struct {
 	intKey   bool
 	intKeyAt func(p unsafe.Pointer) int64
 	ops      typeOps
+	// scratchScan reports whether every mapped field takes a typed scan target
+	// (typedTarget): a load may then scan each row into one scratch object and
+	// copy it out.
+	scratchScan bool
 	// selfRef reports whether a many-to-one relationship points back at this mapper.
 	selfRef bool
 	// fkRels are the relationships whose foreign key columns live in this table.
@@ -56,6 +60,8 @@ type colMap struct {
 	target  func(p unsafe.Pointer) any
 	cloneAt func(p unsafe.Pointer)
 	valueAt func(p unsafe.Pointer) any // value, by offset
+	// cloner makes a cloneAt of the loader's own, allocating in runs.
+	cloner func() func(p unsafe.Pointer)
 }
 
 func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, error) {
@@ -69,7 +75,7 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 	if len(spec.PrimaryKey) == 0 {
 		return nil, fmt.Errorf("orm: Map[%s]: table %s has no primary key; a mapped table needs one to tell its rows apart", t, table.Name())
 	}
-	m := &mapper{typ: t, table: table, spec: spec}
+	m := &mapper{typ: t, table: table, spec: spec, scratchScan: true}
 	byName := map[string]expr.ColumnSpec{}
 	var names []string
 	for _, c := range spec.Columns {
@@ -165,6 +171,10 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 		c.target = targetFor(c.ftype)
 		c.cloneAt = cloneAtFor(c.ftype, c.cmp.clone)
 		c.valueAt = valueAtFor(c.ftype, c.spec.GoType, c.bind)
+		if c.cloneAt != nil {
+			c.cloner = clonerFor(c.ftype, c.cloneAt)
+		}
+		m.scratchScan = m.scratchScan && typedTarget(c.ftype)
 	}
 	for _, k := range spec.PrimaryKey {
 		c := m.colNamed(k.Name())
