@@ -173,9 +173,9 @@ func (l *loader) adopt(p unsafe.Pointer, overwrite bool) unsafe.Pointer {
 		l.stateRun = min(max(2*l.stateRun, 8), 256)
 		l.states = make([]state, l.stateRun)
 	}
-	st := &l.states[0]
+	st := &l.states[0] // zero, as made: only the fields that are not are set
 	l.states = l.states[1:]
-	*st = state{m: m, obj: m.value(p), key: k, status: persistent, snap: l.snapshot(p)}
+	st.m, st.obj, st.key, st.status, st.snap = m, m.value(p), k, persistent, l.snapshot(p)
 	if l.unique {
 		l.waiting = append(l.waiting, st)
 	} else {
