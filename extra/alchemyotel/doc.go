@@ -1,0 +1,2 @@
+// Package alchemyotel traces and measures alchemy engines with OpenTelemetry.
+package alchemyotel
