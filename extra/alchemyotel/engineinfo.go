@@ -20,6 +20,8 @@ type engineInfo struct {
 	// poolOpt is the attribute set {db.client.connection.pool.name}; idleOpt and
 	// usedOpt add db.client.connection.state.
 	poolOpt, idleOpt, usedOpt metric.MeasurementOption
+	// poolOpts is {poolOpt}, made once: a variadic call would allocate it each time.
+	poolOpts []metric.RecordOption
 	// connectAttrs: base and the pool's name, for connect spans.
 	connectAttrs []attribute.KeyValue
 
@@ -66,6 +68,7 @@ func newEngineInfo(e *alchemy.Engine, poolName string) *engineInfo {
 	ei.poolName = poolName
 	pn := semconv.DBClientConnectionPoolNameKey.String(poolName)
 	ei.poolOpt = metric.WithAttributeSet(attribute.NewSet(pn))
+	ei.poolOpts = []metric.RecordOption{ei.poolOpt}
 	ei.idleOpt = metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateIdle))
 	ei.usedOpt = metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateUsed))
 	ei.connectAttrs = append(append([]attribute.KeyValue(nil), ei.base...), pn)

@@ -179,17 +179,16 @@ func (t *Tracer) TraceConnectEnd(ctx context.Context, e *alchemy.Engine, data al
 		cc.span.SetAttributes(attrs...)
 		cc.span.SetStatus(codes.Error, desc)
 	} else {
-		t.inst.createTime.Record(cc, data.Duration.Seconds(), cc.ei.poolOpt)
+		t.inst.createTime.Record(cc, data.Duration.Seconds(), cc.ei.poolOpts...)
 	}
 	cc.span.End()
 }
 
-// checkoutCtx is the context of a checkout: the caller's, with when it began and
-// the pool's count of waits then. The pool listener finds it too.
+// checkoutCtx is the context of a checkout: the caller's, with the pool's count
+// of waits when it began. The pool listener finds it too.
 type checkoutCtx struct {
 	context.Context
 	ei    *engineInfo
-	start time.Time
 	waits int64
 }
 
@@ -212,16 +211,17 @@ func (t *Tracer) TraceCheckoutStart(ctx context.Context, e *alchemy.Engine) (out
 		return ctx
 	}
 	defer t.contain("TraceCheckoutStart")
-	return &checkoutCtx{Context: ctx, ei: t.engine(e), start: time.Now(), waits: e.PoolStatus().Waits}
+	return &checkoutCtx{Context: ctx, ei: t.engine(e), waits: e.PoolStatus().Waits}
 }
 
 // TraceCheckoutEnd records db.client.connection.wait_time and, for a checkout
-// that waited for a connection or failed, the span "alchemy.checkout" (kind
-// INTERNAL, from the checkout's start, with db.client.connection.pool.name).
-// A checkout waited when the pool's count of waits grew during it: exact when
-// checkouts do not overlap, and when they do, a checkout that took the last
-// free connection just as another began to wait is also taken for one that
-// waited.
+// that waited for a connection (at least WithMinCheckoutWait) or failed, the
+// span "alchemy.checkout" (kind INTERNAL, from the checkout's start, with
+// db.client.connection.pool.name). A checkout waited when the pool's count of
+// waits grew during it: exact when checkouts do not overlap; when they do, a
+// checkout that took the last free connection just as another began to wait
+// may be taken for one that waited, but it is quick, so the minimum wait
+// filters it out.
 func (t *Tracer) TraceCheckoutEnd(ctx context.Context, e *alchemy.Engine, data alchemy.CheckoutEnd) {
 	if t == nil {
 		return
@@ -231,12 +231,12 @@ func (t *Tracer) TraceCheckoutEnd(ctx context.Context, e *alchemy.Engine, data a
 	if !ok {
 		return
 	}
-	t.inst.waitTime.Record(cc.Context, data.Duration.Seconds(), cc.ei.poolOpt)
-	if data.Err == nil && e.PoolStatus().Waits == cc.waits {
+	t.inst.waitTime.Record(cc.Context, data.Duration.Seconds(), cc.ei.poolOpts...)
+	if data.Err == nil && (data.Duration < t.cfg.minWait || e.PoolStatus().Waits == cc.waits) {
 		return
 	}
 	_, span := t.tracer.Start(cc.Context, "alchemy.checkout", trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithTimestamp(cc.start), trace.WithAttributes(semconv.DBClientConnectionPoolNameKey.String(cc.ei.poolName)))
+		trace.WithTimestamp(time.Now().Add(-data.Duration)), trace.WithAttributes(semconv.DBClientConnectionPoolNameKey.String(cc.ei.poolName)))
 	if data.Err != nil {
 		attrs, desc := errorAttrs(data.Err, t.cfg.queryParams)
 		span.SetAttributes(attrs...)

@@ -1,6 +1,8 @@
 package alchemyotel
 
 import (
+	"time"
+
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -13,7 +15,14 @@ type config struct {
 	mp          metric.MeterProvider
 	queryParams bool
 	poolName    string
+	minWait     time.Duration
+	minWaitSet  bool
 }
+
+// DefaultMinCheckoutWait is how long a checkout must have waited for a
+// connection to get a span of its own, unless WithMinCheckoutWait says
+// otherwise.
+const DefaultMinCheckoutWait = time.Millisecond
 
 // WithTracerProvider sets the provider of the tracer that makes the spans.
 // Without it, or given nil, the global provider (otel.GetTracerProvider) is used.
@@ -43,4 +52,14 @@ func WithQueryParameters(on bool) Option {
 // to a Tracer that serves one engine: pool names must be unique in a process.
 func WithPoolName(name string) Option {
 	return func(c *config) { c.poolName = name }
+}
+
+// WithMinCheckoutWait sets how long a checkout must have waited for a
+// connection (the pool had none free) to get an "alchemy.checkout" span
+// (default DefaultMinCheckoutWait; 0: every checkout that waited). Shorter
+// waits, common under load and of no interest in a trace, would cost a span
+// each; db.client.connection.wait_time measures every checkout whatever this
+// says. A checkout that fails always gets its span.
+func WithMinCheckoutWait(d time.Duration) Option {
+	return func(c *config) { c.minWait, c.minWaitSet = d, true }
 }

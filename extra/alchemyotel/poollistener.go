@@ -53,7 +53,7 @@ func (t *Tracer) PoolListener() pool.Listener {
 			if st == nil || st.at.IsZero() {
 				return
 			}
-			t.inst.useTime.Record(context.Background(), time.Since(st.at).Seconds(), st.ei.poolOpt)
+			t.inst.useTime.Record(context.Background(), time.Since(st.at).Seconds(), st.ei.poolOpts...)
 			st.at = time.Time{}
 		},
 	}

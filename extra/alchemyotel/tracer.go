@@ -57,6 +57,9 @@ func New(opts ...Option) (t *Tracer, err error) {
 	if cfg.mp == nil {
 		cfg.mp = otel.GetMeterProvider()
 	}
+	if !cfg.minWaitSet {
+		cfg.minWait = DefaultMinCheckoutWait
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			t, err = nil, fmt.Errorf("alchemyotel: a provider panicked: %v", p)
