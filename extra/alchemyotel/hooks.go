@@ -37,7 +37,7 @@ func (t *Tracer) TraceExecuteStart(ctx context.Context, c *alchemy.Conn, data al
 	ei := t.engine(c.Engine())
 	batch := data.Many >= 2
 	si := ei.stmt(data.Statement, data.SQL, batch)
-	sctx, span := t.tracer.Start(ctx, si.name, si.startOpts...)
+	sctx, span := si.start(ctx, t.tracer)
 	if span.IsRecording() {
 		if batch {
 			span.SetAttributes(semconv.DBOperationBatchSizeKey.Int(data.Many))
@@ -126,7 +126,7 @@ func (t *Tracer) TraceTxStart(ctx context.Context, c *alchemy.Conn, ev alchemy.T
 	}
 	defer t.contain("TraceTxStart")
 	si := t.engine(c.Engine()).txOp(ev.Op)
-	sctx, span := t.tracer.Start(ctx, si.name, si.startOpts...)
+	sctx, span := si.start(ctx, t.tracer)
 	return &opCtx{Context: sctx, span: span, si: si}
 }
 

@@ -12,6 +12,7 @@ import (
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // dropProcessor is a span processor that drops every span: the SDK still
@@ -35,8 +36,9 @@ const (
 // connections opened before the timer starts: otel=off has no tracer;
 // otel=on has the SDK's tracer provider (every span sampled, recorded and
 // dropped by its processor) and meter provider (a ManualReader never collected)
-// with the pool instrumented; otel=unsampled is otel=on with a sampler that
-// records nothing; otel=traces is otel=on with the no-op meter provider, to tell
+// with the pool instrumented; otel=unsampled is otel=on with every statement
+// run under a parent span that was not sampled (a request the HTTP layer did not
+// sample), with the SDK's parent-based sampler; otel=traces is otel=on with the no-op meter provider, to tell
 // the spans' share from the metrics'. Compare the sub-benchmarks of one run:
 //
 //	go test -run '^$' -bench OverheadPostgresSelectOne -count 6 .
@@ -45,24 +47,23 @@ func BenchmarkOverheadPostgresSelectOne(b *testing.B) {
 	if url == "" {
 		b.Skip("ALCHEMY_TEST_POSTGRESQL_URL is not set (see scripts/test-servers.sh env)")
 	}
-	b.Run("otel=off", func(b *testing.B) { benchSelectOne(b, url, nil, true) })
-	b.Run("otel=on", func(b *testing.B) { benchSelectOne(b, url, sdktrace.AlwaysSample(), true) })
-	b.Run("otel=unsampled", func(b *testing.B) { benchSelectOne(b, url, sdktrace.NeverSample(), true) })
-	b.Run("otel=traces", func(b *testing.B) { benchSelectOne(b, url, sdktrace.AlwaysSample(), false) })
+	for _, mode := range []string{"off", "on", "unsampled", "traces"} {
+		b.Run("otel="+mode, func(b *testing.B) { benchSelectOne(b, url, mode) })
+	}
 }
 
-// benchSelectOne runs b.N SELECT 1 over benchGoroutines goroutines; sampler nil
-// installs no tracer; metrics false gives the tracer the no-op meter provider.
-func benchSelectOne(b *testing.B, url string, sampler sdktrace.Sampler, metrics bool) {
+// benchSelectOne runs b.N SELECT 1 over benchGoroutines goroutines, with the
+// telemetry of mode (see BenchmarkOverheadPostgresSelectOne).
+func benchSelectOne(b *testing.B, url string, mode string) {
 	ctx := context.Background()
 	opts := []alchemy.Option{alchemy.PoolSize(benchConns), alchemy.MaxOverflow(0)}
 	var tr *alchemyotel.Tracer
-	if sampler != nil {
-		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler), sdktrace.WithSpanProcessor(dropProcessor{}))
+	if mode != "off" {
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(dropProcessor{})) // ParentBased(AlwaysSample)
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 		defer func() { _ = tp.Shutdown(ctx); _ = mp.Shutdown(ctx) }()
 		var mpOpt alchemyotel.Option = alchemyotel.WithMeterProvider(mp)
-		if !metrics {
+		if mode == "traces" {
 			mpOpt = alchemyotel.WithMeterProvider(metricnoop.NewMeterProvider())
 		}
 		var err error
@@ -95,6 +96,10 @@ func benchSelectOne(b *testing.B, url string, sampler sdktrace.Sampler, metrics 
 		_ = c.Close()
 	}
 	stmt := alchemy.Text("select 1")
+	if mode == "unsampled" {
+		ctx = trace.ContextWithRemoteSpanContext(ctx, trace.NewSpanContext(trace.SpanContextConfig{
+			TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1}})) // valid, not sampled
+	}
 	var left atomic.Int64
 	left.Store(int64(b.N))
 	var wg sync.WaitGroup

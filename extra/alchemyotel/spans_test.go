@@ -423,3 +423,42 @@ func TestTxSpans(t *testing.T) {
 		}
 	}, allTargets...)
 }
+
+// TestUnsampledParent: under a parent that was not sampled, the SDK's default
+// sampler records no statement span; a sampler that records it all the same
+// gets a span with every attribute.
+func TestUnsampledParent(t *testing.T) {
+	parent := trace.ContextWithRemoteSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1}}))
+	for _, sampler := range []sdktrace.Sampler{sdktrace.ParentBased(sdktrace.AlwaysSample()), sdktrace.AlwaysSample()} {
+		rec := tracetest.NewSpanRecorder()
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler), sdktrace.WithSpanProcessor(rec))
+		tr, err := alchemyotel.New(alchemyotel.WithTracerProvider(tp))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng, err := alchemy.CreateEngine(testdb.SQLiteURL(t), tr.EngineOptions()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t)(eng.Execute(parent, alchemy.Text("SELECT 1")))
+		_ = eng.Dispose()
+		var stmt []sdktrace.ReadOnlySpan
+		for _, s := range rec.Ended() {
+			if s.Name() == "SELECT" {
+				stmt = append(stmt, s)
+			}
+		}
+		if sampler.Description() == sdktrace.AlwaysSample().Description() {
+			if len(stmt) != 1 {
+				t.Fatalf("%s: %d statement spans", sampler.Description(), len(stmt))
+			}
+			a := attrMap(t, stmt[0])
+			if a["db.system.name"].AsString() != "sqlite" || a["db.query.text"].AsString() != "SELECT 1" || stmt[0].SpanKind() != trace.SpanKindClient {
+				t.Errorf("attributes of a span sampled under an unsampled parent: %v", a)
+			}
+		} else if len(stmt) != 0 {
+			t.Errorf("%s: %d statement spans under an unsampled parent", sampler.Description(), len(stmt))
+		}
+	}
+}

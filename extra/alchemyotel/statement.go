@@ -1,6 +1,7 @@
 package alchemyotel
 
 import (
+	"context"
 	"strings"
 
 	"github.com/go-alchemy/alchemy"
@@ -28,6 +29,9 @@ type stmtKey struct {
 type stmtInfo struct {
 	name      string
 	startOpts []trace.SpanStartOption
+	// spanAttrs are the attributes startOpts carry; kindOnly is startOpts
+	// without them (see start).
+	spanAttrs []attribute.KeyValue
 	// metricAttrs: db.system.name, db.namespace, server.*, db.operation.name,
 	// db.collection.name, db.query.summary (those known); okOpts records them.
 	metricAttrs []attribute.KeyValue
@@ -127,6 +131,7 @@ func (ei *engineInfo) newStmt(k stmtKey, op string) *stmtInfo {
 	return &stmtInfo{
 		name:        name,
 		startOpts:   []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(span...)},
+		spanAttrs:   span,
 		metricAttrs: m,
 		okOpts:      []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(m...))},
 	}
@@ -142,9 +147,30 @@ func (ei *engineInfo) txOp(op string) *stmtInfo {
 	si := &stmtInfo{
 		name:        name,
 		startOpts:   []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(m...)},
+		spanAttrs:   m,
 		metricAttrs: m,
 		okOpts:      []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(m...))},
 	}
 	v, _ := ei.txOps.LoadOrStore(op, si)
 	return v.(*stmtInfo)
+}
+
+// kindOnly starts a client span without attributes.
+var kindOnly = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+
+// start starts the span of si. Its attributes go to the sampler at the start,
+// as the conventions ask, except under a parent that was not sampled: a
+// parent-based sampler (the SDK's default) records nothing there, and copying
+// the attributes for it would be the costliest part of an unrecorded span.
+// Should a sampler record such a span all the same, it gets them right after
+// the start.
+func (si *stmtInfo) start(ctx context.Context, tr trace.Tracer) (context.Context, trace.Span) {
+	if psc := trace.SpanContextFromContext(ctx); psc.IsValid() && !psc.IsSampled() {
+		ctx, span := tr.Start(ctx, si.name, kindOnly...)
+		if span.IsRecording() {
+			span.SetAttributes(si.spanAttrs...)
+		}
+		return ctx, span
+	}
+	return tr.Start(ctx, si.name, si.startOpts...)
 }
