@@ -76,14 +76,18 @@ func newEngineInfo(e *alchemy.Engine, poolName string) *engineInfo {
 }
 
 // derivedPoolName is the conventions' fallback pool name:
-// server.address:server.port/db.namespace, with what the URL has of them.
+// server.address:server.port/db.namespace, with what the URL has of them (for
+// SQLite, the database file alone).
 func derivedPoolName(host string, port int, db string) string {
 	s := host
 	if port != 0 {
 		s += ":" + strconv.Itoa(port)
 	}
 	if db != "" {
-		s += "/" + db
+		if s != "" {
+			s += "/"
+		}
+		s += db // SQLite: the file alone
 	}
 	if s == "" {
 		s = "alchemy"
