@@ -17,7 +17,9 @@ import (
 // (ExecuteTracer, TxTracer, ConnectTracer and CheckoutTracer) and a pool
 // listener. Install both with EngineOptions; report a pool's state with
 // InstrumentPool. One Tracer may serve several engines (unless WithPoolName
-// names their pools); it is safe for concurrent use.
+// names their pools); it is safe for concurrent use. It keeps, for its whole
+// life, a little state per engine it has seen (attribute sets for at most 2000
+// distinct statements): give it long-lived engines, not one made per request.
 //
 // A hook that panics (a span processor or an exporter that panics inside
 // span.End) is contained: the database work goes on, the span may be lost, and
