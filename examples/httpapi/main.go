@@ -34,8 +34,10 @@
 //
 // Run it:
 //
-//	go run ./examples/httpapi                  # SQLite in a temporary file, on :8080
-//	go run ./examples/httpapi -addr :9000 -url 'postgresql://alchemy:pw@127.0.0.1/alchemy_test'
+//	cd examples/httpapi                   # a module of its own (it uses OpenTelemetry)
+//	go run .                              # SQLite in a temporary file, on :8080
+//	go run . -addr :9000 -url 'postgresql://alchemy:pw@127.0.0.1/alchemy_test'
+//	go run . -trace                       # and each request's spans on stdout (README.md)
 //
 //	curl -s localhost:8080/users -d '{"name": "ed"}'
 //	curl -s localhost:8080/tasks -d '{"owner_id": 1, "title": "write the docs", "tags": ["docs"]}'
@@ -53,6 +55,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"log"
 	"log/slog"
 	"net"
@@ -72,10 +75,15 @@ import (
 func main() {
 	url := flag.String("url", "", "database URL (default: SQLite in a temporary file)")
 	addr := flag.String("addr", ":8080", "address to listen on")
+	trace := flag.Bool("trace", false, "write the spans of each request and its database work to stdout (OpenTelemetry)")
 	flag.Parse()
+	var traceOut io.Writer
+	if *trace {
+		traceOut = os.Stdout
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, *url, *addr, slog.Default(), func(a net.Addr) {
+	err := run(ctx, *url, *addr, slog.Default(), traceOut, func(a net.Addr) {
 		log.Printf("serving the task API on http://%s", a)
 	})
 	if err != nil {
@@ -91,8 +99,10 @@ func sqliteURL(path string) string {
 }
 
 // run serves the API on addr until ctx is done, then shuts the server down
-// gracefully. ready, when not nil, is told the address listened on.
-func run(ctx context.Context, url, addr string, logger *slog.Logger, ready func(net.Addr)) error {
+// gracefully. ready, when not nil, is told the address listened on. With
+// traceOut, each request's spans and those of its database work are written
+// there (OpenTelemetry, as JSON).
+func run(ctx context.Context, url, addr string, logger *slog.Logger, traceOut io.Writer, ready func(net.Addr)) (err error) {
 	if url == "" {
 		dir, err := os.MkdirTemp("", "alchemy-httpapi")
 		if err != nil {
@@ -101,7 +111,20 @@ func run(ctx context.Context, url, addr string, logger *slog.Logger, ready func(
 		defer os.RemoveAll(dir)
 		url = sqliteURL(filepath.Join(dir, "tasks.db"))
 	}
-	eng, err := alchemy.CreateEngine(url, alchemy.Logger(logger))
+	opts := []alchemy.Option{alchemy.Logger(logger)}
+	var tracer *tracing
+	if traceOut != nil {
+		if tracer, err = newTracing(traceOut); err != nil {
+			return err
+		}
+		defer func() {
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err = errors.Join(err, tracer.shutdown(shutdownCtx))
+		}()
+		opts = append(opts, tracer.engineOptions()...)
+	}
+	eng, err := alchemy.CreateEngine(url, opts...)
 	if err != nil {
 		return err
 	}
@@ -119,7 +142,11 @@ func run(ctx context.Context, url, addr string, logger *slog.Logger, ready func(
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second,
+	var handler http.Handler = a
+	if tracer != nil {
+		handler = tracer.handler(a)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError)}
 	if ready != nil {
 		ready(ln.Addr())

@@ -716,7 +716,7 @@ func TestRun(t *testing.T) {
 	defer cancel()
 	addrs := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, "", "127.0.0.1:0", quiet, func(a net.Addr) { addrs <- a }) }()
+	go func() { done <- run(ctx, "", "127.0.0.1:0", quiet, nil, func(a net.Addr) { addrs <- a }) }()
 	var base string
 	select {
 	case a := <-addrs:
