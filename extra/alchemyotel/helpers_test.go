@@ -169,11 +169,11 @@ func (r *rig) checkNoLeak(t *testing.T, secrets ...string) {
 		check("span name", s.Name())
 		check("status of "+s.Name(), s.Status().Description)
 		for _, kv := range s.Attributes() {
-			check(s.Name()+" "+string(kv.Key), kv.Value.Emit())
+			check(s.Name()+" "+string(kv.Key), kv.Value.String())
 		}
 		for _, ev := range s.Events() {
 			for _, kv := range ev.Attributes {
-				check(s.Name()+" event "+string(kv.Key), kv.Value.Emit())
+				check(s.Name()+" event "+string(kv.Key), kv.Value.String())
 			}
 		}
 	}
@@ -182,7 +182,7 @@ func (r *rig) checkNoLeak(t *testing.T, secrets ...string) {
 		for _, m := range sm.Metrics {
 			for _, set := range metricSets(m) {
 				for _, kv := range set.ToSlice() {
-					check(m.Name+" "+string(kv.Key), kv.Value.Emit())
+					check(m.Name+" "+string(kv.Key), kv.Value.String())
 				}
 			}
 		}

@@ -210,7 +210,7 @@ func TestStatementAttributes(t *testing.T) {
 			allowed := map[string]bool{"db.namespace": true, "server.address": true, "server.port": true}
 			for k := range a {
 				if _, ok := want[k]; !ok && !allowed[k] {
-					t.Errorf("%s: unexpected attribute %s = %v", c.name, k, a[k].Emit())
+					t.Errorf("%s: unexpected attribute %s = %v", c.name, k, a[k].String())
 				}
 			}
 			checkServer(t, tg, a)
