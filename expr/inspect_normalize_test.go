@@ -329,3 +329,21 @@ func TestMSSQLCatalogQueries(t *testing.T) {
 		}
 	}
 }
+
+// EnumValues reads the values of a declared Enum and of a reflected MySQL ENUM,
+// and refuses another type.
+func TestEnumValues(t *testing.T) {
+	if vals, ok := EnumValues(Enum("mood", "sad", "it's ok").SQL()); !ok || len(vals) != 2 || vals[1] != "it's ok" {
+		t.Errorf("declared: %v %v", vals, ok)
+	}
+	st, err := normalizeType("mysql", `enum('a','b''c')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vals, ok := EnumValues(st); !ok || len(vals) != 2 || vals[1] != "b'c" {
+		t.Errorf("reflected: %v %v", vals, ok)
+	}
+	if _, ok := EnumValues(String(10).SQL()); ok {
+		t.Errorf("a VARCHAR read as an enum")
+	}
+}

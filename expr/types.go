@@ -170,6 +170,16 @@ func JSONOf[T any]() Type[T] {
 		}}
 }
 
+// EnumValues returns the values of an Enum type, declared or reflected (MySQL's
+// ENUM('a', 'b')); false for any other SQL type.
+func EnumValues(st SQLType) ([]string, bool) {
+	t, ok := st.(*enumType)
+	if !ok {
+		return nil, false
+	}
+	return append([]string(nil), t.values...), true
+}
+
 // enumType is Enum's SQL type.
 type enumType struct {
 	name   string

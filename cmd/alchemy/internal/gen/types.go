@@ -95,16 +95,12 @@ func mapType(st expr.SQLType, dialect string) goType {
 			return goType{Go: "string", Expr: fmt.Sprintf("expr.Numeric(%d, %d)", p, s)}
 		}
 	}
-	if name == "ENUM" {
-		if mysql, err := st.SQLFor("mysql"); err == nil {
-			if vals, ok := enumValues(mysql); ok && sameType(st, expr.Enum("", vals...).SQL()) {
-				args := []string{`""`}
-				for _, v := range vals {
-					args = append(args, strconv.Quote(v))
-				}
-				return goType{Go: "string", Expr: "expr.Enum(" + strings.Join(args, ", ") + ")"}
-			}
+	if vals, ok := expr.EnumValues(st); ok {
+		args := []string{`""`}
+		for _, v := range vals {
+			args = append(args, strconv.Quote(v))
 		}
+		return goType{Go: "string", Expr: "expr.Enum(" + strings.Join(args, ", ") + ")"}
 	}
 	return catalog(name, dialect)
 }
@@ -155,46 +151,4 @@ func inList(s string, list ...string) bool {
 		}
 	}
 	return false
-}
-
-// enumValues reads the values back out of MySQL's ENUM('a', 'b') as expr writes it
-// (quotes doubled, backslashes doubled).
-func enumValues(s string) ([]string, bool) {
-	if !strings.HasPrefix(s, "ENUM(") || !strings.HasSuffix(s, ")") {
-		return nil, false
-	}
-	body := s[len("ENUM(") : len(s)-1]
-	var vals []string
-	for i := 0; i < len(body); {
-		if body[i] != '\'' {
-			return nil, false
-		}
-		var b strings.Builder
-		j := i + 1
-		for ; j < len(body); j++ {
-			if body[j] == '\'' {
-				if j+1 < len(body) && body[j+1] == '\'' {
-					b.WriteByte('\'')
-					j++
-					continue
-				}
-				break
-			}
-			if body[j] == '\\' && j+1 < len(body) {
-				j++
-			}
-			b.WriteByte(body[j])
-		}
-		if j >= len(body) {
-			return nil, false
-		}
-		vals = append(vals, b.String())
-		i = j + 1
-		if strings.HasPrefix(body[i:], ", ") {
-			i += 2
-		} else if i != len(body) {
-			return nil, false
-		}
-	}
-	return vals, true
 }
