@@ -44,7 +44,7 @@ func WriteDOT(w io.Writer, s *Schema) error {
 				typ += "?"
 			}
 			fmt.Fprintf(&b, "        <TR><TD PORT=\"c%d\" ALIGN=\"LEFT\">%s</TD><TD ALIGN=\"LEFT\">%s</TD><TD PORT=\"c%de\">%s</TD></TR>\n",
-				i, html(c.Name), html(typ), i, html(dotKeys(t, c)))
+				i, html(c.Name), html(typ), i, html(strings.Join(keyMarkers(t, c, "UQ"), " ")))
 		}
 		b.WriteString("        </TABLE>\n    >];\n")
 	}
@@ -101,21 +101,6 @@ func columnIndex(t *Table, name string) int {
 		}
 	}
 	return -1
-}
-
-// dotKeys are a column's markers in the diagram: PK, FK, UQ (unique alone).
-func dotKeys(t *Table, c *Column) string {
-	var k []string
-	if c.PrimaryKey {
-		k = append(k, "PK")
-	}
-	if t.InForeignKey(c.Name) {
-		k = append(k, "FK")
-	}
-	if !c.PrimaryKey && t.IsUnique([]string{c.Name}) {
-		k = append(k, "UQ")
-	}
-	return strings.Join(k, " ")
 }
 
 // dotID is s as a DOT quoted string.

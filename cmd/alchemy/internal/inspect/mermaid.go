@@ -26,7 +26,7 @@ func WriteMermaid(w io.Writer, s *Schema) error {
 		fmt.Fprintf(&b, "    %s {\n", mermaidEntity(t.Name))
 		for _, c := range t.Columns {
 			fmt.Fprintf(&b, "        %s %s", mermaidType(c.Type), mermaidAttr(c.Name))
-			if k := mermaidKeys(t, c); k != "" {
+			if k := strings.Join(keyMarkers(t, c, "UK"), ", "); k != "" {
 				b.WriteString(" " + k)
 			}
 			if c.Comment != "" {
@@ -119,21 +119,6 @@ func mermaidType(typ string) string {
 func isLetterStart(s string) bool {
 	c := s[0]
 	return c == '_' || c == '*' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= 0x80
-}
-
-// mermaidKeys are a column's key markers: PK, FK, UK (unique alone).
-func mermaidKeys(t *Table, c *Column) string {
-	var k []string
-	if c.PrimaryKey {
-		k = append(k, "PK")
-	}
-	if t.InForeignKey(c.Name) {
-		k = append(k, "FK")
-	}
-	if !c.PrimaryKey && t.IsUnique([]string{c.Name}) {
-		k = append(k, "UK")
-	}
-	return strings.Join(k, ", ")
 }
 
 // mermaidString is s as a Mermaid quoted string, which cannot hold a double quote.

@@ -310,3 +310,19 @@ func (t *Table) InForeignKey(col string) bool {
 	}
 	return false
 }
+
+// keyMarkers are a column's key markers in a diagram: PK, FK, and unique (the
+// diagram's own word for it) when the column is unique alone.
+func keyMarkers(t *Table, c *Column, unique string) []string {
+	var k []string
+	if c.PrimaryKey {
+		k = append(k, "PK")
+	}
+	if t.InForeignKey(c.Name) {
+		k = append(k, "FK")
+	}
+	if !c.PrimaryKey && t.IsUnique([]string{c.Name}) {
+		k = append(k, unique)
+	}
+	return k
+}
