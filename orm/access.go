@@ -32,8 +32,19 @@ func typeOpsFor[T any]() typeOps {
 }
 
 // targetFor returns how to make a scan target of a field of type t at p: a
-// typed pointer for the common types, reflect for the rest.
-func targetFor(t reflect.Type) func(p unsafe.Pointer) any {
+// typed pointer for the common types, reflect for the rest. typed reports the
+// former: a type whose Scan (database/sql's own) writes fresh values and keeps
+// no buffer, so that a row may be scanned into one scratch object and copied
+// out.
+func targetFor(t reflect.Type) (target func(p unsafe.Pointer) any, typed bool) {
+	if f := typedTargetFor(t); f != nil {
+		return f, true
+	}
+	return func(p unsafe.Pointer) any { return reflect.NewAt(t, p).Interface() }, false
+}
+
+// typedTargetFor is targetFor's typed pointers; nil for another type.
+func typedTargetFor(t reflect.Type) func(p unsafe.Pointer) any {
 	switch t {
 	case reflect.TypeFor[int64]():
 		return func(p unsafe.Pointer) any { return (*int64)(p) }
@@ -82,24 +93,7 @@ func targetFor(t reflect.Type) func(p unsafe.Pointer) any {
 	case reflect.TypeFor[sql.NullTime]():
 		return func(p unsafe.Pointer) any { return (*sql.NullTime)(p) }
 	}
-	return func(p unsafe.Pointer) any { return reflect.NewAt(t, p).Interface() }
-}
-
-// typedTarget reports whether targetFor has a typed target for t: a type whose
-// Scan (database/sql's own) writes fresh values and keeps no buffer, so that a
-// row may be scanned into one scratch object and copied out.
-func typedTarget(t reflect.Type) bool {
-	switch t {
-	case reflect.TypeFor[int64](), reflect.TypeFor[int32](), reflect.TypeFor[int](), reflect.TypeFor[int16](),
-		reflect.TypeFor[uint64](), reflect.TypeFor[float64](), reflect.TypeFor[float32](), reflect.TypeFor[bool](),
-		reflect.TypeFor[string](), reflect.TypeFor[[]byte](), reflect.TypeFor[time.Time](),
-		reflect.TypeFor[*int64](), reflect.TypeFor[*int32](), reflect.TypeFor[*int](), reflect.TypeFor[*float64](),
-		reflect.TypeFor[*bool](), reflect.TypeFor[*string](), reflect.TypeFor[*time.Time](),
-		reflect.TypeFor[sql.NullString](), reflect.TypeFor[sql.NullInt64](), reflect.TypeFor[sql.NullFloat64](),
-		reflect.TypeFor[sql.NullBool](), reflect.TypeFor[sql.NullTime]():
-		return true
-	}
-	return false
+	return nil
 }
 
 // clonerFor returns a maker of cloneAt functions for t that allocate the

@@ -278,16 +278,12 @@ func setInt(v reflect.Value, n int64) {
 // newSet, which the flush's end clears.
 func (f *flushRun) persisted(st *state, snap unsafe.Pointer) error {
 	m := st.m
-	k, _ := m.keyOfPtr(st.obj)
+	k, _ := m.keyOf(st.obj)
 	if other := f.u.identity.get(k); other != nil && other != st {
 		return fmt.Errorf("%w: a new %s has the primary key %s of an object already in the session", ErrIdentityConflict, m, describeKey(m, st.obj))
 	}
 	st.key, st.status = k, persistent
-	m.ops.copy(snap, st.obj.UnsafePointer())
-	for _, c := range m.cloned {
-		c.cloneAt(unsafe.Add(snap, c.offset))
-	}
-	st.snap = m.value(snap).Elem()
+	st.snap = m.snapshotAt(snap, st.obj.UnsafePointer(), nil)
 	f.u.identity.put(k, st)
 	f.u.inserted = append(f.u.inserted, st)
 	return nil

@@ -112,7 +112,7 @@ func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (unsafe.
 			return nil, err
 		}
 		if !l.unique {
-			if st := l.u.identity.get(l.keyAt(l.scratch)); st != nil {
+			if st := l.u.identity.get(l.key(l.scratch)); st != nil {
 				return l.known(st, l.scratch, overwrite), nil
 			}
 		}
@@ -133,13 +133,10 @@ func (l *loader) row(res *alchemy.Result, overwrite bool, extra ...any) (unsafe.
 	return l.adopt(p, overwrite), nil
 }
 
-// keyAt is the identity of the object at p.
-func (l *loader) keyAt(p unsafe.Pointer) identityKey {
-	m := l.m
-	if m.intKeyAt != nil {
-		return identityKey{m: m, i: m.intKeyAt(p)}
-	}
-	k, _ := m.keyOf(m.value(p))
+// key is the identity of a row read into the object at p (a loaded row always
+// has one).
+func (l *loader) key(p unsafe.Pointer) identityKey {
+	k, _ := l.m.keyAt(p)
 	return k
 }
 
@@ -159,7 +156,7 @@ func (l *loader) known(st *state, p unsafe.Pointer, overwrite bool) unsafe.Point
 // overwrite is set.
 func (l *loader) adopt(p unsafe.Pointer, overwrite bool) unsafe.Pointer {
 	m := l.m
-	k := l.keyAt(p)
+	k := l.key(p)
 	if !l.unique {
 		if st := l.u.identity.get(k); st != nil {
 			// The slot's values go with the next row.
@@ -188,13 +185,7 @@ func (l *loader) adopt(p unsafe.Pointer, overwrite bool) unsafe.Pointer {
 // snapshot is mapper.takeSnapshot of the object at p, its copies allocated in
 // runs.
 func (l *loader) snapshot(p unsafe.Pointer) reflect.Value {
-	m := l.m
-	sp := l.snaps.next(m.ops)
-	m.ops.copy(sp, p)
-	for i, c := range m.cloned {
-		l.clones[i](unsafe.Add(sp, c.offset))
-	}
-	return m.value(sp).Elem()
+	return l.m.snapshotAt(l.snaps.next(l.m.ops), p, l.clones)
 }
 
 // refresh takes the values of fresh (a row just read) into st's object: every

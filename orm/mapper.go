@@ -32,7 +32,7 @@ type mapper struct {
 	intKeyAt func(p unsafe.Pointer) int64
 	ops      typeOps
 	// scratchScan reports whether every mapped field takes a typed scan target
-	// (typedTarget): a load may then scan each row into one scratch object and
+	// (targetFor): a load may then scan each row into one scratch object and
 	// copy it out.
 	scratchScan bool
 	// selfRef reports whether a many-to-one relationship points back at this mapper.
@@ -168,13 +168,14 @@ func newMapper(t reflect.Type, table *expr.Table, cfg *mapConfig) (*mapper, erro
 			c.offset += st.Field(j).Offset
 			st = st.Field(j).Type
 		}
-		c.target = targetFor(c.ftype)
+		var typed bool
+		c.target, typed = targetFor(c.ftype)
 		c.cloneAt = cloneAtFor(c.ftype, c.cmp.clone)
 		c.valueAt = valueAtFor(c.ftype, c.spec.GoType, c.bind)
 		if c.cloneAt != nil {
 			c.cloner = clonerFor(c.ftype, c.cloneAt)
 		}
-		m.scratchScan = m.scratchScan && typedTarget(c.ftype)
+		m.scratchScan = m.scratchScan && typed
 	}
 	for _, k := range spec.PrimaryKey {
 		c := m.colNamed(k.Name())

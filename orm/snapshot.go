@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"reflect"
 	"time"
+	"unsafe"
 )
 
 // A snapshot is a copy of an object's struct as the database last had it (at
@@ -124,13 +125,24 @@ func deepCopy(v reflect.Value) reflect.Value {
 
 // takeSnapshot copies the mapped fields of obj into a new snapshot.
 func (m *mapper) takeSnapshot(obj reflect.Value) reflect.Value {
-	snap := reflect.New(m.typ).Elem()
-	snap.Set(obj.Elem())
-	for _, c := range m.cloned {
-		f := snap.FieldByIndex(c.index)
-		f.Set(c.cmp.clone(f))
+	dst, _ := m.ops.makeRun(1)
+	return m.snapshotAt(dst, obj.UnsafePointer(), nil)
+}
+
+// snapshotAt copies the object at src into dst (a zero object), gives the
+// copy's pointer, byte-slice and map fields memory of their own (through
+// clones, a loader's cloners in runs, or each column's cloneAt when nil), and
+// returns it as a snapshot.
+func (m *mapper) snapshotAt(dst, src unsafe.Pointer, clones []func(p unsafe.Pointer)) reflect.Value {
+	m.ops.copy(dst, src)
+	for i, c := range m.cloned {
+		if clones != nil {
+			clones[i](unsafe.Add(dst, c.offset))
+		} else {
+			c.cloneAt(unsafe.Add(dst, c.offset))
+		}
 	}
-	return snap
+	return m.value(dst).Elem()
 }
 
 // changed returns the mapped columns whose fields differ from the snapshot.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // identityKey names a row: its mapper and its primary key. A single integer key
@@ -20,17 +21,12 @@ type identityKey struct {
 // keyOf returns obj's identity, and whether it has one: an autoincrementing key
 // that is still zero has none yet.
 func (m *mapper) keyOf(obj reflect.Value) (identityKey, bool) {
+	if m.intKeyAt != nil {
+		return m.keyAt(obj.UnsafePointer())
+	}
 	v := obj.Elem()
-	if len(m.pk) == 1 {
-		f := v.FieldByIndex(m.pk[0].index)
-		switch f.Kind() {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			return identityKey{m: m, i: f.Int()}, !(m.auto != nil && f.Int() == 0)
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			return identityKey{m: m, i: int64(f.Uint())}, !(m.auto != nil && f.Uint() == 0)
-		case reflect.String:
-			return identityKey{m: m, s: f.String()}, true
-		}
+	if len(m.pk) == 1 && v.FieldByIndex(m.pk[0].index).Kind() == reflect.String {
+		return identityKey{m: m, s: v.FieldByIndex(m.pk[0].index).String()}, true
 	}
 	var b strings.Builder
 	for _, c := range m.pk {
@@ -39,12 +35,12 @@ func (m *mapper) keyOf(obj reflect.Value) (identityKey, bool) {
 	return identityKey{m: m, s: b.String()}, true
 }
 
-// keyOfPtr is keyOf, reading a single integer key by its offset.
-func (m *mapper) keyOfPtr(obj reflect.Value) (identityKey, bool) {
+// keyAt is keyOf of the object at p; a single integer key is read in place.
+func (m *mapper) keyAt(p unsafe.Pointer) (identityKey, bool) {
 	if m.intKeyAt == nil {
-		return m.keyOf(obj)
+		return m.keyOf(m.value(p))
 	}
-	i := m.intKeyAt(obj.UnsafePointer())
+	i := m.intKeyAt(p)
 	return identityKey{m: m, i: i}, !(m.auto != nil && i == 0)
 }
 

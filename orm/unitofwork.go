@@ -36,7 +36,7 @@ func (u *unitOfWork) stateOf(m *mapper, v reflect.Value) *state {
 	if st := u.newSet[v.UnsafePointer()]; st != nil && st.m == m {
 		return st
 	}
-	k, ok := m.keyOfPtr(v)
+	k, ok := m.keyOf(v)
 	if !ok {
 		return nil
 	}
@@ -51,7 +51,7 @@ func (u *unitOfWork) add(m *mapper, v reflect.Value) (*state, error) {
 	if st := u.newSet[v.UnsafePointer()]; st != nil && st.m == m {
 		return st, nil
 	}
-	if k, ok := m.keyOfPtr(v); ok {
+	if k, ok := m.keyOf(v); ok {
 		if other := u.identity.get(k); other != nil {
 			if other.obj.Pointer() == v.Pointer() {
 				return other, nil
