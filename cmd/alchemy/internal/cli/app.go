@@ -90,8 +90,9 @@ type App struct {
 	// Config is the config file read (zero when there is none).
 	Config Config
 	// configMeta says which keys the config file set (a max_overflow of 0 is a
-	// setting, not an absence).
+	// setting, not an absence); configFile is the file read, "" for none.
 	configMeta toml.MetaData
+	configFile string
 	// Out and Err are where output and errors go.
 	Out, Err io.Writer
 	// In is where interactive input comes from.
@@ -114,9 +115,12 @@ func (a *App) LoadConfig() error {
 	if err != nil {
 		return Usagef("config file %s: %v", path, err)
 	}
-	a.configMeta = md
+	a.configMeta, a.configFile = md, path
 	return nil
 }
+
+// ConfigFile returns the config file read, "" when there is none.
+func (a *App) ConfigFile() string { return a.configFile }
 
 // ConfigSets reports whether the config file set the key at path ("pool",
 // "max_overflow").

@@ -2,11 +2,9 @@ package doctor
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/spf13/cobra"
 
 	"github.com/go-alchemy/alchemy/cmd/alchemy/internal/cli"
@@ -59,12 +57,11 @@ func resolvePool(app *cli.App, cmd *cobra.Command, p *poolFlags) (poolSettings, 
 		s.from[k] = def
 	}
 	c := app.Config.Pool
-	file := configPath(app)
-	fromFile := "config file " + file + " [pool] "
+	fromFile := "config file " + app.ConfigFile() + " [pool] "
 	if c.Size > 0 {
 		s.Size, s.from["pool_size"] = c.Size, fromFile+"size"
 	}
-	if c.MaxOverflow != 0 || configDefines(file, "pool", "max_overflow") {
+	if c.MaxOverflow != 0 || app.ConfigSets("pool", "max_overflow") {
 		s.MaxOverflow, s.from["max_overflow"] = c.MaxOverflow, fromFile+"max_overflow"
 	}
 	if c.Timeout.Duration > 0 {
@@ -103,28 +100,6 @@ func resolvePool(app *cli.App, cmd *cobra.Command, p *poolFlags) (poolSettings, 
 		return s, cli.Usagef("pool_timeout and pool_recycle cannot be negative")
 	}
 	return s, nil
-}
-
-// configPath is the config file the App read, or "" when there is none.
-func configPath(app *cli.App) string {
-	if app.ConfigFlag != "" {
-		return app.ConfigFlag
-	}
-	if _, err := os.Stat(cli.DefaultConfig); err == nil {
-		return cli.DefaultConfig
-	}
-	return ""
-}
-
-// configDefines reports whether the config file sets table.key, so that a
-// max_overflow of 0 written there counts as 0 and not as "unset".
-func configDefines(file string, key ...string) bool {
-	if file == "" {
-		return false
-	}
-	var v map[string]any
-	md, err := toml.DecodeFile(file, &v)
-	return err == nil && md.IsDefined(key...)
 }
 
 // evidence returns the setting named (pool_size, pool_recycle...) as evidence.
