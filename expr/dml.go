@@ -314,12 +314,7 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 			continue
 		}
 		given++
-		v := vals[i]
-		if e, isExpr := v.(Expression); isExpr {
-			row[i], c.hasExpr = e, true
-			continue
-		}
-		cv, err := d.convert(v)
+		cv, err := c.cell(d, vals[i])
 		if err != nil {
 			c.err = fmt.Errorf("alchemy: insert into %s, row %d: %w", s.table, len(s.rows)+1, err)
 			return &c
@@ -332,6 +327,17 @@ func (s *InsertStmt) Row(vals ...any) *InsertStmt {
 	}
 	c.appendRow(row)
 	return &c
+}
+
+// cell is a value given for column d of a row: an Expression as it is (the
+// statement then has expressions in its rows), any other converted to the
+// column's type.
+func (c *InsertStmt) cell(d *columnDef, v any) (any, error) {
+	if e, isExpr := v.(Expression); isExpr {
+		c.hasExpr = true
+		return e, nil
+	}
+	return d.convert(v)
 }
 
 // Rows adds n rows at once, as n calls of Row would: fill writes row i's values,
@@ -365,12 +371,7 @@ func (s *InsertStmt) Rows(n int, fill func(i int, vals []any)) *InsertStmt {
 				row[j] = defaultMarker{}
 				continue
 			}
-			v := vals[j]
-			if e, isExpr := v.(Expression); isExpr {
-				row[j], c.hasExpr = e, true
-				continue
-			}
-			cv, err := d.convert(v)
+			cv, err := c.cell(d, vals[j])
 			if err != nil {
 				c.err = fmt.Errorf("alchemy: insert into %s, row %d: %w", s.table, len(rows)+1, err)
 				return &c
