@@ -149,8 +149,9 @@ func (ts *tracers) add(t any) bool {
 
 // execTrace is one statement between its start and end hooks (and its Echo line).
 type execTrace struct {
-	ctx     context.Context   // the last start hook's, which the statement runs with
-	ctxs    []context.Context // each tracer's own, for its end hook
+	ctx     context.Context    // the last start hook's, which the statement runs with
+	ctxs    []context.Context  // each tracer's own, for its end hook
+	ctx1    [1]context.Context // backs ctxs for one tracer: no second allocation
 	start   time.Time
 	data    ExecuteStart
 	nparams int // before HideParameters took them away, for Echo's "[hidden]"
@@ -169,10 +170,10 @@ func (c *Conn) traceExecStart(ctx context.Context, data ExecuteStart) (context.C
 	}
 	if len(ts) > 0 {
 		ctx = c.withoutSelf(ctx)
-		tr.ctxs = make([]context.Context, len(ts))
-		for i, t := range ts {
+		tr.ctxs = tr.ctx1[:0]
+		for _, t := range ts {
 			ctx = t.TraceExecuteStart(ctx, c, data)
-			tr.ctxs[i] = ctx
+			tr.ctxs = append(tr.ctxs, ctx)
 		}
 	}
 	tr.ctx, tr.start, tr.data = ctx, time.Now(), data
