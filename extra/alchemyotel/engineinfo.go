@@ -14,6 +14,7 @@ import (
 // engineInfo is what a Tracer knows of one engine, worked out once: the
 // attributes every span and measurement of its work carries.
 type engineInfo struct {
+	eng *alchemy.Engine
 	// base: db.system.name, db.namespace, server.address, server.port (those known).
 	base     []attribute.KeyValue
 	poolName string
@@ -48,7 +49,7 @@ func newEngineInfo(e *alchemy.Engine, poolName string) *engineInfo {
 	if !ok {
 		sys = semconv.DBSystemNameOtherSQL
 	}
-	ei := &engineInfo{}
+	ei := &engineInfo{eng: e}
 	ei.base = append(ei.base, sys)
 	if u.Database != "" {
 		ei.base = append(ei.base, semconv.DBNamespaceKey.String(u.Database))
@@ -97,9 +98,14 @@ func derivedPoolName(host string, port int, db string) string {
 
 // engine returns the engineInfo of e, made at its first use.
 func (t *Tracer) engine(e *alchemy.Engine) *engineInfo {
-	if v, ok := t.engines.Load(e); ok {
-		return v.(*engineInfo)
+	if ei := t.last.Load(); ei != nil && ei.eng == e {
+		return ei
 	}
-	v, _ := t.engines.LoadOrStore(e, newEngineInfo(e, t.cfg.poolName))
-	return v.(*engineInfo)
+	v, ok := t.engines.Load(e)
+	if !ok {
+		v, _ = t.engines.LoadOrStore(e, newEngineInfo(e, t.cfg.poolName))
+	}
+	ei := v.(*engineInfo)
+	t.last.Store(ei)
+	return ei
 }

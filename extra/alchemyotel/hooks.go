@@ -38,12 +38,12 @@ func (t *Tracer) TraceExecuteStart(ctx context.Context, c *alchemy.Conn, data al
 	batch := data.Many >= 2
 	si := ei.stmt(data.Statement, data.SQL, batch)
 	sctx, span := si.start(ctx, t.tracer)
-	if span.IsRecording() {
-		if batch {
+	if batch {
+		if span.IsRecording() {
 			span.SetAttributes(semconv.DBOperationBatchSizeKey.Int(data.Many))
-		} else if t.cfg.queryParams && len(data.Params) > 0 {
-			span.SetAttributes(paramAttrs(data.Params)...)
 		}
+	} else if t.cfg.queryParams && len(data.Params) > 0 && span.IsRecording() {
+		span.SetAttributes(paramAttrs(data.Params)...)
 	}
 	return &opCtx{Context: sctx, span: span, si: si}
 }

@@ -13,6 +13,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 )
 
 // dropProcessor is a span processor that drops every span: the SDK still
@@ -39,7 +40,12 @@ const (
 // with the pool instrumented; otel=unsampled is otel=on with every statement
 // run under a parent span that was not sampled (a request the HTTP layer did not
 // sample), with the SDK's parent-based sampler; otel=traces is otel=on with the no-op meter provider, to tell
-// the spans' share from the metrics'. Compare the sub-benchmarks of one run:
+// the spans' share from the metrics'; otel=hooks has the no-op tracer and
+// meter providers: what alchemy's hooks and this package cost without an SDK.
+// The span processor drops each span at OnEnd, after the SDK made its
+// read-only snapshot: the cheapest honest reading of "a no-op exporter" (a
+// batch processor over an exporter that drops would add a queue).
+// Compare the sub-benchmarks of one run:
 //
 //	go test -run '^$' -bench OverheadPostgresSelectOne -count 6 .
 func BenchmarkOverheadPostgresSelectOne(b *testing.B) {
@@ -47,7 +53,7 @@ func BenchmarkOverheadPostgresSelectOne(b *testing.B) {
 	if url == "" {
 		b.Skip("ALCHEMY_TEST_POSTGRESQL_URL is not set (see scripts/test-servers.sh env)")
 	}
-	for _, mode := range []string{"off", "on", "unsampled", "traces"} {
+	for _, mode := range []string{"off", "on", "unsampled", "traces", "hooks"} {
 		b.Run("otel="+mode, func(b *testing.B) { benchSelectOne(b, url, mode) })
 	}
 }
@@ -62,12 +68,16 @@ func benchSelectOne(b *testing.B, url string, mode string) {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(dropProcessor{})) // ParentBased(AlwaysSample)
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 		defer func() { _ = tp.Shutdown(ctx); _ = mp.Shutdown(ctx) }()
+		var tpOpt alchemyotel.Option = alchemyotel.WithTracerProvider(tp)
 		var mpOpt alchemyotel.Option = alchemyotel.WithMeterProvider(mp)
-		if mode == "traces" {
+		if mode == "traces" || mode == "hooks" {
 			mpOpt = alchemyotel.WithMeterProvider(metricnoop.NewMeterProvider())
 		}
+		if mode == "hooks" {
+			tpOpt = alchemyotel.WithTracerProvider(tracenoop.NewTracerProvider())
+		}
 		var err error
-		if tr, err = alchemyotel.New(alchemyotel.WithTracerProvider(tp), mpOpt); err != nil {
+		if tr, err = alchemyotel.New(tpOpt, mpOpt); err != nil {
 			b.Fatal(err)
 		}
 		opts = append(opts, tr.EngineOptions()...)

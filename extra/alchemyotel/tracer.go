@@ -30,6 +30,9 @@ type Tracer struct {
 	meter   metric.Meter
 	inst    instruments
 	engines sync.Map // *alchemy.Engine -> *engineInfo
+	// last is the engineInfo found last: a Tracer mostly serves one engine,
+	// whose hooks then skip the map.
+	last atomic.Pointer[engineInfo]
 
 	panics   atomic.Int64
 	reported atomic.Bool
