@@ -295,7 +295,7 @@ func (c *Conn) exec(ctx context.Context, op, query string) error {
 	if c.eng.cfg.echo {
 		start = time.Now()
 	}
-	_, err := c.dc.sc.ExecContext(ctx, query)
+	_, err := c.dc.exec(ctx, query, nil)
 	if c.eng.cfg.echo {
 		c.eng.echo(ctx, query, nil, 0, 0, time.Since(start), err)
 	}
