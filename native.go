@@ -32,7 +32,7 @@ type nativeRows struct {
 	cols   []string       // made when asked for
 	err    error
 	onRow  bool
-	closed bool // Close was called, or the rows ended (a Close after that returns nil, as database/sql's does)
+	closed bool      // Close was called, or the rows ended (a Close after that returns nil, as database/sql's does)
 	n      int       // rows read
 	slow   *sql.Rows // database/sql's Rows over the current row, made at the first scan that needs it
 	slowN  int       // the row slow is on
