@@ -146,3 +146,35 @@ func TestNativePathRowsAsDatabaseSQL(t *testing.T) {
 		t.Fatalf("the paths read different rows:\nnative %v %v\nstdlib %v %v", rn[:1], mn[:1], rs[:1], ms[:1])
 	}
 }
+
+// TestNativePathAllocations: a SELECT on the native path allocates at least 5
+// times less than on database/sql's (its Rows, the Rows' destination slice and
+// context handling, the adapter's Rows, argument slice and per-column
+// closures), with the engine's own work the same on both.
+func TestNativePathAllocations(t *testing.T) {
+	ctx := context.Background()
+	native, stdlib := pathEngines(t)
+	stmt := alchemy.Text("select 1")
+	run := func(eng *alchemy.Engine) float64 {
+		return testing.AllocsPerRun(200, func() {
+			res, err := eng.Execute(ctx, stmt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			for res.Next() {
+				if err := res.Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := res.Err(); err != nil || n != 1 {
+				t.Fatalf("select 1 gave %d, %v", n, err)
+			}
+		})
+	}
+	n, s := run(native), run(stdlib)
+	t.Logf("allocations per SELECT: native path %v, database/sql's %v", n, s)
+	if n > s-5 {
+		t.Errorf("the native path allocates %v times per SELECT, database/sql's %v: want at least 5 fewer", n, s)
+	}
+}
