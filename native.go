@@ -95,7 +95,7 @@ func (r *nativeRows) Close() error {
 }
 
 func (r *nativeRows) close() error {
-	r.closed, r.onRow = true, false
+	r.closed, r.onRow, r.ctx = true, false, nil
 	if r.slow != nil {
 		_ = r.slow.Close()
 		r.slow = nil
