@@ -319,13 +319,7 @@ func (c *Conn) checkAlive() {
 	if c.dc == nil {
 		return
 	}
-	alive := false
-	_ = c.dc.sc.Raw(func(dc any) error {
-		v, ok := dc.(driver.Validator)
-		alive = !ok || v.IsValid()
-		return nil
-	})
-	if !alive {
+	if !c.dc.valid() {
 		c.invalidate(errors.New("alchemy: the driver closed the connection as its context ended"), false)
 	}
 }

@@ -132,6 +132,24 @@ func (d *dbConn) exec(ctx context.Context, query string, params []any) (sql.Resu
 	return res, stmtErr(err)
 }
 
+// valid reports whether the driver still holds the connection open (or cannot
+// tell: no driver.Validator). On the native path nothing of database/sql's
+// runs on the connection, so the driver is asked directly; otherwise through
+// Raw, under database/sql's lock, as a Rows' context watcher may be closing it.
+func (d *dbConn) valid() bool {
+	if d.native != nil {
+		return validConn(d.raw)
+	}
+	alive := false
+	_ = d.sc.Raw(func(dc any) error { alive = validConn(dc); return nil })
+	return alive
+}
+
+func validConn(dc any) bool {
+	v, ok := dc.(driver.Validator)
+	return !ok || v.IsValid()
+}
+
 // Ping checks that the server still answers.
 func (d *dbConn) Ping(ctx context.Context) error { return d.sc.PingContext(ctx) }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -115,7 +116,7 @@ func (r *nativeRows) Columns() ([]string, error) {
 	return r.cols, nil
 }
 
-var errRowsClosed = fmt.Errorf("alchemy: rows are closed")
+var errRowsClosed = errors.New("alchemy: rows are closed")
 
 func (r *nativeRows) typeNames() []string {
 	if r.closed {

@@ -83,7 +83,7 @@ func (r *Result) Scan(dest ...any) error {
 	if r.closed || r.rows == nil {
 		return fmt.Errorf("%w: result (no current row)", ErrClosed)
 	}
-	if err := r.rows.Scan(dest...); err != nil {
+	if err := scanCurrent(r.rows, dest); err != nil {
 		return fmt.Errorf("alchemy: scan: %w", err)
 	}
 	return nil

@@ -1,6 +1,9 @@
 package alchemy
 
-import "database/sql"
+import (
+	"database/sql"
+	"fmt"
+)
 
 // rowReader is what a Result reads its rows through: database/sql's *sql.Rows
 // (sqlRows), or the rows of a dialect's native path (nativeRows), which scan
@@ -28,4 +31,17 @@ func (r sqlRows) typeNames() []string {
 		names[i] = t.DatabaseTypeName()
 	}
 	return names
+}
+
+// scanCurrent scans the current row of rows into dest. It calls the concrete Scan
+// of each kind of rows, not the interface's, so that dest does not escape: the
+// slice a caller's variadic Scan(&a, &b) makes stays on its stack.
+func scanCurrent(rows rowReader, dest []any) error {
+	switch rr := rows.(type) {
+	case sqlRows:
+		return rr.Rows.Scan(dest...)
+	case *nativeRows:
+		return rr.Scan(dest...)
+	}
+	return fmt.Errorf("alchemy: scan: rows of unknown kind %T", rows)
 }
