@@ -3,6 +3,7 @@ package alchemy_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -176,5 +177,62 @@ func TestNativePathAllocations(t *testing.T) {
 	t.Logf("allocations per SELECT: native path %v, database/sql's %v", n, s)
 	if n > s-5 {
 		t.Errorf("the native path allocates %v times per SELECT, database/sql's %v: want at least 5 fewer", n, s)
+	}
+}
+
+// TestNativePathErrorsAsDatabaseSQL: a statement that fails at once, one that
+// fails in its first row, one that fails after some rows, and a constraint
+// violation give the same error on both paths, classified the same, and leave
+// the connection usable.
+func TestNativePathErrorsAsDatabaseSQL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	native, stdlib := pathEngines(t)
+	table := uniqueName("paths")
+	mustExec(t, native, "create table "+table+" (id int primary key)")
+	t.Cleanup(func() { mustExec(t, native, "drop table "+table) })
+	mustExec(t, native, "insert into "+table+" values (1)")
+	stmts := []string{
+		"select no_such_column",
+		"select 1/0",
+		"select 10/(5-g) from generate_series(1, 9) g",
+		"insert into " + table + " values (1)",
+	}
+	run := func(eng *alchemy.Engine, q string) (rows int, err error) {
+		c, err := eng.Connect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		res, err := c.Execute(ctx, alchemy.Text(q))
+		if err == nil {
+			for res.Next() {
+				rows++
+			}
+			err = res.Err()
+		}
+		if c.Invalidated() {
+			t.Errorf("%s: the connection was invalidated", q)
+		}
+		mustExec(t, c, "select 1") // still usable
+		return rows, err
+	}
+	for _, q := range stmts {
+		nRows, nErr := run(native, q)
+		sRows, sErr := run(stdlib, q)
+		if nErr == nil || sErr == nil {
+			t.Fatalf("%s: errors %v and %v, want both to fail", q, nErr, sErr)
+		}
+		if nErr.Error() != sErr.Error() || nRows != sRows {
+			t.Errorf("%s:\nnative %d rows, %v\nstdlib %d rows, %v", q, nRows, nErr, sRows, sErr)
+		}
+		for _, is := range []error{alchemy.ErrDisconnect} {
+			if errors.Is(nErr, is) != errors.Is(sErr, is) {
+				t.Errorf("%s: errors.Is(%v) differs", q, is)
+			}
+		}
+		if native.Dialect().ErrorCode(nErr) != stdlib.Dialect().ErrorCode(sErr) || native.Dialect().ErrorCode(nErr) == "" {
+			t.Errorf("%s: codes %q and %q", q, native.Dialect().ErrorCode(nErr), stdlib.Dialect().ErrorCode(sErr))
+		}
 	}
 }
