@@ -24,11 +24,7 @@ func (r *Result) buffer() {
 	}
 	b := &rowBuffer{}
 	b.cols, _ = r.rows.Columns()
-	if types, err := r.rows.ColumnTypes(); err == nil {
-		for _, t := range types {
-			b.types = append(b.types, t.DatabaseTypeName())
-		}
-	}
+	b.types = r.rows.typeNames()
 	read := func() error {
 		vals := make([]any, len(b.cols))
 		ptrs := make([]any, len(b.cols))
@@ -66,7 +62,7 @@ func (r *Result) buffer() {
 		r.closed = true
 		return
 	}
-	r.rows = rows
+	r.rows = sqlRows{rows}
 	r.buffered = true
 	if r.trace != nil && r.cur == nil { // a cursor's is ended by its Result or Conn
 		c.traced = append(c.traced, r)
@@ -119,11 +115,13 @@ func (replayConn) QueryContext(_ context.Context, _ string, args []driver.NamedV
 	if len(args) != 1 {
 		return nil, errReplayOnly
 	}
-	b, ok := args[0].Value.(*rowBuffer)
-	if !ok {
-		return nil, errReplayOnly
+	switch src := args[0].Value.(type) {
+	case *rowBuffer:
+		return &replayRows{b: src}, nil
+	case *nativeRows:
+		return liveRows{src}, nil
 	}
-	return &replayRows{b: b}, nil
+	return nil, errReplayOnly
 }
 
 type replayRows struct {

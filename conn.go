@@ -295,7 +295,7 @@ func (c *Conn) exec(ctx context.Context, op, query string) error {
 	if c.eng.cfg.echo {
 		start = time.Now()
 	}
-	_, err := c.dc.sc.ExecContext(ctx, query)
+	_, err := c.dc.exec(ctx, query, nil)
 	if c.eng.cfg.echo {
 		c.eng.echo(ctx, query, nil, 0, 0, time.Since(start), err)
 	}
@@ -319,13 +319,7 @@ func (c *Conn) checkAlive() {
 	if c.dc == nil {
 		return
 	}
-	alive := false
-	_ = c.dc.sc.Raw(func(dc any) error {
-		v, ok := dc.(driver.Validator)
-		alive = !ok || v.IsValid()
-		return nil
-	})
-	if !alive {
+	if !c.dc.valid() {
 		c.invalidate(errors.New("alchemy: the driver closed the connection as its context ended"), false)
 	}
 }

@@ -37,6 +37,11 @@ type dbConn struct {
 	inTx atomic.Bool // shared by the Conns of a StaticPool
 	// stmts are its prepared statements; nil when the driver keeps its own.
 	stmts *stmtCache
+	// native runs its statements when the dialect offers a native path
+	// (dialect.Native) and the engine takes it; nil otherwise.
+	native dialect.NativeConn
+	e      *Engine    // for the native rows' scans that database/sql makes
+	rows   nativeRows // the native path's rows, reused statement after statement
 }
 
 // Close closes the connection; the server rolls back a transaction still open.
@@ -58,12 +63,31 @@ func (d *dbConn) Close() error {
 	return err
 }
 
-// query runs a statement with rows, on a prepared statement the connection keeps
+// query runs a statement with rows: on the native path when the connection has
+// one, else through database/sql, on a prepared statement the connection keeps
 // when its driver does not keep its own and the statement has parameters.
-func (d *dbConn) query(ctx context.Context, query string, params []any) (*sql.Rows, error) {
-	if d.stmts == nil || len(params) == 0 {
-		return d.sc.QueryContext(ctx, query, params...)
+func (d *dbConn) query(ctx context.Context, query string, params []any) (rowReader, error) {
+	if d.native != nil && !hasNamedArg(params) {
+		rows, err := d.native.Query(ctx, query, params)
+		if err != nil {
+			return nil, err
+		}
+		return d.rows.start(d.e, ctx, rows), nil
 	}
+	var rows *sql.Rows
+	var err error
+	if d.stmts == nil || len(params) == 0 {
+		rows, err = d.sc.QueryContext(ctx, query, params...)
+	} else {
+		rows, err = d.stmtQuery(ctx, query, params)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+func (d *dbConn) stmtQuery(ctx context.Context, query string, params []any) (*sql.Rows, error) {
 	st, err := d.stmts.get(ctx, d.sc, query)
 	if err != nil {
 		return nil, err
@@ -87,6 +111,13 @@ func stmtErr(err error) error {
 
 // exec is query for a statement without rows.
 func (d *dbConn) exec(ctx context.Context, query string, params []any) (sql.Result, error) {
+	if d.native != nil && !hasNamedArg(params) {
+		res, err := d.native.Exec(ctx, query, params)
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	if d.stmts == nil || len(params) == 0 {
 		return d.sc.ExecContext(ctx, query, params...)
 	}
@@ -99,6 +130,24 @@ func (d *dbConn) exec(ctx context.Context, query string, params []any) (sql.Resu
 		d.stmts.drop(query)
 	}
 	return res, stmtErr(err)
+}
+
+// valid reports whether the driver still holds the connection open (or cannot
+// tell: no driver.Validator). On the native path nothing of database/sql's
+// runs on the connection, so the driver is asked directly; otherwise through
+// Raw, under database/sql's lock, as a Rows' context watcher may be closing it.
+func (d *dbConn) valid() bool {
+	if d.native != nil {
+		return validConn(d.raw)
+	}
+	alive := false
+	_ = d.sc.Raw(func(dc any) error { alive = validConn(dc); return nil })
+	return alive
+}
+
+func validConn(dc any) bool {
+	v, ok := dc.(driver.Validator)
+	return !ok || v.IsValid()
 }
 
 // Ping checks that the server still answers.
@@ -117,6 +166,6 @@ func (d *dbConn) Reset(ctx context.Context, mode pool.ResetMode) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, resetTimeout)
 	defer cancel()
-	_, err := d.sc.ExecContext(ctx, q)
+	_, err := d.exec(ctx, q, nil)
 	return err
 }

@@ -37,6 +37,9 @@ type Engine struct {
 	replay   *sql.DB // serves buffered Results (buffered.go)
 
 	cacheStmts bool // connections keep prepared statements (stmtcache.go)
+	// native makes each connection's native path (native.go); nil when the
+	// engine's statements go through database/sql.
+	native dialect.Native
 }
 
 // CreateEngine makes an Engine for a URL ("postgresql://scott:tiger@host/db").
@@ -92,6 +95,9 @@ func CreateEngineURL(u URL, opts ...Option) (*Engine, error) {
 	if cfg.echoPool {
 		pcfg.Listeners = append(pcfg.Listeners, e.poolEchoListener())
 	}
+	if n, ok := d.(dialect.Native); ok && n.NativePath(u) {
+		e.native = n
+	}
 	p, err := e.newPool(u, pcfg)
 	if err != nil {
 		e.db.Close()
@@ -115,8 +121,9 @@ func (e *Engine) newPool(u URL, pcfg pool.Config) (enginePool, error) {
 		return pool.NewNullPool(e.createConn, pcfg)
 	case StaticPool:
 		// Its one connection serves several Conns at once: statements stay
-		// database/sql's, prepared per use.
+		// database/sql's, prepared per use, and database/sql serializes them.
 		e.cacheStmts = false
+		e.native = nil
 		return pool.NewStaticPool(e.createConn, pcfg)
 	case AssertionPool:
 		return pool.NewAssertionPool(e.createConn, pcfg)
@@ -160,8 +167,16 @@ func (e *Engine) connect(ctx context.Context) (*dbConn, error) {
 	if e.cacheStmts {
 		dc.stmts = &stmtCache{}
 	}
-	if _, ok := e.dialect.(dialect.CloseWaiter); ok {
+	_, waits := e.dialect.(dialect.CloseWaiter)
+	if waits || e.native != nil {
 		_ = sc.Raw(func(raw any) error { dc.raw = raw; return nil })
+	}
+	if e.native != nil {
+		// A driver connection the dialect cannot take natively (a Creator's)
+		// keeps database/sql's path.
+		if nc, err := e.native.NativeConn(dc.raw); err == nil {
+			dc.native, dc.e = nc, e
+		}
 	}
 	return dc, nil
 }

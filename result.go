@@ -16,14 +16,14 @@ type Result struct {
 	conn      *Conn
 	pc        *poolConn       // the connection the rows come from, to tell a stale Result
 	ctx       context.Context // the statement's, to tell a fetch cut off by it
-	rows      *sql.Rows       // the driver's, or the rows read into memory (buffered)
+	rows      rowReader       // the driver's, or the rows read into memory (buffered)
 	res       sql.Result
 	cancel    context.CancelFunc
 	closeConn bool // connectionless execution: the connection goes back with the result
 	query     string
 	params    []any
 	cols      []string
-	types     []*sql.ColumnType
+	types     []string // the columns' database type names, read by Row
 	err       error
 	closed    bool
 	onRow     bool       // Next reported a row that is still current
@@ -83,7 +83,7 @@ func (r *Result) Scan(dest ...any) error {
 	if r.closed || r.rows == nil {
 		return fmt.Errorf("%w: result (no current row)", ErrClosed)
 	}
-	if err := r.rows.Scan(dest...); err != nil {
+	if err := scanCurrent(r.rows, dest); err != nil {
 		return fmt.Errorf("alchemy: scan: %w", err)
 	}
 	return nil
@@ -277,7 +277,7 @@ func (r *Result) Row() (Row, error) {
 		return Row{}, fmt.Errorf("%w: result (no current row)", ErrClosed)
 	}
 	if r.types == nil {
-		r.types, _ = r.rows.ColumnTypes() // to tell text from binary bytes
+		r.types = r.rows.typeNames() // to tell text from binary bytes
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -301,7 +301,7 @@ func (r *Result) binaryColumn(i int) bool {
 	if i >= len(r.types) {
 		return true
 	}
-	t := strings.ToUpper(r.types[i].DatabaseTypeName())
+	t := strings.ToUpper(r.types[i])
 	if t == "" {
 		return true
 	}

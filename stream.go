@@ -35,7 +35,6 @@ package alchemy
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -66,8 +65,7 @@ type cursor struct {
 // query runs a statement that returns rows: as a cursor when the connection's
 // YieldPer asks for one and one can be declared (see above), else as a plain query.
 // The caller holds the turn.
-func (c *Conn) query(ctx context.Context, stmt Executable, r *Result, query string, params []any) (*sql.Rows, error) {
-	sc := c.dc.sc
+func (c *Conn) query(ctx context.Context, stmt Executable, r *Result, query string, params []any) (rowReader, error) {
 	d, ok := c.eng.dialect.(dialect.ServerCursors)
 	if !ok || c.opts.YieldPer <= 0 || c.tx == nil || !c.tx.begun || c.tx.autocommit || !cursorable(stmt, query) {
 		return c.dc.query(ctx, query, params)
@@ -76,11 +74,11 @@ func (c *Conn) query(ctx context.Context, stmt Executable, r *Result, query stri
 	declare, fetch, closeSQL := d.CursorSQL(name, query, c.opts.YieldPer)
 	_, fetchAll, _ := d.CursorSQL(name, query, 0)
 	fetchAll = strings.Replace(fetchAll, "FORWARD 0", "FORWARD ALL", 1)
-	if _, err := sc.ExecContext(ctx, declare, params...); err != nil {
+	if _, err := c.dc.exec(ctx, declare, params); err != nil {
 		return nil, err
 	}
 	r.cur = &cursor{fetch: fetch, close: closeSQL, fetchAll: fetchAll, n: c.opts.YieldPer, depth: len(c.tx.savepoints), open: true}
-	return sc.QueryContext(ctx, fetch)
+	return c.dc.query(ctx, fetch, nil)
 }
 
 // cursorable reports whether stmt is a query a cursor may be declared for: a
@@ -167,7 +165,7 @@ func (r *Result) nextBatch() bool {
 		r.err = err
 		return false
 	}
-	rows, err := c.dc.sc.QueryContext(r.ctx, cur.fetch)
+	rows, err := c.dc.query(r.ctx, cur.fetch, nil)
 	if err != nil {
 		cur.open = false // a failed FETCH aborts the transaction, and the cursor with it
 		r.err = c.fail(r.ctx, "fetch", r.query, r.params, err)
@@ -185,7 +183,7 @@ func (r *Result) replay(b *rowBuffer) bool {
 		r.err = fmt.Errorf("alchemy: buffering a Result: %w", err)
 		return false
 	}
-	r.rows, r.buffered = rows, true
+	r.rows, r.buffered = sqlRows{rows}, true
 	return true
 }
 
@@ -212,7 +210,7 @@ func (r *Result) closeCursor(reason error) {
 		c.invalidate(fmt.Errorf("alchemy: a cursor's Result was closed after its context ended: %w", err), false)
 		return
 	}
-	if _, err := c.dc.sc.ExecContext(r.ctx, cur.close); err != nil {
+	if _, err := c.dc.exec(r.ctx, cur.close, nil); err != nil {
 		// A transaction that failed refuses CLOSE and ends the cursor itself;
 		// a lost connection, or a CLOSE cut off by the context, is invalidated
 		// by fail.
@@ -257,7 +255,7 @@ func (r *Result) keepRest(ctx context.Context) {
 	}
 	cur.open = false // the end of the transaction closes it
 	b := &rowBuffer{}
-	rows, err := c.dc.sc.QueryContext(ctx, cur.fetchAll)
+	rows, err := c.dc.query(ctx, cur.fetchAll, nil)
 	if err == nil {
 		err = readRows(rows, b)
 	}
@@ -268,14 +266,10 @@ func (r *Result) keepRest(ctx context.Context) {
 }
 
 // readRows reads rows into b and closes them.
-func readRows(rows *sql.Rows, b *rowBuffer) error {
+func readRows(rows rowReader, b *rowBuffer) error {
 	defer rows.Close()
 	b.cols, _ = rows.Columns()
-	if types, err := rows.ColumnTypes(); err == nil {
-		for _, t := range types {
-			b.types = append(b.types, t.DatabaseTypeName())
-		}
-	}
+	b.types = rows.typeNames()
 	for rows.Next() {
 		vals := make([]any, len(b.cols))
 		ptrs := make([]any, len(b.cols))

@@ -111,6 +111,12 @@ func benchDBSelectOne(b *testing.B, db *sql.DB, g int) {
 func BenchmarkPostgresSelectOne(b *testing.B) {
 	ctx := context.Background()
 	for _, g := range serverGoroutines {
+		// alchemy with its default pool on database/sql's path (native=false),
+		// beside the native path that impl=alchemy takes by default.
+		b.Run(fmt.Sprintf("impl=alchemy-database-sql/g=%d", g), func(b *testing.B) {
+			u := mustParseURL(b, serverURL(b, pgURLEnv)).WithQuery("native", "false")
+			benchAlchemySelectOne(b, u.RenderWithPassword(), g)
+		})
 		b.Run(fmt.Sprintf("impl=database-sql-pgx/g=%d", g), func(b *testing.B) {
 			cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
 			if err != nil {

@@ -154,6 +154,8 @@ func (s *settings) args(connectArgs map[string]any, values map[string]string, ho
 		v := connectArgs[k]
 		arg := dialect.Setting{Dialect: "postgresql", Key: name, Value: v, Origin: dialect.FromArgs}
 		switch name {
+		case "native":
+			return nil, arg.Errorf("is only accepted in the URL's query: it chooses the engine's path, not the connection's")
 		case "tls":
 			t, ok := v.(*tls.Config)
 			if !ok || t == nil {

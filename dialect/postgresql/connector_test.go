@@ -118,6 +118,10 @@ func TestConnConfig(t *testing.T) {
 			_, leaked := c.RuntimeParams["pgbouncer"]
 			eq(t, "sent to server", leaked, false)
 		}},
+		{"native", "postgresql://h/db?native=false", nil, func(t *testing.T, c *pgx.ConnConfig) {
+			_, leaked := c.RuntimeParams["native"]
+			eq(t, "sent to server", leaked, false)
+		}},
 		{"pgbouncer false", "postgresql://h/db?pgbouncer=false", nil, func(t *testing.T, c *pgx.ConnConfig) {
 			eq(t, "exec mode", c.DefaultQueryExecMode, pgx.QueryExecModeCacheStatement)
 		}},
@@ -240,6 +244,8 @@ func TestConnConfigBadInput(t *testing.T) {
 		{"target_session_attrs", "target_session_attrs=primary-ish", nil, []string{"target_session_attrs"}},
 		{"exec mode", "default_query_exec_mode=fast", nil, []string{"default_query_exec_mode"}},
 		{"pgbouncer", "pgbouncer=maybe", nil, []string{"pgbouncer"}},
+		{"native", "native=sometimes", nil, []string{"native", "sometimes"}},
+		{"native as a connect argument", "", map[string]any{"native": false}, []string{"native", "URL"}},
 		{"pgbouncer and cache_statement", "pgbouncer=true&default_query_exec_mode=cache_statement", nil,
 			[]string{"PgBouncer", "cache_statement"}},
 		{"statement cache", "statement_cache_capacity=-1", nil, []string{"statement_cache_capacity"}},
@@ -348,7 +354,7 @@ func TestOptions(t *testing.T) {
 	sample := map[string]string{"sslmode": "disable", "sslcertmode": "allow", "sslnegotiation": "postgres",
 		"sslsni": "1", "connect_timeout": "3", "target_session_attrs": "any", "channel_binding": "prefer",
 		"min_protocol_version": "3.0", "max_protocol_version": "3.0", "default_query_exec_mode": "exec",
-		"statement_cache_capacity": "1", "description_cache_capacity": "1", "pgbouncer": "true", "ssl": "false",
+		"statement_cache_capacity": "1", "description_cache_capacity": "1", "pgbouncer": "true", "native": "false", "ssl": "false",
 		"statement_timeout": "1s", "lock_timeout": "1s", "idle_in_transaction_session_timeout": "1min",
 		"idle_session_timeout": "0", "port": "5432", "require_auth": "password", "host": "h"}
 	// Files must exist, and a service must be in a service file: pgx reads them.

@@ -54,6 +54,9 @@
 //	                          default_query_exec_mode=exec (no named prepared
 //	                          statement outlives a transaction); with pgbouncer=true
 //	                          only exec and simple_protocol are accepted
+//	native                    true (the default): the engine runs its statements on
+//	                          the pgx connection itself; false: through
+//	                          database/sql's Rows (see "Two paths"); URL only
 //	application_name          sent to the server (seen in pg_stat_activity)
 //	fallback_application_name the application_name when none is given
 //	search_path, options, statement_timeout, lock_timeout,
@@ -71,6 +74,21 @@
 // not implement (keepalives, gssencmode, hostaddr, ...), a name that is no setting,
 // or a value that is invalid is an error naming the option, and no error ever holds
 // the password or sslpassword.
+//
+// # Two paths
+//
+// An engine reserves each connection from a database/sql pool over pgx's adapter
+// (pgx/v5/stdlib). By default (Dialect.NativePath) it then runs its statements on
+// the *pgx.Conn under that connection, with the same pgx calls, exec mode, result
+// formats and errors as the adapter, and decodes each value into the one the
+// adapter gives database/sql (int64, float64, bool, time.Time, []byte, string):
+// the engine scans them by database/sql's rules, so what a caller can scan into,
+// and what it gets, is the same on both paths; the native path saves database/sql's
+// Rows, its context watcher and the adapter's per-statement closures. With
+// native=false in the URL every statement goes through database/sql instead.
+// PgBouncer (pgbouncer=true) works on both. An engine whose one connection serves
+// several Conns at once (a StaticPool) always takes database/sql's path, which
+// serializes them.
 //
 // # Errors
 //

@@ -62,6 +62,7 @@ var optionKinds = map[string]kind{
 
 	// alchemy's.
 	"pgbouncer":                 kindLocal,
+	"native":                    kindLocal,
 	"ssl":                       kindLocal,
 	"fallback_application_name": kindLocal,
 	"tls":                       kindLocal,
@@ -173,7 +174,7 @@ func validate(name, value string) error {
 		if n, err := strconv.ParseInt(value, 10, 32); err != nil || n < 0 {
 			return optionError(name, value, "want a whole number, 0 or more")
 		}
-	case "pgbouncer":
+	case "pgbouncer", "native":
 		if _, ok := dialect.ParseBool(value); !ok {
 			return optionError(name, value, "want true or false")
 		}

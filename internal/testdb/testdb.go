@@ -8,6 +8,8 @@ package testdb
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -37,6 +39,12 @@ const PgRestartClusterVar = "ALCHEMY_TEST_PGRESTART_CLUSTER"
 // StartHint is the one line that tells a developer how to make the servers available.
 const StartHint = `start them with: eval "$(scripts/test-servers.sh env)"`
 
+// PgPathVar chooses the path the engine's PostgreSQL statements take in the
+// tests: "native" (pgx's own connection, the dialect's default) or "stdlib"
+// (database/sql over pgx's adapter). URL adds the matching native option to the
+// URLs of the PostgreSQL targets, so that the whole suite runs on either path.
+const PgPathVar = "ALCHEMY_TEST_PG_PATH"
+
 // InCI reports whether the tests run under CI, where nothing may be skipped.
 func InCI() bool { return os.Getenv("CI") == "true" }
 
@@ -55,7 +63,22 @@ func URL(t testing.TB, target string) string {
 		}
 		t.Skipf("testdb: %s is not set; %s", v, StartHint)
 	}
-	return u
+	if target == MySQL {
+		return u
+	}
+	switch p := os.Getenv(PgPathVar); p {
+	case "":
+		return u
+	case "native", "stdlib":
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		return u + sep + "native=" + strconv.FormatBool(p == "native")
+	default:
+		t.Fatalf("testdb: %s=%q: want native or stdlib", PgPathVar, p)
+		return ""
+	}
 }
 
 // Target is one database a test runs on.
