@@ -16,6 +16,7 @@ func All[T any](res *Result) ([]T, error) {
 	}
 	var out []T
 	sc := rowScanner[T]{reuse: true}
+	defer sc.release()
 	for res.Next() {
 		var zero T
 		out = append(out, zero)
@@ -118,17 +119,27 @@ type rowScanner[T any] struct {
 	ready bool
 	// reuse: the rows are many (All), so the fields of a struct that has a fixed
 	// place for each (structPlan.inline) are scanned into a scratch struct
-	// through targets found once, and copied out of it.
+	// through targets found once, and copied out of it. release gives the
+	// scratch back.
 	reuse   bool
 	newPtr  bool        // T is a pointer to the struct: a new struct per row
 	plan    *structPlan // nil when T is read from one column
-	targets []any       // Scan's destinations: found once into scratch, else per row
-	scratch reflect.Value
+	targets []any       // Scan's destinations, found per row (no scratch)
+	scratch *scanScratch
 	buf     *T // the scratch struct, when T is that struct
 }
 
 // scanRow scans the current row into *dest.
 func scanRow[T any](res *Result, sc *rowScanner[T], dest *T) error {
+	if sc.buf != nil { // set up at the first row: a struct scanned through the scratch
+		var zero T
+		*sc.buf = zero
+		if err := res.Scan(sc.scratch.targets...); err != nil {
+			return err
+		}
+		*dest = *sc.buf
+		return nil
+	}
 	switch d := any(dest).(type) {
 	case *Row:
 		row, err := res.Row()
@@ -151,29 +162,23 @@ func scanRow[T any](res *Result, sc *rowScanner[T], dest *T) error {
 			return err
 		}
 	}
-	switch {
-	case sc.plan == nil:
+	if sc.plan == nil {
 		return res.Scan(dest)
-	case sc.buf != nil:
-		var zero T
-		*sc.buf = zero
-		if err := res.Scan(sc.targets...); err != nil {
-			return err
-		}
-		*dest = *sc.buf
-		return nil
+	}
+	if sc.buf != nil { // the first row of All
+		return scanRow(res, sc, dest)
 	}
 	rv := reflect.ValueOf(dest).Elem()
 	if sc.newPtr { // All[*User]: a new User per row
 		rv.Set(reflect.New(rv.Type().Elem()))
 		rv = rv.Elem()
 	}
-	if sc.scratch.IsValid() {
-		sc.scratch.SetZero()
-		if err := res.Scan(sc.targets...); err != nil {
+	if sc.scratch != nil {
+		sc.scratch.v.SetZero()
+		if err := res.Scan(sc.scratch.targets...); err != nil {
 			return err
 		}
-		rv.Set(sc.scratch)
+		rv.Set(sc.scratch.v)
 		return nil
 	}
 	sc.plan.targets(rv, sc.targets)
@@ -202,16 +207,25 @@ func (sc *rowScanner[T]) setup(res *Result) error {
 	if err != nil {
 		return err
 	}
-	sc.plan, sc.targets = plan, make([]any, len(plan.paths))
+	sc.plan = plan
 	if sc.reuse && plan.inline {
-		sc.scratch = reflect.New(tp.t).Elem()
-		plan.targets(sc.scratch, sc.targets)
+		sc.scratch = plan.scratch()
 		if !sc.newPtr {
-			sc.buf = sc.scratch.Addr().Interface().(*T)
+			sc.buf = sc.scratch.ptr.(*T)
 		}
+	} else {
+		sc.targets = make([]any, len(plan.paths))
 	}
 	sc.ready = true
 	return nil
+}
+
+// release gives back the scratch struct, if any.
+func (sc *rowScanner[T]) release() {
+	if sc.scratch != nil {
+		sc.plan.putScratch(sc.scratch)
+		sc.scratch, sc.buf = nil, nil
+	}
 }
 
 // isStructTarget reports whether t is a struct to map by fields, as opposed to a

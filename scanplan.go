@@ -14,12 +14,41 @@ import (
 // structPlan is how rows of one list of columns are scanned into one struct type:
 // the index path of each column's field. It never changes once made.
 type structPlan struct {
+	t     reflect.Type
 	cols  []string // the columns it maps, in order (its own copy)
 	paths [][]int  // per column, the index path of its field
 	// inline: no path goes through a pointer (an embedded *Base), so every field
 	// has a fixed place in the struct, and Scan's targets can be found once for a
-	// scratch struct and reused for each row.
-	inline bool
+	// scratch struct and reused for each row, and for the next Result.
+	inline   bool
+	scratchs sync.Pool // of *scanScratch, for an inline plan
+}
+
+// scanScratch is a struct of a plan's type that rows are scanned into, and
+// Scan's targets: the addresses of the plan's fields in it.
+type scanScratch struct {
+	v       reflect.Value // the struct (addressable)
+	ptr     any           // its address
+	targets []any
+}
+
+// scratch returns a zero scratch struct of an inline plan, with its targets.
+// Give it back with putScratch.
+func (p *structPlan) scratch() *scanScratch {
+	if s, ok := p.scratchs.Get().(*scanScratch); ok {
+		return s
+	}
+	s := &scanScratch{v: reflect.New(p.t).Elem(), targets: make([]any, len(p.paths))}
+	s.ptr = s.v.Addr().Interface()
+	p.targets(s.v, s.targets)
+	return s
+}
+
+// putScratch zeroes s, so that it keeps nothing of the rows alive, and keeps it
+// for the plan's next Result.
+func (p *structPlan) putScratch(s *scanScratch) {
+	s.v.SetZero()
+	p.scratchs.Put(s)
 }
 
 // typePlans are the struct plans of one struct type, by column list.
@@ -84,7 +113,7 @@ func (tp *typePlans) plan(cols []string) (*structPlan, error) {
 }
 
 func (tp *typePlans) newPlan(cols []string) (*structPlan, error) {
-	p := &structPlan{cols: slices.Clone(cols), paths: make([][]int, len(cols)), inline: true}
+	p := &structPlan{t: tp.t, cols: slices.Clone(cols), paths: make([][]int, len(cols)), inline: true}
 	for i, c := range cols {
 		path, ok := tp.fields.ByName[c]
 		if !ok {
