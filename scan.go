@@ -23,6 +23,9 @@ func All[T any](res *Result) ([]T, error) {
 		if err := scanRow(res, &sc, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
+		if sc.buf != nil {
+			return sc.readRest(res, out)
+		}
 	}
 	return out, res.Err()
 }
@@ -131,15 +134,6 @@ type rowScanner[T any] struct {
 
 // scanRow scans the current row into *dest.
 func scanRow[T any](res *Result, sc *rowScanner[T], dest *T) error {
-	if sc.buf != nil { // set up at the first row: a struct scanned through the scratch
-		var zero T
-		*sc.buf = zero
-		if err := res.Scan(sc.scratch.targets...); err != nil {
-			return err
-		}
-		*dest = *sc.buf
-		return nil
-	}
 	switch d := any(dest).(type) {
 	case *Row:
 		row, err := res.Row()
@@ -165,8 +159,14 @@ func scanRow[T any](res *Result, sc *rowScanner[T], dest *T) error {
 	if sc.plan == nil {
 		return res.Scan(dest)
 	}
-	if sc.buf != nil { // the first row of All
-		return scanRow(res, sc, dest)
+	if sc.buf != nil {
+		var zero T
+		*sc.buf = zero
+		if err := res.Scan(sc.scratch.targets...); err != nil {
+			return err
+		}
+		*dest = *sc.buf
+		return nil
 	}
 	rv := reflect.ValueOf(dest).Elem()
 	if sc.newPtr { // All[*User]: a new User per row
@@ -218,6 +218,37 @@ func (sc *rowScanner[T]) setup(res *Result) error {
 	}
 	sc.ready = true
 	return nil
+}
+
+// readRest appends the remaining rows of res to out, read through the scratch
+// struct (set up by the first row's scanRow), each taking the Result's turn once
+// for Next and Scan.
+func (sc *rowScanner[T]) readRest(res *Result, out []T) ([]T, error) {
+	for {
+		var zero T
+		*sc.buf = zero
+		ok, err := res.nextScan(sc.scratch.targets)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, res.Err()
+		}
+		out = append(out, *sc.buf)
+	}
+}
+
+// nextScan is Next and, when it finds a row, Scan into dest, under one turn.
+func (r *Result) nextScan(dest []any) (bool, error) {
+	if r.res != nil { // a statement without rows
+		return false, nil
+	}
+	r.conn.lockWait()
+	defer r.conn.unlock()
+	if !r.next() {
+		return false, nil
+	}
+	return true, r.scan(dest)
 }
 
 // release gives back the scratch struct, if any.
