@@ -12,7 +12,8 @@ import (
 )
 
 // structPlan is how rows of one list of columns are scanned into one struct type:
-// the index path of each column's field. It never changes once made.
+// the index path of each column's field. Only its pool of scratch structs changes
+// once it is made.
 type structPlan struct {
 	t     reflect.Type
 	cols  []string // the columns it maps, in order (its own copy)
@@ -20,8 +21,8 @@ type structPlan struct {
 	// inline: no path goes through a pointer (an embedded *Base), so every field
 	// has a fixed place in the struct, and Scan's targets can be found once for a
 	// scratch struct and reused for each row, and for the next Result.
-	inline   bool
-	scratchs sync.Pool // of *scanScratch, for an inline plan
+	inline bool
+	spare  sync.Pool // of *scanScratch given back, for an inline plan
 }
 
 // scanScratch is a struct of a plan's type that rows are scanned into, and
@@ -35,7 +36,7 @@ type scanScratch struct {
 // scratch returns a zero scratch struct of an inline plan, with its targets.
 // Give it back with putScratch.
 func (p *structPlan) scratch() *scanScratch {
-	if s, ok := p.scratchs.Get().(*scanScratch); ok {
+	if s, ok := p.spare.Get().(*scanScratch); ok {
 		return s
 	}
 	s := &scanScratch{v: reflect.New(p.t).Elem(), targets: make([]any, len(p.paths))}
@@ -48,7 +49,7 @@ func (p *structPlan) scratch() *scanScratch {
 // for the plan's next Result.
 func (p *structPlan) putScratch(s *scanScratch) {
 	s.v.SetZero()
-	p.scratchs.Put(s)
+	p.spare.Put(s)
 }
 
 // typePlans are the struct plans of one struct type, by column list.
