@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-alchemy/alchemy/dialect"
 	"github.com/go-alchemy/alchemy/expr"
+	"github.com/go-alchemy/alchemy/internal/mapkey"
 )
 
 // defaultQueryCacheSize is SQLAlchemy's query_cache_size default.
@@ -143,7 +144,7 @@ func (e *Engine) compileFor(stmt expr.Statement, p *expr.Prepared) (*expr.Compil
 		return expr.Compile(e.dialect, v, stmt)
 	}
 	k := ck.CacheKey()
-	if k == nil || !reflect.ValueOf(k).Comparable() { // the value: an interface field may hold a slice
+	if !mapkey.Usable(k) { // the value: an interface field may hold a slice
 		return expr.Compile(e.dialect, v, stmt)
 	}
 	key := compiledKey{typ: reflect.TypeOf(stmt), stmt: k, style: e.style, major: v.Major, minor: v.Minor, patch: v.Patch, raw: v.Raw}

@@ -176,8 +176,8 @@ func (c *Conn) Execute(ctx context.Context, stmt Executable, args ...any) (*Resu
 	if err != nil {
 		return nil, err
 	}
-	defer releasePrepared(prep)
 	params, err := bindArgs(compiled, prep, args)
+	releasePrepared(prep) // the parameters are a slice of their own
 	if err != nil {
 		return nil, err
 	}

@@ -80,6 +80,11 @@ func (r *Result) next() bool {
 func (r *Result) Scan(dest ...any) error {
 	r.conn.lockWait()
 	defer r.conn.unlock()
+	return r.scan(dest)
+}
+
+// scan is Scan for the holder of the turn.
+func (r *Result) scan(dest []any) error {
 	if r.closed || r.rows == nil {
 		return fmt.Errorf("%w: result (no current row)", ErrClosed)
 	}

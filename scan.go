@@ -3,8 +3,6 @@ package alchemy
 import (
 	"fmt"
 	"reflect"
-	"strings"
-	"sync"
 
 	"github.com/go-alchemy/alchemy/internal/dbfields"
 )
@@ -17,12 +15,16 @@ func All[T any](res *Result) ([]T, error) {
 		return nil, errNoRowsToRead("All")
 	}
 	var out []T
-	var sc rowScanner
+	sc := rowScanner[T]{reuse: true}
+	defer sc.release()
 	for res.Next() {
 		var zero T
 		out = append(out, zero)
 		if err := scanRow(res, &sc, &out[len(out)-1]); err != nil {
 			return nil, err
+		}
+		if sc.buf != nil {
+			return sc.readRest(res, out)
 		}
 	}
 	return out, res.Err()
@@ -36,7 +38,7 @@ func One[T any](res *Result) (T, error) {
 	if !res.Next() {
 		return zero, res.noRow()
 	}
-	if err := scanRow(res, &rowScanner{}, &v); err != nil {
+	if err := scanRow(res, &rowScanner[T]{}, &v); err != nil {
 		return zero, err
 	}
 	if res.Next() {
@@ -52,7 +54,7 @@ func First[T any](res *Result) (T, error) {
 	if !res.Next() {
 		return v, res.noRow()
 	}
-	err := scanRow(res, &rowScanner{}, &v)
+	err := scanRow(res, &rowScanner[T]{}, &v)
 	return v, err
 }
 
@@ -114,17 +116,24 @@ func scanFirstColumn(res *Result, dest any) error {
 	return res.Scan(targets...)
 }
 
-// rowScanner holds what scanning rows of one result into one type needs, worked out
+// rowScanner holds what scanning the rows of one Result into T needs, worked out
 // at the first row and reused for the others.
-type rowScanner struct {
-	ready   bool
-	fields  bool    // a struct mapped by fields, not a single value
-	plan    [][]int // field index path per column
-	targets []any   // Scan's destinations, refilled per row
+type rowScanner[T any] struct {
+	ready bool
+	// reuse: the rows are many (All), so the fields of a struct that has a fixed
+	// place for each (structPlan.inline) are scanned into a scratch struct
+	// through targets found once, and copied out of it. release gives the
+	// scratch back.
+	reuse   bool
+	newPtr  bool        // T is a pointer to the struct: a new struct per row
+	plan    *structPlan // nil when T is read from one column
+	targets []any       // Scan's destinations, found per row (no scratch)
+	scratch *scanScratch
+	buf     *T // the scratch struct, when T is that struct
 }
 
 // scanRow scans the current row into *dest.
-func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
+func scanRow[T any](res *Result, sc *rowScanner[T], dest *T) error {
 	switch d := any(dest).(type) {
 	case *Row:
 		row, err := res.Row()
@@ -142,86 +151,118 @@ func scanRow[T any](res *Result, sc *rowScanner, dest *T) error {
 		}
 		return scanAny(res, d)
 	}
-	rv := reflect.ValueOf(dest).Elem()
-	if t := rv.Type(); t.Kind() == reflect.Pointer && isStructTarget(t.Elem()) {
-		rv.Set(reflect.New(t.Elem())) // All[*User]: a new User per row
-		rv = rv.Elem()
-	}
 	if !sc.ready {
-		cols := res.Columns()
-		sc.fields = isStructTarget(rv.Type())
-		if !sc.fields && len(cols) != 1 {
-			return fmt.Errorf("alchemy: cannot scan %d columns into %s: read them into a struct, a Row or a map[string]any", len(cols), rv.Type())
+		if err := sc.setup(res); err != nil {
+			return err
 		}
-		if sc.fields {
-			plan, err := planFor(rv.Type(), cols)
-			if err != nil {
-				return err
-			}
-			sc.plan, sc.targets = plan, make([]any, len(plan))
-		}
-		sc.ready = true
 	}
-	if !sc.fields {
+	if sc.plan == nil {
 		return res.Scan(dest)
 	}
-	for i, path := range sc.plan {
-		sc.targets[i] = fieldByPath(rv, path).Addr().Interface()
+	if sc.buf != nil {
+		var zero T
+		*sc.buf = zero
+		if err := res.Scan(sc.scratch.targets...); err != nil {
+			return err
+		}
+		*dest = *sc.buf
+		return nil
 	}
+	rv := reflect.ValueOf(dest).Elem()
+	if sc.newPtr { // All[*User]: a new User per row
+		rv.Set(reflect.New(rv.Type().Elem()))
+		rv = rv.Elem()
+	}
+	if sc.scratch != nil {
+		sc.scratch.v.SetZero()
+		if err := res.Scan(sc.scratch.targets...); err != nil {
+			return err
+		}
+		rv.Set(sc.scratch.v)
+		return nil
+	}
+	sc.plan.targets(rv, sc.targets)
 	return res.Scan(sc.targets...)
+}
+
+// setup works out how rows are read into T: by the struct plan of the Result's
+// columns when T is a struct mapped by fields (or a pointer to one), else from
+// its one column.
+func (sc *rowScanner[T]) setup(res *Result) error {
+	t := reflect.TypeFor[T]()
+	tp := plansOf(t)
+	if tp == nil && t.Kind() == reflect.Pointer {
+		tp = plansOf(t.Elem())
+		sc.newPtr = tp != nil
+	}
+	cols := res.Columns()
+	if tp == nil {
+		if len(cols) != 1 {
+			return fmt.Errorf("alchemy: cannot scan %d columns into %s: read them into a struct, a Row or a map[string]any", len(cols), t)
+		}
+		sc.ready = true
+		return nil
+	}
+	plan, err := tp.plan(cols)
+	if err != nil {
+		return err
+	}
+	sc.plan = plan
+	if sc.reuse && plan.inline {
+		sc.scratch = plan.scratch()
+		if !sc.newPtr {
+			sc.buf = sc.scratch.ptr.(*T)
+		}
+	} else {
+		sc.targets = make([]any, len(plan.paths))
+	}
+	sc.ready = true
+	return nil
+}
+
+// readRest appends the remaining rows of res to out, read through the scratch
+// struct (set up by the first row's scanRow), each taking the Result's turn once
+// for Next and Scan.
+func (sc *rowScanner[T]) readRest(res *Result, out []T) ([]T, error) {
+	for {
+		var zero T
+		*sc.buf = zero
+		ok, err := res.nextScan(sc.scratch.targets)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, res.Err()
+		}
+		out = append(out, *sc.buf)
+	}
+}
+
+// nextScan is Next and, when it finds a row, Scan into dest, under one turn.
+func (r *Result) nextScan(dest []any) (bool, error) {
+	if r.res != nil { // a statement without rows
+		return false, nil
+	}
+	r.conn.lockWait()
+	defer r.conn.unlock()
+	if !r.next() {
+		return false, nil
+	}
+	return true, r.scan(dest)
+}
+
+// release gives back the scratch struct, if any.
+func (sc *rowScanner[T]) release() {
+	if sc.scratch != nil {
+		sc.plan.putScratch(sc.scratch)
+		sc.scratch, sc.buf = nil, nil
+	}
 }
 
 // isStructTarget reports whether t is a struct to map by fields, as opposed to a
 // value a driver scans whole (time.Time, sql.NullString...).
 func isStructTarget(t reflect.Type) bool {
 	return t.Kind() == reflect.Struct && !dbfields.IsValueType(t)
-}
-
-type planKey struct {
-	t    reflect.Type
-	cols string
-}
-
-var plans sync.Map // planKey -> [][]int
-
-// planFor maps each column to the index path of its field, cached per type and
-// column list. Fields are named as for binding a struct (dbfields.Of).
-func planFor(t reflect.Type, cols []string) ([][]int, error) {
-	key := planKey{t, strings.Join(cols, "\x00")}
-	if p, ok := plans.Load(key); ok {
-		return p.([][]int), nil
-	}
-	fields := dbfields.Of(t)
-	plan := make([][]int, len(cols))
-	for i, c := range cols {
-		path, ok := fields.ByName[c]
-		if !ok {
-			path, ok = fields.ByName[strings.ToLower(c)]
-		}
-		if !ok {
-			if fields.Ambiguous[c] {
-				return nil, fmt.Errorf("alchemy: column %q matches several fields of %s", c, t)
-			}
-			return nil, fmt.Errorf("alchemy: column %q has no field in %s (tag a field `db:%q`)", c, t, c)
-		}
-		plan[i] = path
-	}
-	plans.Store(key, plan)
-	return plan, nil
-}
-
-// fieldByPath walks an index path, allocating embedded struct pointers on the way.
-func fieldByPath(v reflect.Value, path []int) reflect.Value {
-	for _, i := range path {
-		if v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
-			}
-			v = v.Elem()
-		}
-		v = v.Field(i)
-	}
-	return v
 }
 
 // errNoRowsToRead is the error of a reader of all rows given a Result of a statement

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/go-alchemy/alchemy/dialect"
+	"github.com/go-alchemy/alchemy/internal/mapkey"
 )
 
 // keyer is implemented by the expression language's statements and their parts:
@@ -128,7 +129,7 @@ func (k *keyWriter) part(s Statement) {
 		p.appendKey(k)
 	case CacheKeyer:
 		key := p.CacheKey()
-		if key == nil || !reflect.ValueOf(key).Comparable() {
+		if !mapkey.Usable(key) {
 			k.noKey = true
 			return
 		}
