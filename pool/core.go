@@ -40,6 +40,7 @@ type base struct {
 	slots     slots
 	leakCheck bool
 	bo        backoff
+	clk       idleClock
 }
 
 // core is base with the creator and the concrete pool, typed by C.
@@ -187,7 +188,7 @@ func (p *core[C]) dial(ctx context.Context, release func()) dialResult[C] {
 
 func (p *core[C]) newConn(raw C) *Conn[C] {
 	now := time.Now()
-	r := &Record{b: &p.base, raw: raw, created: now, lastUsed: now, gen: p.gen.Load()}
+	r := &Record{b: &p.base, raw: raw, created: now, lastUsed: now, gen: p.gen.Load(), idleSince: p.stamp()}
 	if p.cfg.Recycle > 0 {
 		age := p.cfg.Recycle
 		if p.cfg.RecycleJitter > 0 {
@@ -269,6 +270,9 @@ func (p *core[C]) put(c *Conn[C]) error {
 	p.lis.checkin(r)
 	if p.cfg.PrePingIdle > 0 {
 		r.lastUsed = time.Now()
+	}
+	if p.cfg.MaxIdleTime > 0 {
+		r.idleSince = p.stamp()
 	}
 	p.impl.giveBack(c)
 	return err

@@ -14,17 +14,17 @@ import (
 // oldest waiter. Counters are atomics read by Status without a lock, and a
 // checkout and checkin allocate nothing.
 //
-// Its idle connections and waiters are kept by one of two types, chosen once
-// by Config.LIFO when the pool is made, so that no checkout or checkin asks
-// which order it is in: by default (FIFO) a buffered channel (fifoQueue, in
-// queuefifo.go); with Config.LIFO a mutex-guarded stack with a FIFO queue of
-// waiters, each parked on its own reused one-slot channel (lifoQueue, in
-// queuelifo.go).
+// Its idle connections are kept by one of two types, chosen once by
+// Config.LIFO when the pool is made, so that no checkout or checkin asks which
+// order it is in: by default (LIFO) a lock-free stack (lifoQueue, in
+// queuelifo.go); with LIFO off (FIFO, SQLAlchemy's default) a buffered channel
+// (fifoQueue, in queuefifo.go). In both, waiting checkouts are parked on a
+// channel and served first in first out (chanQueue, in waiters.go).
 type QueuePool[C Connection] struct {
 	core[C]
-	q          queue[C]
-	max        int       // Size+MaxOverflow, or -1 for no limit
-	waiterPool sync.Pool // of *waiter[C], with their channel and timer
+	q      queue[C]
+	max    int       // Size+MaxOverflow, or -1 for no limit
+	timers sync.Pool // of stopped *time.Timer, for the checkout timeout
 }
 
 // queue is the half of a QueuePool that depends on the idle order: where idle
@@ -39,6 +39,11 @@ type queue[C Connection] interface {
 	// tokens counts the free slots parked among the idle connections, which
 	// Status must not count as open.
 	tokens() int
+	// idleCount counts the idle connections, for Status.
+	idleCount() int
+	// takeIdle appends every idle connection to buf, oldest first, taking
+	// them out of the pool (the idle sweep gives back the ones it keeps).
+	takeIdle(buf []*Conn[C]) []*Conn[C]
 }
 
 // NewQueuePool makes a QueuePool; cfg is checked with Validate. No connection
@@ -51,28 +56,30 @@ func NewQueuePool[C Connection](create Creator[C], cfg Config) (*QueuePool[C], e
 	if cfg.MaxOverflow >= 0 {
 		p.max = cfg.Size + cfg.MaxOverflow
 	}
-	p.waiterPool.New = func() any {
+	p.timers.New = func() any {
 		t := time.NewTimer(time.Hour)
 		t.Stop()
-		return &waiter[C]{ch: make(chan *Conn[C], 1), timer: t}
+		return t
+	}
+	n := p.max
+	if n < 0 {
+		n = cfg.Size
 	}
 	if cfg.LIFO {
-		p.q = newLIFOQueue(p, cfg.Size)
+		p.q = newLIFOQueue(p, n, cfg.Size)
 	} else {
-		n := p.max
-		if n < 0 {
-			n = cfg.Size
-		}
 		p.q = newFIFOQueue(p, n)
 	}
 	if err := p.core.init("QueuePool", create, cfg, p.q); err != nil {
 		return nil, err
 	}
 	p.leakCheck = true
+	p.startClock()
 	return p, nil
 }
 
-// Get checks a connection out: an idle one (FIFO, or LIFO with Config.LIFO),
+// Get checks a connection out: an idle one (the most recently returned, or
+// the least with Config.LIFO off),
 // else a new one if a slot is free, else it waits its turn at most
 // Config.Timeout. A wait that times out returns a *TimeoutError; a ctx that
 // ends first returns an error wrapping ctx.Err(); a nil ctx is an error. A
@@ -104,12 +111,12 @@ func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 
 // armTimeout starts w's timer for the checkout timeout; nil (never ready) when
 // the pool has none.
-func (p *QueuePool[C]) armTimeout(w *waiter[C]) <-chan time.Time {
+func (p *QueuePool[C]) armTimeout(t *time.Timer) <-chan time.Time {
 	if p.cfg.Timeout <= 0 {
 		return nil
 	}
-	w.timer.Reset(p.cfg.Timeout)
-	return w.timer.C
+	t.Reset(p.cfg.Timeout)
+	return t.C
 }
 
 // timedOut counts a checkout that waited the whole timeout and says so, with the
@@ -119,14 +126,15 @@ func (p *QueuePool[C]) timedOut() error {
 	return &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
 }
 
-func (p *QueuePool[C]) endWait(w *waiter[C], start time.Time) {
-	w.timer.Stop()
-	p.waiterPool.Put(w)
+func (p *QueuePool[C]) endWait(t *time.Timer, start time.Time) {
+	t.Stop()
+	p.timers.Put(t)
 	p.st.waitNanos.Add(int64(time.Since(start)))
 }
 
 // prepare checks an idle connection before handing it out: generation,
-// recycle age, pre-ping. A connection that fails is replaced in the same slot.
+// recycle age, idle time, pre-ping. A connection that fails is replaced in
+// the same slot.
 func (p *QueuePool[C]) prepare(ctx context.Context, c *Conn[C]) (*Conn[C], error) {
 	r := c.rec
 	if r.fresh.Load() { // a load, not a locked store, on the hot path
@@ -143,6 +151,10 @@ func (p *QueuePool[C]) prepare(ctx context.Context, c *Conn[C]) (*Conn[C], error
 	if !r.expires.IsZero() && now.After(r.expires) {
 		p.logger().Info("alchemy: pool: connection exceeded its recycle age; recycling", "pool", p.cfg.Name, "age", now.Sub(r.created))
 		_ = p.closeRaw(r)
+		return p.reconnect(ctx)
+	}
+	if p.cfg.MaxIdleTime > 0 && p.idleTooLong(r) {
+		p.retireIdle(r)
 		return p.reconnect(ctx)
 	}
 	if p.cfg.PrePing && (p.cfg.PrePingIdle == 0 || now.Sub(r.lastUsed) > p.cfg.PrePingIdle) {
@@ -176,6 +188,7 @@ func (p *QueuePool[C]) Put(c *Conn[C]) error { return p.put(c) }
 // Status reports the pool's numbers without taking its lock.
 func (p *QueuePool[C]) Status() Status {
 	s := p.status()
+	s.CheckedIn = p.q.idleCount()
 	s.Open -= p.q.tokens() // a token is a free slot, not a connection
 	s.Overflow = s.Open - s.Size
 	return s
