@@ -42,11 +42,10 @@ func (b *base) stamp() int64 { return b.clk.now.Load() }
 // that the exact time decides, so that a connection idle too long is never
 // handed out even if the ticks are late.
 func (b *base) idleTooLong(r *Record) bool {
-	limit := int64(b.cfg.MaxIdleTime)
-	if b.clk.now.Load()-r.idleSince < limit/2 {
+	if b.clk.now.Load()-r.idleSince < b.idleFast {
 		return false
 	}
-	return b.clk.read()-r.idleSince > limit
+	return b.clk.read()-r.idleSince > int64(b.cfg.MaxIdleTime)
 }
 
 // retireIdle closes a connection idle longer than MaxIdleTime; the caller

@@ -219,4 +219,3 @@ func TestIdleStackConcurrent(t *testing.T) {
 		t.Fatalf("drained %d distinct connections, %d left", len(seen), s.held())
 	}
 }
-
