@@ -17,7 +17,7 @@ const MinMaxIdleTime = 10 * time.Millisecond
 // so a stamp is never later than the checkin it records: a connection's idle
 // time measured from its stamp is never short.
 type idleClock struct {
-	start   time.Time
+	start   time.Time    // when the pool was made; also the base of wait times
 	now     atomic.Int64 // nanoseconds since start, at the last tick or read
 	ticks   atomic.Int64 // ticks so far
 	stopped atomic.Bool
@@ -66,7 +66,6 @@ func (p *QueuePool[C]) startClock() {
 	if p.cfg.MaxIdleTime <= 0 {
 		return
 	}
-	p.clk.start = time.Now()
 	scheduleTick(weak.Make(p), p.cfg.MaxIdleTime/8)
 }
 

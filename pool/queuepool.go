@@ -74,6 +74,7 @@ func NewQueuePool[C Connection](create Creator[C], cfg Config) (*QueuePool[C], e
 		return nil, err
 	}
 	p.leakCheck = true
+	p.clk.start = time.Now()
 	p.startClock()
 	return p, nil
 }
@@ -126,10 +127,10 @@ func (p *QueuePool[C]) timedOut() error {
 	return &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
 }
 
-func (p *QueuePool[C]) endWait(t *time.Timer, start time.Time) {
+func (p *QueuePool[C]) endWait(t *time.Timer, start time.Duration) {
 	t.Stop()
 	p.timers.Put(t)
-	p.st.waitNanos.Add(int64(time.Since(start)))
+	p.st.waitNanos.Add(int64(time.Since(p.clk.start) - start))
 }
 
 // prepare checks an idle connection before handing it out: generation,
