@@ -80,12 +80,12 @@ func NewQueuePool[C Connection](create Creator[C], cfg Config) (*QueuePool[C], e
 }
 
 // Get checks a connection out: an idle one (the most recently returned, or
-// the least with Config.LIFO off),
-// else a new one if a slot is free, else it waits its turn at most
-// Config.Timeout. A wait that times out returns a *TimeoutError; a ctx that
-// ends first returns an error wrapping ctx.Err(); a nil ctx is an error. A
-// checkout that needs a new connection during a connect back-off fails at
-// once with an error wrapping ErrConnectBackoff (see Config.ConnectBackoff).
+// the least recently with Config.LIFO off), else a new one if a slot is free,
+// else it waits its turn at most Config.Timeout. A wait that times out
+// returns a *TimeoutError; a ctx that ends first returns an error wrapping
+// ctx.Err(); a nil ctx is an error. A checkout that needs a new connection
+// during a connect back-off fails at once with an error wrapping
+// ErrConnectBackoff (see Config.ConnectBackoff).
 func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
@@ -110,8 +110,8 @@ func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	return c, nil
 }
 
-// armTimeout starts w's timer for the checkout timeout; nil (never ready) when
-// the pool has none.
+// armTimeout starts t for the checkout timeout and returns its channel; nil
+// (never ready) when the pool has none.
 func (p *QueuePool[C]) armTimeout(t *time.Timer) <-chan time.Time {
 	if p.cfg.Timeout <= 0 {
 		return nil
