@@ -274,6 +274,32 @@ func TestPoolOptionsReachPool(t *testing.T) {
 		}
 	})
 
+	t.Run("default idle order is LIFO", func(t *testing.T) {
+		_, eng := newFake(t)
+		a, _ := eng.Connect(ctx)
+		b, _ := eng.Connect(ctx)
+		idb := fakeConn(t, b).ID()
+		a.Close()
+		b.Close()
+		for range 3 {
+			if got := connID(t, eng); got != idb {
+				t.Fatalf("default pool: got connection %d, want the most recently returned, %d", got, idb)
+			}
+		}
+	})
+
+	t.Run("PoolMaxIdleTime", func(t *testing.T) {
+		d, eng := newFake(t, alchemy.PoolMaxIdleTime(0))
+		first := connID(t, eng)
+		if again := connID(t, eng); again != first {
+			t.Fatalf("connection %d replaced with PoolMaxIdleTime(0)", first)
+		}
+		if _, err := alchemy.CreateEngine(d.URL(), alchemy.PoolMaxIdleTime(time.Millisecond)); err == nil ||
+			!strings.Contains(err.Error(), "MaxIdleTime") {
+			t.Fatalf("PoolMaxIdleTime(1ms): err = %v, want one naming MaxIdleTime", err)
+		}
+	})
+
 	t.Run("PoolUseLIFO", func(t *testing.T) {
 		for _, lifo := range []bool{false, true} {
 			_, eng := newFake(t, alchemy.PoolUseLIFO(lifo))

@@ -96,8 +96,20 @@ func PoolPrePingIdle(d time.Duration) Option { return func(c *config) { c.pool.P
 // PoolPingTimeout bounds each pre-ping.
 func PoolPingTimeout(d time.Duration) Option { return func(c *config) { c.pool.PingTimeout = d } }
 
-// PoolUseLIFO reuses the most recently returned connection first (pool_use_lifo).
+// PoolUseLIFO chooses the idle order (pool_use_lifo): true, the default here,
+// reuses the most recently returned connection first; false reuses the one
+// returned longest ago (FIFO), SQLAlchemy's default. Waiting checkouts are
+// served first in first out either way. LIFO is the default because FIFO
+// cycles through every connection under light load, at a third of the
+// throughput; PoolMaxIdleTime does FIFO's job of keeping a connection from
+// idling until a server or firewall drops it (see pool.Config.LIFO).
 func PoolUseLIFO(on bool) Option { return func(c *config) { c.pool.LIFO = on } }
+
+// PoolMaxIdleTime closes a connection idle longer than d, at its next checkout
+// (which gets a new one instead) or by the pool's sweep (like database/sql's
+// SetConnMaxIdleTime). Default 5 minutes; 0 turns it off; else at least
+// pool.MinMaxIdleTime.
+func PoolMaxIdleTime(d time.Duration) Option { return func(c *config) { c.pool.MaxIdleTime = d } }
 
 // PoolResetOnReturn chooses what ends a transaction left open at checkin
 // (pool_reset_on_return): pool.ResetRollback (default), ResetCommit or ResetNone.

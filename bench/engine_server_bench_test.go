@@ -104,8 +104,8 @@ func benchDBSelectOne(b *testing.B, db *sql.DB, g int) {
 
 // BenchmarkPostgresSelectOne runs SELECT 1 on PostgreSQL over loopback with 2, 16
 // and 64 goroutines over 10 connections: database/sql over pgx's stdlib, pgxpool,
-// alchemy with its default pool (QueuePool, FIFO) and alchemy with
-// PoolUseLIFO(true). All connect with the same pgx.ConnConfig, the one alchemy's
+// alchemy with its default pool (QueuePool, LIFO with MaxIdleTime) and alchemy
+// with PoolUseLIFO(false) (FIFO, SQLAlchemy's default). All connect with the same pgx.ConnConfig, the one alchemy's
 // postgresql dialect builds from the URL. Each reports ops/s and the p50/p99
 // latency of one whole SELECT, checkout to checkin (sampled one in four).
 func BenchmarkPostgresSelectOne(b *testing.B) {
@@ -165,14 +165,14 @@ func BenchmarkPostgresSelectOne(b *testing.B) {
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
 			benchAlchemySelectOne(b, serverURL(b, pgURLEnv), g)
 		})
-		b.Run(fmt.Sprintf("impl=alchemy-lifo/g=%d", g), func(b *testing.B) {
-			benchAlchemySelectOne(b, serverURL(b, pgURLEnv), g, alchemy.PoolUseLIFO(true))
+		b.Run(fmt.Sprintf("impl=alchemy-fifo/g=%d", g), func(b *testing.B) {
+			benchAlchemySelectOne(b, serverURL(b, pgURLEnv), g, alchemy.PoolUseLIFO(false))
 		})
 	}
 }
 
 // BenchmarkMariaDBSelectOne is BenchmarkPostgresSelectOne on MariaDB: alchemy
-// (default and LIFO pool) against database/sql over go-sql-driver/mysql, all
+// (default LIFO and FIFO pool) against database/sql over go-sql-driver/mysql, all
 // connecting with the mysql.Config alchemy's mysql dialect builds from the URL.
 func BenchmarkMariaDBSelectOne(b *testing.B) {
 	for _, g := range serverGoroutines {
@@ -190,8 +190,8 @@ func BenchmarkMariaDBSelectOne(b *testing.B) {
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
 			benchAlchemySelectOne(b, serverURL(b, mysqlURLEnv), g)
 		})
-		b.Run(fmt.Sprintf("impl=alchemy-lifo/g=%d", g), func(b *testing.B) {
-			benchAlchemySelectOne(b, serverURL(b, mysqlURLEnv), g, alchemy.PoolUseLIFO(true))
+		b.Run(fmt.Sprintf("impl=alchemy-fifo/g=%d", g), func(b *testing.B) {
+			benchAlchemySelectOne(b, serverURL(b, mysqlURLEnv), g, alchemy.PoolUseLIFO(false))
 		})
 	}
 }

@@ -78,31 +78,16 @@ func run[T any](b *testing.B, g int, get func() T, put func(T)) {
 }
 
 // BenchmarkCheckout measures checkout+checkin over 10 connections with 1, 8
-// and 64 goroutines, for alchemy's QueuePool and its peers.
+// and 64 goroutines, for alchemy's QueuePool (default LIFO, and FIFO) and its
+// peers.
 func BenchmarkCheckout(b *testing.B) {
 	ctx := context.Background()
 	for _, g := range []int{1, 8, 64} {
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
-			cfg := pool.DefaultConfig()
-			cfg.Size, cfg.MaxOverflow = conns, 0
-			p, err := pool.NewQueuePool(func(context.Context) (*noopPoolConn, error) { return &noopPoolConn{}, nil }, cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer p.Dispose()
-			warm(b, conns, func() (*pool.Conn[*noopPoolConn], error) { return p.Get(ctx) },
-				func(c *pool.Conn[*noopPoolConn]) error { return p.Put(c) })
-			run(b, g, func() *pool.Conn[*noopPoolConn] {
-				c, err := p.Get(ctx)
-				if err != nil {
-					panic(err)
-				}
-				return c
-			}, func(c *pool.Conn[*noopPoolConn]) {
-				if err := p.Put(c); err != nil {
-					panic(err)
-				}
-			})
+			benchQueuePool(b, g, true)
+		})
+		b.Run(fmt.Sprintf("impl=alchemy-fifo/g=%d", g), func(b *testing.B) {
+			benchQueuePool(b, g, false)
 		})
 		b.Run(fmt.Sprintf("impl=database-sql/g=%d", g), func(b *testing.B) {
 			db := sql.OpenDB(NoopConnector{})
@@ -147,6 +132,32 @@ func BenchmarkCheckout(b *testing.B) {
 			run(b, g, p.Get, p.Put)
 		})
 	}
+}
+
+// benchQueuePool runs checkout+checkin on alchemy's QueuePool with its
+// default config (LIFO idle order, MaxIdleTime on), or FIFO when lifo is off.
+func benchQueuePool(b *testing.B, g int, lifo bool) {
+	ctx := context.Background()
+	cfg := pool.DefaultConfig()
+	cfg.Size, cfg.MaxOverflow, cfg.LIFO = conns, 0, lifo
+	p, err := pool.NewQueuePool(func(context.Context) (*noopPoolConn, error) { return &noopPoolConn{}, nil }, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Dispose()
+	warm(b, conns, func() (*pool.Conn[*noopPoolConn], error) { return p.Get(ctx) },
+		func(c *pool.Conn[*noopPoolConn]) error { return p.Put(c) })
+	run(b, g, func() *pool.Conn[*noopPoolConn] {
+		c, err := p.Get(ctx)
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}, func(c *pool.Conn[*noopPoolConn]) {
+		if err := p.Put(c); err != nil {
+			panic(err)
+		}
+	})
 }
 
 // warm opens all n connections before the timer starts.

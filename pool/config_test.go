@@ -8,10 +8,12 @@ import (
 	"time"
 )
 
+// SQLAlchemy's defaults, but for LIFO with MaxIdleTime instead of FIFO, and
+// the connect back-off.
 func TestDefaultConfigIsSQLAlchemys(t *testing.T) {
 	c := DefaultConfig()
 	if c.Size != 5 || c.MaxOverflow != 10 || c.Timeout != 30*time.Second || c.ResetOnReturn != ResetRollback ||
-		c.Recycle != 0 || c.PrePing || c.LIFO ||
+		c.Recycle != 0 || c.PrePing || !c.LIFO || c.MaxIdleTime != 5*time.Minute ||
 		c.ConnectBackoff != 50*time.Millisecond || c.ConnectBackoffMax != 500*time.Millisecond {
 		t.Fatalf("DefaultConfig() = %+v", c)
 	}
@@ -39,6 +41,8 @@ func TestValidateRejectsBadInput(t *testing.T) {
 		{"jitter not below recycle", func(c *Config) { c.Recycle, c.RecycleJitter = time.Second, time.Second }, "RecycleJitter"},
 		{"negative pre-ping idle", func(c *Config) { c.PrePing, c.PrePingIdle = true, -1 }, "PrePingIdle"},
 		{"pre-ping idle without pre-ping", func(c *Config) { c.PrePingIdle = time.Second }, "PrePingIdle"},
+		{"negative max idle time", func(c *Config) { c.MaxIdleTime = -1 }, "MaxIdleTime"},
+		{"max idle time too short", func(c *Config) { c.MaxIdleTime = time.Millisecond }, "MaxIdleTime"},
 		{"negative ping timeout", func(c *Config) { c.PingTimeout = -1 }, "PingTimeout"},
 		{"unknown reset mode", func(c *Config) { c.ResetOnReturn = 7 }, "ResetOnReturn"},
 		{"negative reset mode", func(c *Config) { c.ResetOnReturn = -1 }, "ResetOnReturn"},

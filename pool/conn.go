@@ -57,6 +57,10 @@ type Record struct {
 	expires  time.Time // zero: never recycled
 	lastUsed time.Time // set at checkin when PrePingIdle is on
 	gen      uint64
+	// idleSince is the pool's coarse clock at checkin when MaxIdleTime is on.
+	idleSince int64
+	// cell is the idle stack's cell a connection handed to a waiter holds.
+	cell uint32
 
 	state    atomic.Int32
 	fresh    atomic.Bool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
@@ -40,6 +41,12 @@ type base struct {
 	slots     slots
 	leakCheck bool
 	bo        backoff
+	clk       idleClock
+	// timedChecks says a checkout has recycle or pre-ping to check; idleFast
+	// is MaxIdleTime/2, or the largest int64 without MaxIdleTime: a
+	// connection idle for less by the coarse clock needs no exact check.
+	timedChecks bool
+	idleFast    int64
 }
 
 // core is base with the creator and the concrete pool, typed by C.
@@ -55,6 +62,11 @@ func (p *core[C]) init(kind string, create Creator[C], cfg Config, impl poolImpl
 	}
 	p.kind, p.create, p.cfg, p.impl, p.slots = kind, create, cfg, impl, impl
 	p.bo.base, p.bo.max = cfg.ConnectBackoff, cfg.ConnectBackoffMax
+	p.timedChecks = cfg.Recycle > 0 || cfg.PrePing
+	p.idleFast = math.MaxInt64
+	if cfg.MaxIdleTime > 0 {
+		p.idleFast = int64(cfg.MaxIdleTime / 2)
+	}
 	p.cfg.Listeners = nil
 	if len(cfg.Listeners) > 0 {
 		p.lis.add(cfg.Listeners...)
@@ -187,7 +199,7 @@ func (p *core[C]) dial(ctx context.Context, release func()) dialResult[C] {
 
 func (p *core[C]) newConn(raw C) *Conn[C] {
 	now := time.Now()
-	r := &Record{b: &p.base, raw: raw, created: now, lastUsed: now, gen: p.gen.Load()}
+	r := &Record{b: &p.base, raw: raw, created: now, lastUsed: now, gen: p.gen.Load(), idleSince: p.stamp()}
 	if p.cfg.Recycle > 0 {
 		age := p.cfg.Recycle
 		if p.cfg.RecycleJitter > 0 {
@@ -270,6 +282,7 @@ func (p *core[C]) put(c *Conn[C]) error {
 	if p.cfg.PrePingIdle > 0 {
 		r.lastUsed = time.Now()
 	}
+	r.idleSince = p.stamp() // 0 without MaxIdleTime
 	p.impl.giveBack(c)
 	return err
 }

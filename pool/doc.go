@@ -12,9 +12,23 @@
 //
 //   - QueuePool, the default: Size idle connections kept, MaxOverflow more
 //     opened under load, checkouts waiting first in first out at most Timeout,
-//     with recycle, pre-ping, LIFO reuse and reset on return. The idle order
-//     (Config.LIFO) picks one of two implementations once, when the pool is
-//     made: no checkout or checkin branches on it.
+//     with recycle, pre-ping, idle retirement (MaxIdleTime) and reset on
+//     return. The idle order (Config.LIFO) picks one of two implementations
+//     once, when the pool is made: no checkout or checkin branches on it.
+//
+// The idle order departs from SQLAlchemy's default. SQLAlchemy reuses idle
+// connections first in first out (use_lifo=False) so that every connection is
+// used in turn and none idles long enough for a server, proxy or firewall to
+// drop it. Under light load that cycles through every connection, each one
+// cold, and costs a third or more of the throughput (measured on PostgreSQL
+// and MariaDB: BENCHMARKS.md). DefaultConfig therefore reuses the most
+// recently returned connection (LIFO, SQLAlchemy's use_lifo=True) and gives
+// FIFO's job to MaxIdleTime (5 minutes by default): a connection idle longer
+// is closed, by the checkout that would get it (which makes a new one
+// instead) or by the pool's idle sweep, and is never handed out. Waiting
+// checkouts are still served first in first out, and a checkin hands its
+// connection straight to the oldest of them. Config.LIFO false gives
+// SQLAlchemy's FIFO order.
 //   - NullPool: a new connection per checkout, closed at checkin.
 //   - StaticPool: one connection shared by every checkout (SQLite memory).
 //   - AssertionPool: at most one connection checked out at a time.

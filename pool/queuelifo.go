@@ -3,221 +3,191 @@ package pool
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync"
-	"time"
 )
 
-// lifoQueue is the idle set of a QueuePool in LIFO order (Config.LIFO,
-// pool_use_lifo): a mutex-guarded stack of idle connections and a FIFO queue
-// of waiters, each parked on its own reused one-slot channel; a checkin hands
-// its connection straight to the oldest waiter.
+// lifoQueue is the idle set of a QueuePool in LIFO order (Config.LIFO, the
+// default): idle connections in a lock-free stack (idleStack), the most
+// recently returned reused first, so that a pool under light load keeps
+// using the same few warm connections instead of cycling through all of
+// them; checkouts that find none wait on the channel of chanQueue, first in
+// first out, and a checkin hands its connection straight to the oldest of
+// them.
+//
+// An earlier LIFO order kept a ring and a waiter list under a sync.Mutex.
+// Under 64 goroutines on 2 cores it fell into a convoy: sync.Mutex parks a
+// goroutine at once when others are runnable, goroutines were descheduled
+// holding the lock in Put, and starvation mode then handed the lock from
+// goroutine to goroutine. Nothing here takes a lock on a checkout or checkin:
+// the stack is two compare-and-swap lists, and waiting is the channel's.
+//
+// A checkin that finds waiters hands its connection over the channel; one
+// that finds none pushes it on the stack and then looks again, while a
+// checkout that finds the stack empty counts itself a waiter and then looks
+// at the stack again, so that a connection is never left idle while a
+// checkout waits (each side's second look sees the other's first step).
+// A connection sent over the channel keeps a cell of the stack (Record.cell)
+// until it is received, so the idle count and its bound of Size include it.
 type lifoQueue[C Connection] struct {
-	*QueuePool[C]
-	mu      sync.Mutex
-	idle    stack[C]
-	waiters waitq[C]
-	open    int // slots taken: connections open, being opened, or checked out
-	closed  bool
-	// closedConn is sent to the waiters when the pool is disposed.
-	closedConn *Conn[C]
+	chanQueue[C]
+	idle idleStack[C]
 }
 
-func newLIFOQueue[C Connection](p *QueuePool[C], size int) *lifoQueue[C] {
-	return &lifoQueue[C]{QueuePool: p, idle: newStack[C](size), closedConn: &Conn[C]{}}
+func newLIFOQueue[C Connection](p *QueuePool[C], capacity, size int) *lifoQueue[C] {
+	q := &lifoQueue[C]{}
+	q.init(p, capacity)
+	q.idle.init(size)
+	return q
 }
 
-func (q *lifoQueue[C]) tokens() int { return 0 }
+func (q *lifoQueue[C]) idleCount() int { return q.idle.held() }
+
+// received accounts for an item taken from the channel.
+func (q *lifoQueue[C]) received(c *Conn[C]) *Conn[C] {
+	if c == nil {
+		q.ntokens.Add(-1)
+	} else {
+		q.idle.freeCell(c.rec.cell)
+	}
+	return c
+}
+
+// tryReceive takes an item left on the channel by a checkin whose waiter has
+// gone, if there is one.
+func (q *lifoQueue[C]) tryReceive() (*Conn[C], bool) {
+	select {
+	case c := <-q.ch:
+		return q.received(c), true
+	default:
+		return nil, false
+	}
+}
 
 func (q *lifoQueue[C]) acquire(ctx context.Context) (*Conn[C], error) {
-	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
+	if q.closed.Load() {
 		return nil, ErrClosed
 	}
 	if c := q.idle.pop(); c != nil {
-		q.st.idle.Store(int64(q.idle.len()))
-		q.mu.Unlock()
 		return c, nil
 	}
-	if q.max < 0 || q.open < q.max {
-		q.open++
-		q.st.open.Store(int64(q.open))
-		q.mu.Unlock()
+	if c, ok := q.tryReceive(); ok {
+		return c, nil
+	}
+	if q.reserve() {
 		return nil, nil
 	}
-	w := q.waiterPool.Get().(*waiter[C])
-	q.waiters.push(w)
 	q.st.waiters.Add(1)
-	q.mu.Unlock()
-	return q.wait(ctx, w)
+	// A checkin that did not see us yet may have pushed a connection, or
+	// freed a slot.
+	if c := q.idle.pop(); c != nil {
+		q.st.waiters.Add(-1)
+		return c, nil
+	}
+	if q.reserve() {
+		q.st.waiters.Add(-1)
+		return nil, nil
+	}
+	c, err := q.await(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return q.received(c), nil
 }
 
-// wait parks until a checkin or a freed slot reaches w, the timeout, or ctx's end.
-func (q *lifoQueue[C]) wait(ctx context.Context, w *waiter[C]) (*Conn[C], error) {
-	start := time.Now()
-	q.st.waits.Add(1)
-	timeout := q.armTimeout(w)
-	var c *Conn[C]
-	var err error
-	select {
-	case c = <-w.ch:
-	case <-timeout:
-		err = ErrTimeout
-	case <-ctx.Done():
-		err = ctx.Err()
-	}
-	if err != nil {
-		q.mu.Lock()
-		if w.queued {
-			q.waiters.remove(w)
-			q.st.waiters.Add(-1)
-			q.mu.Unlock()
-			q.endWait(w, start)
-			if err == ErrTimeout {
-				return nil, q.timedOut()
-			}
-			return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
-		}
-		q.mu.Unlock()
-		// Something was handed to w just as it gave up.
-		c = <-w.ch
-		if err != ErrTimeout && c != q.closedConn {
-			q.endWait(w, start)
-			if c == nil {
-				q.releaseSlot()
-			} else {
-				q.giveBack(c)
-			}
-			return nil, fmt.Errorf("alchemy: pool: checkout: %w", err)
-		}
-	}
-	q.endWait(w, start)
-	if c == q.closedConn {
-		return nil, ErrClosed
-	}
-	return c, nil
+// hand sends c, holding cell i, to the oldest waiter.
+func (q *lifoQueue[C]) hand(c *Conn[C], i uint32) {
+	c.rec.cell = i
+	q.ch <- c
 }
 
 // giveBack returns a connection to the pool without reset or events: to the
 // oldest waiter or the idle stack, or closed if it is stale or overflow.
 func (q *lifoQueue[C]) giveBack(c *Conn[C]) {
 	r := c.rec
-	q.mu.Lock()
-	if q.closed || q.stale(r) {
-		q.mu.Unlock()
-		if !r.invalid.Load() && !r.soft.Load() {
-			q.st.invalidated.Add(1) // stale generation
+	if q.closed.Load() || q.stale(r) {
+		q.discard(r)
+		return
+	}
+	i, ok := q.idle.takeCell()
+	if !ok { // Size connections idle already: this one is overflow
+		_ = q.closeRaw(r)
+		q.releaseSlot()
+		return
+	}
+	if q.st.waiters.Load() > 0 {
+		q.hand(c, i)
+		return
+	}
+	q.idle.push(c, i)
+	if q.st.waiters.Load() > 0 { // a checkout started waiting meanwhile
+		if c, i := q.idle.take(); c != nil {
+			q.hand(c, i)
 		}
-		_ = q.closeRaw(r)
-		q.releaseSlot()
-		return
 	}
-	if w := q.waiters.pop(); w != nil {
-		q.st.waiters.Add(-1)
-		w.ch <- c
-		q.mu.Unlock()
-		return
+	if q.closed.Load() { // dispose ran meanwhile and may have missed it
+		q.drain(true)
 	}
-	if q.idle.full() { // overflow connection: close it, then free its slot
-		q.mu.Unlock()
-		_ = q.closeRaw(r)
-		q.releaseSlot()
-		return
-	}
-	q.idle.push(c)
-	q.st.idle.Store(int64(q.idle.len()))
-	q.mu.Unlock()
 }
 
-// releaseSlot gives a slot up: to the oldest waiter, or back to the pool.
-// The slot's connection, if any, must already be closed.
-func (q *lifoQueue[C]) releaseSlot() { q.releaseSlots(1) }
-
-func (q *lifoQueue[C]) releaseSlots(n int) {
-	q.mu.Lock()
-	for ; n > 0; n-- {
-		if w := q.waiters.pop(); w != nil {
-			q.st.waiters.Add(-1)
-			w.ch <- nil
-		} else {
-			q.open--
-		}
+// takeIdle takes every idle connection, oldest first, for the idle sweep;
+// tokens met on the way are passed on.
+func (q *lifoQueue[C]) takeIdle(buf []*Conn[C]) []*Conn[C] {
+	start := len(buf)
+	for c := q.idle.pop(); c != nil; c = q.idle.pop() {
+		buf = append(buf, c) // newest first
 	}
-	q.st.open.Store(int64(q.open))
-	q.mu.Unlock()
+	for n := len(q.ch); n > 0; n-- {
+		c, ok := q.tryReceive()
+		if !ok {
+			break
+		}
+		if c == nil {
+			q.releaseSlot()
+			continue
+		}
+		buf = append(buf, c) // handed over by a checkin, its waiter gone: older
+	}
+	taken := buf[start:]
+	for i, j := 0, len(taken)-1; i < j; i, j = i+1, j-1 {
+		taken[i], taken[j] = taken[j], taken[i]
+	}
+	return buf
+}
+
+// drain empties the stack and the channel, closes the connections and frees
+// the slots (or passes them to waiters). It returns the errors of the closes.
+func (q *lifoQueue[C]) drain(invalidated bool) (errs []error) {
+	for {
+		c := q.idle.pop()
+		if c == nil {
+			var ok bool
+			if c, ok = q.tryReceive(); !ok {
+				return errs
+			}
+		}
+		if c != nil {
+			if invalidated {
+				q.st.invalidated.Add(1)
+			}
+			if err := q.closeRaw(c.rec); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		q.releaseSlot()
+	}
 }
 
 func (q *lifoQueue[C]) invalidateAll(reason error) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.invalidateGeneration(reason)
-	idle := q.idle.drain()
-	q.st.idle.Store(0)
-	q.mu.Unlock()
-	for _, c := range idle {
-		q.st.invalidated.Add(1)
-		_ = q.closeRaw(c.rec)
-	}
-	q.releaseSlots(len(idle))
+	q.drain(true)
 }
 
 func (q *lifoQueue[C]) dispose() error {
 	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
+	defer q.mu.Unlock()
+	if !q.markClosed() {
 		return nil
 	}
-	q.closed = true
-	idle := q.idle.drain()
-	q.st.idle.Store(0)
-	for w := q.waiters.pop(); w != nil; w = q.waiters.pop() {
-		q.st.waiters.Add(-1)
-		w.ch <- q.closedConn
-	}
-	q.mu.Unlock()
-	var errs []error
-	for _, c := range idle {
-		if err := q.closeRaw(c.rec); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	q.releaseSlots(len(idle))
-	return errors.Join(errs...)
-}
-
-// stack is a fixed-capacity stack of idle connections. Slots are cleared when
-// popped so that a checked-out Conn is referenced only by its caller.
-type stack[C Connection] struct {
-	buf []*Conn[C]
-}
-
-func newStack[C Connection](capacity int) stack[C] {
-	return stack[C]{buf: make([]*Conn[C], 0, capacity)}
-}
-
-func (s *stack[C]) len() int { return len(s.buf) }
-
-func (s *stack[C]) full() bool { return len(s.buf) == cap(s.buf) }
-
-// push adds c on top; the caller has checked that the stack is not full.
-func (s *stack[C]) push(c *Conn[C]) { s.buf = append(s.buf, c) }
-
-// pop takes the most recently pushed connection, or nil.
-func (s *stack[C]) pop() *Conn[C] {
-	n := len(s.buf)
-	if n == 0 {
-		return nil
-	}
-	c := s.buf[n-1]
-	s.buf[n-1] = nil
-	s.buf = s.buf[:n-1]
-	return c
-}
-
-// drain empties the stack and returns what it held.
-func (s *stack[C]) drain() []*Conn[C] {
-	out := append([]*Conn[C](nil), s.buf...)
-	clear(s.buf)
-	s.buf = s.buf[:0]
-	return out
+	return errors.Join(q.drain(false)...)
 }

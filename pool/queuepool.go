@@ -14,17 +14,17 @@ import (
 // oldest waiter. Counters are atomics read by Status without a lock, and a
 // checkout and checkin allocate nothing.
 //
-// Its idle connections and waiters are kept by one of two types, chosen once
-// by Config.LIFO when the pool is made, so that no checkout or checkin asks
-// which order it is in: by default (FIFO) a buffered channel (fifoQueue, in
-// queuefifo.go); with Config.LIFO a mutex-guarded stack with a FIFO queue of
-// waiters, each parked on its own reused one-slot channel (lifoQueue, in
-// queuelifo.go).
+// Its idle connections are kept by one of two types, chosen once by
+// Config.LIFO when the pool is made, so that no checkout or checkin asks which
+// order it is in: by default (LIFO) a lock-free stack (lifoQueue, in
+// queuelifo.go); with LIFO off (FIFO, SQLAlchemy's default) a buffered channel
+// (fifoQueue, in queuefifo.go). In both, waiting checkouts are parked on a
+// channel and served first in first out (chanQueue, in waiters.go).
 type QueuePool[C Connection] struct {
 	core[C]
-	q          queue[C]
-	max        int       // Size+MaxOverflow, or -1 for no limit
-	waiterPool sync.Pool // of *waiter[C], with their channel and timer
+	q      queue[C]
+	max    int       // Size+MaxOverflow, or -1 for no limit
+	timers sync.Pool // of stopped *time.Timer, for the checkout timeout
 }
 
 // queue is the half of a QueuePool that depends on the idle order: where idle
@@ -39,6 +39,11 @@ type queue[C Connection] interface {
 	// tokens counts the free slots parked among the idle connections, which
 	// Status must not count as open.
 	tokens() int
+	// idleCount counts the idle connections, for Status.
+	idleCount() int
+	// takeIdle appends every idle connection to buf, oldest first, taking
+	// them out of the pool (the idle sweep gives back the ones it keeps).
+	takeIdle(buf []*Conn[C]) []*Conn[C]
 }
 
 // NewQueuePool makes a QueuePool; cfg is checked with Validate. No connection
@@ -51,33 +56,36 @@ func NewQueuePool[C Connection](create Creator[C], cfg Config) (*QueuePool[C], e
 	if cfg.MaxOverflow >= 0 {
 		p.max = cfg.Size + cfg.MaxOverflow
 	}
-	p.waiterPool.New = func() any {
+	p.timers.New = func() any {
 		t := time.NewTimer(time.Hour)
 		t.Stop()
-		return &waiter[C]{ch: make(chan *Conn[C], 1), timer: t}
+		return t
+	}
+	n := p.max
+	if n < 0 {
+		n = cfg.Size
 	}
 	if cfg.LIFO {
-		p.q = newLIFOQueue(p, cfg.Size)
+		p.q = newLIFOQueue(p, n, cfg.Size)
 	} else {
-		n := p.max
-		if n < 0 {
-			n = cfg.Size
-		}
 		p.q = newFIFOQueue(p, n)
 	}
 	if err := p.core.init("QueuePool", create, cfg, p.q); err != nil {
 		return nil, err
 	}
 	p.leakCheck = true
+	p.clk.start = time.Now()
+	p.startClock()
 	return p, nil
 }
 
-// Get checks a connection out: an idle one (FIFO, or LIFO with Config.LIFO),
-// else a new one if a slot is free, else it waits its turn at most
-// Config.Timeout. A wait that times out returns a *TimeoutError; a ctx that
-// ends first returns an error wrapping ctx.Err(); a nil ctx is an error. A
-// checkout that needs a new connection during a connect back-off fails at
-// once with an error wrapping ErrConnectBackoff (see Config.ConnectBackoff).
+// Get checks a connection out: an idle one (the most recently returned, or
+// the least recently with Config.LIFO off), else a new one if a slot is free,
+// else it waits its turn at most Config.Timeout. A wait that times out
+// returns a *TimeoutError; a ctx that ends first returns an error wrapping
+// ctx.Err(); a nil ctx is an error. A checkout that needs a new connection
+// during a connect back-off fails at once with an error wrapping
+// ErrConnectBackoff (see Config.ConnectBackoff).
 func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
@@ -102,14 +110,14 @@ func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	return c, nil
 }
 
-// armTimeout starts w's timer for the checkout timeout; nil (never ready) when
-// the pool has none.
-func (p *QueuePool[C]) armTimeout(w *waiter[C]) <-chan time.Time {
+// armTimeout starts t for the checkout timeout and returns its channel; nil
+// (never ready) when the pool has none.
+func (p *QueuePool[C]) armTimeout(t *time.Timer) <-chan time.Time {
 	if p.cfg.Timeout <= 0 {
 		return nil
 	}
-	w.timer.Reset(p.cfg.Timeout)
-	return w.timer.C
+	t.Reset(p.cfg.Timeout)
+	return t.C
 }
 
 // timedOut counts a checkout that waited the whole timeout and says so, with the
@@ -119,14 +127,15 @@ func (p *QueuePool[C]) timedOut() error {
 	return &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
 }
 
-func (p *QueuePool[C]) endWait(w *waiter[C], start time.Time) {
-	w.timer.Stop()
-	p.waiterPool.Put(w)
-	p.st.waitNanos.Add(int64(time.Since(start)))
+func (p *QueuePool[C]) endWait(t *time.Timer, start time.Duration) {
+	t.Stop()
+	p.timers.Put(t)
+	p.st.waitNanos.Add(int64(time.Since(p.clk.start) - start))
 }
 
 // prepare checks an idle connection before handing it out: generation,
-// recycle age, pre-ping. A connection that fails is replaced in the same slot.
+// recycle age, idle time, pre-ping. A connection that fails is replaced in
+// the same slot.
 func (p *QueuePool[C]) prepare(ctx context.Context, c *Conn[C]) (*Conn[C], error) {
 	r := c.rec
 	if r.fresh.Load() { // a load, not a locked store, on the hot path
@@ -136,6 +145,11 @@ func (p *QueuePool[C]) prepare(ctx context.Context, c *Conn[C]) (*Conn[C], error
 		_ = p.closeRaw(r)
 		return p.reconnect(ctx)
 	}
+	// The common case in two loads: no recycle or pre-ping, and idle for
+	// less than half of MaxIdleTime by the coarse clock.
+	if !p.timedChecks && p.clk.now.Load()-r.idleSince < p.idleFast {
+		return c, nil
+	}
 	var now time.Time
 	if !r.expires.IsZero() || p.cfg.PrePingIdle > 0 {
 		now = time.Now()
@@ -143,6 +157,10 @@ func (p *QueuePool[C]) prepare(ctx context.Context, c *Conn[C]) (*Conn[C], error
 	if !r.expires.IsZero() && now.After(r.expires) {
 		p.logger().Info("alchemy: pool: connection exceeded its recycle age; recycling", "pool", p.cfg.Name, "age", now.Sub(r.created))
 		_ = p.closeRaw(r)
+		return p.reconnect(ctx)
+	}
+	if p.cfg.MaxIdleTime > 0 && p.idleTooLong(r) {
+		p.retireIdle(r)
 		return p.reconnect(ctx)
 	}
 	if p.cfg.PrePing && (p.cfg.PrePingIdle == 0 || now.Sub(r.lastUsed) > p.cfg.PrePingIdle) {
@@ -176,6 +194,7 @@ func (p *QueuePool[C]) Put(c *Conn[C]) error { return p.put(c) }
 // Status reports the pool's numbers without taking its lock.
 func (p *QueuePool[C]) Status() Status {
 	s := p.status()
+	s.CheckedIn = p.q.idleCount()
 	s.Open -= p.q.tokens() // a token is a free slot, not a connection
 	s.Overflow = s.Open - s.Size
 	return s

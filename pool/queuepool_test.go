@@ -46,7 +46,7 @@ func checkoutOrder(t *testing.T, lifo bool) []int {
 	return ids
 }
 
-func TestIdleReuseIsFIFOByDefault(t *testing.T) {
+func TestIdleReuseIsFIFOWithoutLIFO(t *testing.T) {
 	if got := fmt.Sprint(checkoutOrder(t, false)); got != "[1 2 3]" {
 		t.Fatalf("FIFO order %s", got)
 	}
@@ -55,6 +55,28 @@ func TestIdleReuseIsFIFOByDefault(t *testing.T) {
 func TestIdleReuseIsLIFOWithUseLIFO(t *testing.T) {
 	if got := fmt.Sprint(checkoutOrder(t, true)); got != "[3 2 1]" {
 		t.Fatalf("LIFO order %s", got)
+	}
+}
+
+// The default reuses the most recently returned connection: one checkout at a
+// time keeps using the same connection however many are idle.
+func TestIdleReuseIsLIFOByDefault(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Size, cfg.MaxOverflow = 3, 0
+	p, db := newQueue(t, cfg)
+	cs := []*Conn[*fakeConn]{mustGet(t, p), mustGet(t, p), mustGet(t, p)}
+	for _, c := range cs {
+		mustPut(t, p, c)
+	}
+	for range 5 {
+		c := mustGet(t, p)
+		if raw(c).id != 3 {
+			t.Fatalf("got connection %d, want the most recently returned, 3", raw(c).id)
+		}
+		mustPut(t, p, c)
+	}
+	if db.created() != 3 {
+		t.Fatalf("%d connections made, want 3", db.created())
 	}
 }
 

@@ -34,6 +34,9 @@ type Status struct {
 	WaitTime    time.Duration // total time spent waiting
 	Timeouts    int64         // checkouts that timed out
 	Leaked      int64         // checked-out connections garbage-collected without Put
+	// IdleRetired counts connections closed for being idle longer than
+	// Config.MaxIdleTime, at checkout or by the idle sweep.
+	IdleRetired int64
 
 	// ConnectAttempts counts calls of the creator.
 	ConnectAttempts int64
@@ -63,6 +66,7 @@ type counters struct {
 	open, idle, out, waiters                   atomic.Int64
 	created, closed, invalidated, pingsFailed  atomic.Int64
 	waits, waitNanos, timeouts, leaked         atomic.Int64
+	idleRetired                                atomic.Int64
 	connects, connectFailures, connectFailFast atomic.Int64
 }
 
@@ -82,6 +86,7 @@ func (b *base) status() Status {
 		WaitTime:    time.Duration(b.st.waitNanos.Load()),
 		Timeouts:    b.st.timeouts.Load(),
 		Leaked:      b.st.leaked.Load(),
+		IdleRetired: b.st.idleRetired.Load(),
 
 		ConnectAttempts: b.st.connects.Load(),
 		ConnectFailures: b.st.connectFailures.Load(),
