@@ -44,6 +44,8 @@ type Conn struct {
 	traced []*Result
 	spSeq  int
 	closed bool
+	// outAt is when the checkout of pc ended (monotonic), for CheckinTracer.
+	outAt time.Duration
 	// invalidated: the connection was discarded and not yet replaced.
 	invalidated bool
 }
@@ -220,8 +222,9 @@ func (c *Conn) run(ctx context.Context, stmt Executable, query string, params []
 		}
 		return nil, err
 	}
-	ctx, tr := c.traceExecStart(ctx, ExecuteStart{Statement: stmt, SQL: query, Params: params})
-	res := &Result{conn: c, pc: c.pc, ctx: ctx, query: query, params: params, cancel: cancel, trace: tr}
+	res, tr := c.newResult()
+	ctx = tr.begin(ctx, c, ExecuteStart{Statement: stmt, SQL: query, Params: params})
+	res.conn, res.pc, res.ctx, res.query, res.params, res.cancel = c, c.pc, ctx, query, params, cancel
 	var err error
 	if rows {
 		res.rows, err = c.query(ctx, stmt, res, query, params)
@@ -483,7 +486,7 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 	c.pc, c.dc = nil, nil
 	c.invalidated = true
 	pc.Invalidate(reason)
-	_ = c.eng.pool.Put(pc)
+	_ = c.putBack(pc)
 	if wholePool {
 		c.eng.pool.InvalidateAll(reason)
 	}
@@ -526,7 +529,7 @@ func (c *Conn) close() error {
 	}
 	pc := c.pc
 	c.pc, c.dc = nil, nil
-	return c.eng.pool.Put(pc)
+	return c.putBack(pc)
 }
 
 // Raw runs fn with the driver's connection (pgx's *stdlib.Conn, say). fn must not
