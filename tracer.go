@@ -191,14 +191,18 @@ func monotonic() time.Duration { return time.Since(clockStart) }
 
 // execTrace is one statement between its start and end hooks (and its Echo line).
 type execTrace struct {
-	ctx     context.Context    // the last start hook's, which the statement runs with
-	ctxs    []context.Context  // each tracer's own, for its end hook
-	ctx1    [1]context.Context // backs ctxs for one tracer: no second allocation
-	states  []any              // each tracer's ExecuteStart.State
-	state1  [1]any             // backs states for one tracer
-	start   time.Duration      // monotonic()
+	ctx     context.Context // the last start hook's, which the statement runs with
+	hooks   []execHook      // each tracer's, for its end hook
+	hook1   [1]execHook     // backs hooks for one tracer: no second allocation
+	start   time.Duration   // monotonic()
 	data    ExecuteStart
 	nparams int // before HideParameters took them away, for Echo's "[hidden]"
+}
+
+// execHook is what one tracer's start hook left for its end hook.
+type execHook struct {
+	ctx   context.Context // the context it returned
+	state any             // what it stored in ExecuteStart.State
 }
 
 // tracesExec reports whether the engine traces or echoes statements.
@@ -228,15 +232,15 @@ func (tr *execTrace) begin(ctx context.Context, c *Conn, data ExecuteStart) cont
 	tr.data = data
 	if len(ts) > 0 {
 		ctx = c.withoutSelf(ctx)
-		if len(ts) == 1 {
-			tr.ctxs, tr.states = tr.ctx1[:], tr.state1[:]
-		} else {
-			tr.ctxs, tr.states = make([]context.Context, len(ts)), make([]any, len(ts))
+		tr.hooks = tr.hook1[:]
+		if len(ts) > 1 {
+			tr.hooks = make([]execHook, len(ts))
 		}
 		for i, t := range ts {
-			data.State = &tr.states[i]
+			h := &tr.hooks[i]
+			data.State = &h.state
 			ctx = t.TraceExecuteStart(ctx, c, data)
-			tr.ctxs[i] = ctx
+			h.ctx = ctx
 		}
 	}
 	tr.ctx, tr.start = ctx, monotonic()
@@ -251,8 +255,8 @@ func (tr *execTrace) end(c *Conn, rows int64, err error) {
 	ts := c.eng.cfg.tracers.exec
 	data := ExecuteEnd{Statement: tr.data.Statement, SQL: tr.data.SQL, Rows: rows, Duration: monotonic() - tr.start, Err: err}
 	for i := len(ts) - 1; i >= 0; i-- {
-		data.State = tr.states[i]
-		ts[i].TraceExecuteEnd(tr.ctxs[i], c, data)
+		data.State = tr.hooks[i].state
+		ts[i].TraceExecuteEnd(tr.hooks[i].ctx, c, data)
 	}
 	if c.eng.cfg.echo {
 		c.eng.echo(tr.ctx, tr.data.SQL, tr.data.Params, tr.nparams, tr.data.Many, data.Duration, err)

@@ -210,8 +210,8 @@ func (t *Tracer) TraceCheckoutEnd(ctx context.Context, e *alchemy.Engine, data a
 	if data.Err == nil && (!data.Waited || data.Duration < t.cfg.minWait) {
 		return
 	}
-	_, span := t.tracer.Start(ctx, "alchemy.checkout", trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithTimestamp(time.Now().Add(-data.Duration)), trace.WithAttributes(semconv.DBClientConnectionPoolNameKey.String(ei.poolName)))
+	opts := append(ei.checkoutOpts[:len(ei.checkoutOpts):len(ei.checkoutOpts)], trace.WithTimestamp(time.Now().Add(-data.Duration)))
+	_, span := t.tracer.Start(ctx, "alchemy.checkout", opts...)
 	if data.Err != nil {
 		attrs, desc := errorAttrs(data.Err, t.cfg.queryParams)
 		span.SetAttributes(attrs...)
