@@ -89,10 +89,9 @@ func TestExecuteState(t *testing.T) {
 
 // poolTracer records what the checkout and checkin hooks were told.
 type poolTracer struct {
-	mu      sync.Mutex
-	waited  []bool
-	used    []time.Duration
-	holding bool
+	mu     sync.Mutex
+	waited []bool
+	used   []time.Duration
 }
 
 func (t *poolTracer) TraceCheckoutStart(ctx context.Context, _ *alchemy.Engine) context.Context {
