@@ -26,9 +26,6 @@ var errNilContext = errors.New("alchemy: nil context (pass context.Background() 
 type Conn struct {
 	eng  *Engine
 	turn turn // whoever holds it may use the fields below
-	// owned is set for the connection of a transaction block (Engine.RunInTx,
-	// Transact): the block returns it to the pool, and Close does nothing.
-	owned bool
 
 	pc     *poolConn // nil after an invalidation until the next use reconnects
 	dc     *dbConn
@@ -43,11 +40,14 @@ type Conn struct {
 	// Conn closes.
 	traced []*Result
 	spSeq  int
-	closed bool
 	// outAt is when the checkout of pc ended (monotonic), for CheckinTracer.
-	outAt time.Duration
+	outAt  time.Duration
+	closed bool
 	// invalidated: the connection was discarded and not yet replaced.
 	invalidated bool
+	// owned is set for the connection of a transaction block (Engine.RunInTx,
+	// Transact): the block returns it to the pool, and Close does nothing.
+	owned bool
 }
 
 // Executable is a statement to run (expr.Statement): a Text or an expression. It
