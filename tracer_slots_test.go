@@ -149,3 +149,44 @@ func TestCheckoutWaitedAndCheckin(t *testing.T) {
 		t.Errorf("Used of three checkins %v; the first was held at least %v", tr.used, hold)
 	}
 }
+
+// checkinOnly is a tracer with the checkin hook alone.
+type checkinOnly struct {
+	mu   sync.Mutex
+	used []time.Duration
+}
+
+func (t *checkinOnly) TraceCheckin(_ *alchemy.Engine, d alchemy.CheckinEnd) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.used = append(t.used, d.Used)
+}
+
+// TestCheckinTracerAlone: a tracer with only the checkin hook is accepted, and
+// measures from its own checkout (alchemy notes the time even without a
+// checkout hook).
+func TestCheckinTracerAlone(t *testing.T) {
+	t.Parallel()
+	tr := &checkinOnly{}
+	_, eng := newFake(t, alchemy.Tracer(tr))
+	ctx := context.Background()
+	t0 := time.Now()
+	conn, err := eng.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Execute(ctx, alchemy.Text("select 1")); err != nil {
+		t.Fatal(err)
+	}
+	const hold = 10 * time.Millisecond
+	time.Sleep(hold)
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	most := time.Since(t0)
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if len(tr.used) != 1 || tr.used[0] < hold || tr.used[0] > most {
+		t.Errorf("Used %v, want one between %v and %v (from this checkout, not from some origin)", tr.used, hold, most)
+	}
+}
