@@ -26,9 +26,6 @@ var errNilContext = errors.New("alchemy: nil context (pass context.Background() 
 type Conn struct {
 	eng  *Engine
 	turn turn // whoever holds it may use the fields below
-	// owned is set for the connection of a transaction block (Engine.RunInTx,
-	// Transact): the block returns it to the pool, and Close does nothing.
-	owned bool
 
 	pc     *poolConn // nil after an invalidation until the next use reconnects
 	dc     *dbConn
@@ -43,9 +40,14 @@ type Conn struct {
 	// Conn closes.
 	traced []*Result
 	spSeq  int
+	// outAt is when the checkout of pc ended (monotonic), for CheckinTracer.
+	outAt  time.Duration
 	closed bool
 	// invalidated: the connection was discarded and not yet replaced.
 	invalidated bool
+	// owned is set for the connection of a transaction block (Engine.RunInTx,
+	// Transact): the block returns it to the pool, and Close does nothing.
+	owned bool
 }
 
 // Executable is a statement to run (expr.Statement): a Text or an expression. It
@@ -220,8 +222,9 @@ func (c *Conn) run(ctx context.Context, stmt Executable, query string, params []
 		}
 		return nil, err
 	}
-	ctx, tr := c.traceExecStart(ctx, ExecuteStart{Statement: stmt, SQL: query, Params: params})
-	res := &Result{conn: c, pc: c.pc, ctx: ctx, query: query, params: params, cancel: cancel, trace: tr}
+	res, tr := c.newResult()
+	ctx = tr.begin(ctx, c, ExecuteStart{Statement: stmt, SQL: query, Params: params})
+	res.conn, res.pc, res.ctx, res.query, res.params, res.cancel = c, c.pc, ctx, query, params, cancel
 	var err error
 	if rows {
 		res.rows, err = c.query(ctx, stmt, res, query, params)
@@ -483,7 +486,7 @@ func (c *Conn) invalidate(reason error, wholePool bool) {
 	c.pc, c.dc = nil, nil
 	c.invalidated = true
 	pc.Invalidate(reason)
-	_ = c.eng.pool.Put(pc)
+	_ = c.putBack(pc)
 	if wholePool {
 		c.eng.pool.InvalidateAll(reason)
 	}
@@ -526,7 +529,7 @@ func (c *Conn) close() error {
 	}
 	pc := c.pc
 	c.pc, c.dc = nil, nil
-	return c.eng.pool.Put(pc)
+	return c.putBack(pc)
 }
 
 // Raw runs fn with the driver's connection (pgx's *stdlib.Conn, say). fn must not

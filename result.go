@@ -34,6 +34,23 @@ type Result struct {
 	cur       *cursor    // the server-side cursor the rows come through (YieldPer), if any
 }
 
+// tracedResult is a Result with its statement's trace, in one allocation.
+type tracedResult struct {
+	Result
+	tr execTrace
+}
+
+// newResult returns a new Result, with its trace when the engine traces or
+// echoes statements (else tr is nil).
+func (c *Conn) newResult() (res *Result, tr *execTrace) {
+	if !c.tracesExec() {
+		return &Result{}, nil
+	}
+	t := &tracedResult{}
+	t.trace = &t.tr
+	return &t.Result, &t.tr
+}
+
 // Next advances to the next row, if there is one; if not, it closes the Result.
 func (r *Result) Next() bool {
 	if r.res != nil { // a statement without rows

@@ -64,6 +64,7 @@ type Record struct {
 
 	state    atomic.Int32
 	fresh    atomic.Bool
+	waited   bool // the last checkout waited (QueuePool); set before markOut
 	invalid  atomic.Bool
 	soft     atomic.Bool
 	detached atomic.Bool
@@ -116,6 +117,10 @@ func (c *Conn[C]) CreatedAt() time.Time { return c.rec.created }
 
 // Fresh reports whether the raw connection was made by this very checkout.
 func (c *Conn[C]) Fresh() bool { return c.rec.fresh.Load() }
+
+// Waited reports whether the checkout that handed c out had to wait for a
+// connection or a slot (a QueuePool with every slot taken).
+func (c *Conn[C]) Waited() bool { return c.rec.waited }
 
 // Info is user data that lives as long as the raw connection (SQLAlchemy's
 // .info); see Record.Info.

@@ -33,28 +33,28 @@ func (q *fifoQueue[C]) received(c *Conn[C]) *Conn[C] {
 	return c
 }
 
-func (q *fifoQueue[C]) acquire(ctx context.Context) (*Conn[C], error) {
+func (q *fifoQueue[C]) acquire(ctx context.Context) (*Conn[C], bool, error) {
 	if q.closed.Load() {
-		return nil, ErrClosed
+		return nil, false, ErrClosed
 	}
 	select {
 	case c := <-q.ch:
-		return q.received(c), nil
+		return q.received(c), false, nil
 	default:
 	}
 	if q.reserve() {
-		return nil, nil
+		return nil, false, nil
 	}
 	q.st.waiters.Add(1)
 	if q.reserve() { // a slot freed while we announced ourselves
 		q.st.waiters.Add(-1)
-		return nil, nil
+		return nil, false, nil
 	}
 	c, err := q.await(ctx)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	return q.received(c), nil
+	return q.received(c), true, nil
 }
 
 // giveBack returns a connection to the pool without reset or events: to the

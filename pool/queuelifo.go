@@ -62,35 +62,35 @@ func (q *lifoQueue[C]) tryReceive() (*Conn[C], bool) {
 	}
 }
 
-func (q *lifoQueue[C]) acquire(ctx context.Context) (*Conn[C], error) {
+func (q *lifoQueue[C]) acquire(ctx context.Context) (*Conn[C], bool, error) {
 	if q.closed.Load() {
-		return nil, ErrClosed
+		return nil, false, ErrClosed
 	}
 	if c := q.idle.pop(); c != nil {
-		return c, nil
+		return c, false, nil
 	}
 	if c, ok := q.tryReceive(); ok {
-		return c, nil
+		return c, false, nil
 	}
 	if q.reserve() {
-		return nil, nil
+		return nil, false, nil
 	}
 	q.st.waiters.Add(1)
 	// A checkin that did not see us yet may have pushed a connection, or
 	// freed a slot.
 	if c := q.idle.pop(); c != nil {
 		q.st.waiters.Add(-1)
-		return c, nil
+		return c, false, nil
 	}
 	if q.reserve() {
 		q.st.waiters.Add(-1)
-		return nil, nil
+		return nil, false, nil
 	}
 	c, err := q.await(ctx)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	return q.received(c), nil
+	return q.received(c), true, nil
 }
 
 // hand sends c, holding cell i, to the oldest waiter.

@@ -32,8 +32,8 @@ type QueuePool[C Connection] struct {
 type queue[C Connection] interface {
 	poolImpl[C] // giveBack, releaseSlot, detach
 	// acquire returns an idle connection, or nil with a slot reserved for a
-	// new one, waiting its turn if every slot is taken.
-	acquire(ctx context.Context) (*Conn[C], error)
+	// new one, waiting its turn if every slot is taken (then waited is true).
+	acquire(ctx context.Context) (c *Conn[C], waited bool, err error)
 	invalidateAll(reason error)
 	dispose() error
 	// tokens counts the free slots parked among the idle connections, which
@@ -90,7 +90,7 @@ func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
 	}
-	c, err := p.q.acquire(ctx)
+	c, waited, err := p.q.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +106,7 @@ func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 			return nil, err
 		}
 	}
+	c.rec.waited = waited
 	p.markOut(c.rec)
 	return c, nil
 }

@@ -55,7 +55,7 @@
 //     db.query.text and the parameters;
 //   - db.client.connection.create_time, .wait_time, .use_time (histograms, s):
 //     each connection made, each checkout (waiting or not), each checkout to its
-//     checkin (through PoolListener);
+//     checkin (alchemy's CheckinTracer hook);
 //   - with InstrumentPool, observed from Engine.PoolStatus at each collection:
 //     db.client.connection.count (db.client.connection.state idle, used),
 //     .idle.max, .idle.min (0: alchemy's pools keep no minimum), .max (unless

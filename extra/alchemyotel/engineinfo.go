@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // engineInfo is what a Tracer knows of one engine, worked out once: the
@@ -25,8 +26,12 @@ type engineInfo struct {
 	poolOpts []metric.RecordOption
 	// connectAttrs: base and the pool's name, for connect spans.
 	connectAttrs []attribute.KeyValue
+	// checkoutOpts start a checkout span but for its timestamp.
+	checkoutOpts []trace.SpanStartOption
 
-	stmts  sync.Map // stmtKey -> *stmtInfo
+	// stmts holds the stmtInfos by SQL, in four maps by how the statement was
+	// built (stmtKey.slot): a string key hashes much faster than a struct.
+	stmts  [4]sync.Map // SQL -> *stmtInfo
 	nstmts atomic.Int32
 	txOps  sync.Map // op ("commit") -> *stmtInfo
 }
@@ -73,6 +78,7 @@ func newEngineInfo(e *alchemy.Engine, poolName string) *engineInfo {
 	ei.idleOpt = metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateIdle))
 	ei.usedOpt = metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateUsed))
 	ei.connectAttrs = append(append([]attribute.KeyValue(nil), ei.base...), pn)
+	ei.checkoutOpts = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(pn)}
 	return ei
 }
 

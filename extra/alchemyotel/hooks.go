@@ -15,9 +15,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// opCtx is the context a start hook returns: the span's, with what the end hook
-// needs. The end hook gets back exactly this value (alchemy keeps each tracer's
-// own), so it finds it by a type assertion, not a search of the chain.
+// opCtx is the context a transaction start hook returns: the span's, with what
+// the end hook needs. The end hook gets back exactly this value (alchemy keeps
+// each tracer's own), so it finds it by a type assertion, not a search of the
+// chain. (A statement's hooks need no such wrapper: see TraceExecuteStart.)
 type opCtx struct {
 	context.Context
 	span trace.Span
@@ -27,10 +28,12 @@ type opCtx struct {
 // TraceExecuteStart starts the span of a statement, a child of the span in ctx:
 // named by its db.query.summary, kind CLIENT, with the attributes described in
 // the package doc. An executemany of two or more sets is a batch
-// (db.operation.batch.size).
+// (db.operation.batch.size). It returns the span's context, and keeps the
+// statement's attributes for the end hook in alchemy's slot (data.State): no
+// allocation of its own.
 func (t *Tracer) TraceExecuteStart(ctx context.Context, c *alchemy.Conn, data alchemy.ExecuteStart) (out context.Context) {
 	out = ctx
-	if t == nil || c == nil {
+	if t == nil || c == nil || data.State == nil {
 		return ctx
 	}
 	defer t.contain("TraceExecuteStart")
@@ -38,6 +41,8 @@ func (t *Tracer) TraceExecuteStart(ctx context.Context, c *alchemy.Conn, data al
 	batch := data.Many >= 2
 	si := ei.stmt(data.Statement, data.SQL, batch)
 	sctx, span := si.start(ctx, t.tracer)
+	*data.State = si // the end hook finds the span in sctx
+	out = sctx
 	if batch {
 		if span.IsRecording() {
 			span.SetAttributes(semconv.DBOperationBatchSizeKey.Int(data.Many))
@@ -45,7 +50,7 @@ func (t *Tracer) TraceExecuteStart(ctx context.Context, c *alchemy.Conn, data al
 	} else if t.cfg.queryParams && len(data.Params) > 0 && span.IsRecording() {
 		span.SetAttributes(paramAttrs(data.Params)...)
 	}
-	return &opCtx{Context: sctx, span: span, si: si}
+	return sctx
 }
 
 // TraceExecuteEnd ends the statement's span (after its rows were read, with the
@@ -55,26 +60,27 @@ func (t *Tracer) TraceExecuteEnd(ctx context.Context, c *alchemy.Conn, data alch
 		return
 	}
 	defer t.contain("TraceExecuteEnd")
-	oc, ok := ctx.(*opCtx)
+	si, ok := data.State.(*stmtInfo)
 	if !ok {
-		return // its start hook failed
+		return // its start hook failed before starting the span
 	}
-	t.endOp(oc, data.Duration, data.Err)
+	// ctx is the one the start hook returned, the span's own: its first Value.
+	t.endOp(ctx, trace.SpanFromContext(ctx), si, data.Duration, data.Err)
 }
 
 // endOp ends an operation's span and records its duration.
-func (t *Tracer) endOp(oc *opCtx, d time.Duration, err error) {
+func (t *Tracer) endOp(ctx context.Context, span trace.Span, si *stmtInfo, d time.Duration, err error) {
 	if err == nil {
-		t.inst.opDuration.Record(oc, d.Seconds(), oc.si.okOpts...)
-		oc.span.End()
+		t.inst.opDuration.Record(ctx, d.Seconds(), si.okOpts...)
+		span.End()
 		return
 	}
 	attrs, desc := errorAttrs(err, t.cfg.queryParams)
-	oc.span.SetAttributes(attrs...)
-	oc.span.SetStatus(codes.Error, desc)
-	all := append(append(make([]attribute.KeyValue, 0, len(oc.si.metricAttrs)+len(attrs)), oc.si.metricAttrs...), attrs...)
-	t.inst.opDuration.Record(oc, d.Seconds(), metric.WithAttributeSet(attribute.NewSet(all...)))
-	oc.span.End()
+	span.SetAttributes(attrs...)
+	span.SetStatus(codes.Error, desc)
+	all := append(append(make([]attribute.KeyValue, 0, len(si.metricAttrs)+len(attrs)), si.metricAttrs...), attrs...)
+	t.inst.opDuration.Record(ctx, d.Seconds(), metric.WithAttributeSet(attribute.NewSet(all...)))
+	span.End()
 }
 
 // paramAttrs renders bound values as db.query.parameter.<index> (WithQueryParameters).
@@ -138,7 +144,7 @@ func (t *Tracer) TraceTxEnd(ctx context.Context, c *alchemy.Conn, ev alchemy.TxE
 	}
 	defer t.contain("TraceTxEnd")
 	if oc, ok := ctx.(*opCtx); ok {
-		t.endOp(oc, ev.Duration, ev.Err)
+		t.endOp(oc, oc.span, oc.si, ev.Duration, ev.Err)
 	}
 }
 
@@ -184,63 +190,43 @@ func (t *Tracer) TraceConnectEnd(ctx context.Context, e *alchemy.Engine, data al
 	cc.span.End()
 }
 
-// checkoutCtx is the context of a checkout: the caller's, with the pool's count
-// of waits when it began. The pool listener finds it too.
-type checkoutCtx struct {
-	context.Context
-	ei    *engineInfo
-	waits int64
-}
-
-type checkoutKey struct{}
-
-// Value returns c for checkoutKey, so that the pool listener finds it under
-// other tracers' contexts.
-func (c *checkoutCtx) Value(key any) any {
-	if key == (checkoutKey{}) {
-		return c
-	}
-	return c.Context.Value(key)
-}
-
-// TraceCheckoutStart notes when a checkout begins; it starts no span, since most
-// checkouts do not wait.
-func (t *Tracer) TraceCheckoutStart(ctx context.Context, e *alchemy.Engine) (out context.Context) {
-	out = ctx
-	if t == nil || e == nil {
-		return ctx
-	}
-	defer t.contain("TraceCheckoutStart")
-	return &checkoutCtx{Context: ctx, ei: t.engine(e), waits: e.PoolStatus().Waits}
+// TraceCheckoutStart does nothing: most checkouts do not wait, and the end
+// hook learns from alchemy whether this one did. It returns ctx.
+func (t *Tracer) TraceCheckoutStart(ctx context.Context, e *alchemy.Engine) context.Context {
+	return ctx
 }
 
 // TraceCheckoutEnd records db.client.connection.wait_time and, for a checkout
-// that waited for a connection (at least WithMinCheckoutWait) or failed, the
-// span "alchemy.checkout" (kind INTERNAL, from the checkout's start, with
-// db.client.connection.pool.name). A checkout waited when the pool's count of
-// waits grew during it: exact when checkouts do not overlap; when they do, a
-// checkout that took the last free connection just as another began to wait
-// may be taken for one that waited, but it is quick, so the minimum wait
-// filters it out.
+// that waited for a connection (data.Waited, from the pool) at least
+// WithMinCheckoutWait, or that failed, the span "alchemy.checkout" (kind
+// INTERNAL, from the checkout's start, with db.client.connection.pool.name).
 func (t *Tracer) TraceCheckoutEnd(ctx context.Context, e *alchemy.Engine, data alchemy.CheckoutEnd) {
-	if t == nil {
+	if t == nil || e == nil {
 		return
 	}
 	defer t.contain("TraceCheckoutEnd")
-	cc, ok := ctx.(*checkoutCtx)
-	if !ok {
+	ei := t.engine(e)
+	t.inst.waitTime.Record(ctx, data.Duration.Seconds(), ei.poolOpts...)
+	if data.Err == nil && (!data.Waited || data.Duration < t.cfg.minWait) {
 		return
 	}
-	t.inst.waitTime.Record(cc.Context, data.Duration.Seconds(), cc.ei.poolOpts...)
-	if data.Err == nil && (data.Duration < t.cfg.minWait || e.PoolStatus().Waits == cc.waits) {
-		return
-	}
-	_, span := t.tracer.Start(cc.Context, "alchemy.checkout", trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithTimestamp(time.Now().Add(-data.Duration)), trace.WithAttributes(semconv.DBClientConnectionPoolNameKey.String(cc.ei.poolName)))
+	opts := append(ei.checkoutOpts[:len(ei.checkoutOpts):len(ei.checkoutOpts)], trace.WithTimestamp(time.Now().Add(-data.Duration)))
+	_, span := t.tracer.Start(ctx, "alchemy.checkout", opts...)
 	if data.Err != nil {
 		attrs, desc := errorAttrs(data.Err, t.cfg.queryParams)
 		span.SetAttributes(attrs...)
 		span.SetStatus(codes.Error, desc)
 	}
 	span.End()
+}
+
+// TraceCheckin records db.client.connection.use_time: how long the connection
+// was out, from the end of its checkout to the end of its checkin, as alchemy
+// measured it.
+func (t *Tracer) TraceCheckin(e *alchemy.Engine, data alchemy.CheckinEnd) {
+	if t == nil || e == nil {
+		return
+	}
+	defer t.contain("TraceCheckin")
+	t.inst.useTime.Record(context.Background(), data.Used.Seconds(), t.engine(e).poolOpts...)
 }

@@ -462,3 +462,52 @@ func TestUnsampledParent(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckoutSpanMinWait: the checkout span follows the pool's own word on
+// whether a checkout waited. With WithMinCheckoutWait(0) a checkout that waited
+// has its span and one that did not (the first, which made the connection)
+// has none; with a minimum longer than the wait, the waiting checkout has none
+// either, while wait_time counts every checkout.
+func TestCheckoutSpanMinWait(t *testing.T) {
+	for _, tc := range []struct {
+		min  time.Duration
+		span bool
+	}{{0, true}, {time.Hour, false}} {
+		t.Run(tc.min.String(), func(t *testing.T) {
+			r := newRig(t, testdb.Target{Name: testdb.SQLite, URL: testdb.SQLiteURL(t)}, []alchemyotel.Option{alchemyotel.WithMinCheckoutWait(tc.min)},
+				alchemy.PoolSize(1), alchemy.MaxOverflow(0))
+			ctx := context.Background()
+			held, err := r.eng.Connect(ctx) // a checkout that did not wait
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := countNamed(r.ended(), "alchemy.checkout"); n != 0 {
+				t.Fatalf("%d checkout spans for a checkout that did not wait", n)
+			}
+			go func() {
+				for r.eng.PoolStatus().Waiters == 0 {
+					time.Sleep(time.Millisecond)
+				}
+				_ = held.Close()
+			}()
+			drain(t)(r.eng.Execute(ctx, alchemy.Text("select 1"))) // waits for held
+			if n := countNamed(r.ended(), "alchemy.checkout"); n != map[bool]int{true: 1, false: 0}[tc.span] {
+				t.Errorf("%d checkout spans for one checkout that waited, min %v", n, tc.min)
+			}
+			rm := r.collect(t)
+			if n := histCount(t, findMetric(t, rm, "db.client.connection.wait_time")); n != 2 {
+				t.Errorf("wait_time count %d, want 2", n)
+			}
+		})
+	}
+}
+
+func countNamed(spans []sdktrace.ReadOnlySpan, name string) int {
+	n := 0
+	for _, s := range spans {
+		if s.Name() == name {
+			n++
+		}
+	}
+	return n
+}

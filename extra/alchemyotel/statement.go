@@ -24,6 +24,18 @@ type stmtKey struct {
 	batch bool // executemany with two or more parameter sets
 }
 
+// slot is the index of k's map in engineInfo.stmts.
+func (k stmtKey) slot() int {
+	i := 0
+	if k.built {
+		i |= 1
+	}
+	if k.batch {
+		i |= 2
+	}
+	return i
+}
+
 // stmtInfo is everything a statement's span and measurement carry that does
 // not change between executions, built once per engine and SQL.
 type stmtInfo struct {
@@ -69,12 +81,13 @@ func builtStmt(s alchemy.Executable) bool {
 // stmt returns the stmtInfo of a statement on the engine of ei.
 func (ei *engineInfo) stmt(s alchemy.Executable, sql string, batch bool) *stmtInfo {
 	k := stmtKey{sql: sql, built: builtStmt(s), batch: batch}
-	if v, ok := ei.stmts.Load(k); ok {
+	m := &ei.stmts[k.slot()]
+	if v, ok := m.Load(sql); ok {
 		return v.(*stmtInfo)
 	}
 	si := ei.newStmt(k, operationOf(s))
 	if ei.nstmts.Load() < maxStmts {
-		if v, loaded := ei.stmts.LoadOrStore(k, si); loaded {
+		if v, loaded := m.LoadOrStore(sql, si); loaded {
 			return v.(*stmtInfo)
 		}
 		ei.nstmts.Add(1)

@@ -14,8 +14,8 @@ import (
 )
 
 // Tracer traces and measures the engines it is installed in: an alchemy tracer
-// (ExecuteTracer, TxTracer, ConnectTracer and CheckoutTracer) and a pool
-// listener. Install both with EngineOptions; report a pool's state with
+// (ExecuteTracer, TxTracer, ConnectTracer, CheckoutTracer and CheckinTracer).
+// Install it with EngineOptions (or alchemy.Tracer); report a pool's state with
 // InstrumentPool. One Tracer may serve several engines (unless WithPoolName
 // names their pools); it is safe for concurrent use. It keeps, for its whole
 // life, a little state per engine it has seen (attribute sets for at most 2000
@@ -44,6 +44,7 @@ var (
 	_ alchemy.TxTracer       = (*Tracer)(nil)
 	_ alchemy.ConnectTracer  = (*Tracer)(nil)
 	_ alchemy.CheckoutTracer = (*Tracer)(nil)
+	_ alchemy.CheckinTracer  = (*Tracer)(nil)
 )
 
 // New makes a Tracer from the providers given (by default the global ones).
@@ -85,12 +86,12 @@ func New(opts ...Option) (t *Tracer, err error) {
 	return t, nil
 }
 
-// EngineOptions returns the options that install t in an engine: alchemy.Tracer(t)
-// and alchemy.PoolListener(t.PoolListener()).
+// EngineOptions returns the options that install t in an engine:
+// alchemy.Tracer(t), as a slice (the form callers append to their own options).
 //
 //	eng, err := alchemy.CreateEngine(url, tr.EngineOptions()...)
 func (t *Tracer) EngineOptions() []alchemy.Option {
-	return []alchemy.Option{alchemy.Tracer(t), alchemy.PoolListener(t.PoolListener())}
+	return []alchemy.Option{alchemy.Tracer(t)}
 }
 
 // Panics returns how many panics of hooks (of the providers they call) were
