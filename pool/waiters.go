@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // chanQueue is what both idle orders share: the slot count, and a buffered
@@ -43,7 +42,7 @@ type chanQueue[C Connection] struct {
 func (q *chanQueue[C]) init(p *QueuePool[C], capacity int) {
 	q.QueuePool, q.ch = p, make(chan *Conn[C], capacity+2)
 	q.timeoutMark, q.closedMark = &Conn[C]{}, &Conn[C]{}
-	q.wd.init(p.cfg.Timeout, p.clk.start, q.sendTimeoutMark, func() bool { return !q.closed.Load() })
+	q.wd.init(p.cfg.Timeout, &p.clk, &p.st.waiters, q.sendTimeoutMark, func() bool { return !q.closed.Load() })
 }
 
 func (q *chanQueue[C]) tokens() int { return int(q.ntokens.Load()) }
@@ -129,9 +128,8 @@ func (q *chanQueue[C]) releaseSlot() {
 // st.waiters; await uncounts it. The item is returned unaccounted: the
 // caller's received does that.
 func (q *chanQueue[C]) await(ctx context.Context) (*Conn[C], error) {
-	start := time.Since(q.clk.start) // one clock read, where time.Now takes two
 	q.st.waits.Add(1)
-	e := q.wd.enter()
+	e, start := q.wd.enter()
 	done := ctx.Done()
 	var c *Conn[C]
 	var err error
@@ -162,9 +160,8 @@ func (q *chanQueue[C]) await(ctx context.Context) (*Conn[C], error) {
 		}
 		break
 	}
-	q.wd.leave(e)
+	q.st.waitNanos.Add(int64(q.wd.leave(e, start)))
 	q.st.waiters.Add(-1)
-	q.st.waitNanos.Add(int64(time.Since(q.clk.start) - start))
 	switch err {
 	case nil:
 		return c, nil

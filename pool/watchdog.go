@@ -6,32 +6,40 @@ import (
 	"time"
 )
 
-// watchdog times out the waiting checkouts of a QueuePool for all of them at
-// once, so that a waiting checkout needs neither a timer of its own nor a
-// select: it parks on a plain receive from the pool's channel (chanQueue.ch),
-// and a timeout reaches it there as a mark (chanQueue.timeoutMark).
+// watchdog ticks while checkouts of a QueuePool wait. It keeps the pool's
+// coarse clock (idleClock.now) current to a millisecond, so that a wait is
+// timed with two atomic loads instead of two clock reads, and it times the
+// waits out for all of them at once, so that a waiting checkout needs
+// neither a timer of its own nor a select: it parks on a plain receive from
+// the pool's channel (chanQueue.ch), and a timeout reaches it there as a
+// mark (chanQueue.timeoutMark).
 //
-// Waits are grouped in epochs: a checkout that starts waiting joins the
-// current epoch (one atomic load, no clock read) and counts itself in the
-// epoch's slot; a tick ends the epoch and records when. Every wait of an
-// epoch began before the epoch ended, so once Timeout has passed since then,
-// each has waited at least Timeout: the epoch is expired. A timeout thus
-// never comes early, and comes at most two tick periods (Timeout/16 each)
-// late, plus the timer's own lateness.
+// The ticks run only while checkouts wait: the first waiter arms the timer
+// (and reads the exact clock, as now may be stale), a tick that finds nobody
+// waiting disarms it. A wait's share of Status.WaitTime is thus off by less
+// than a tick, and the sum over many waits is unbiased.
 //
-// The ticks run only while checkouts wait: the first waiter arms the timer,
-// a tick that finds nobody waiting disarms it. Every waiter shares one
-// Timeout and the channel serves waiters first in first out, so the expired
-// ones are at the head of the queue: a tick that finds expired waits sends
-// one mark, and each waiter that times out passes it on while expired waits
-// remain. A waiter not yet expired that receives the mark (one that expired
-// went meanwhile, or had not parked yet) drops it and parks again — at the
-// back of the queue: the one departure from first in first out, and only
-// while checkouts are timing out; the next tick sends the mark again.
+// Waits are grouped in epochs for the timeout: a checkout that starts
+// waiting joins the current epoch (one atomic load) and counts itself in the
+// epoch's slot; every Timeout/16 (at least every tick) a tick ends the epoch
+// and records when. Every wait of an epoch began before the epoch ended, so
+// once Timeout has passed since then, each has waited at least Timeout: the
+// epoch is expired. A timeout thus never comes early, and comes at most two
+// epochs (and the timer's own lateness) late.
+//
+// Every waiter shares one Timeout and the channel serves waiters first in
+// first out, so the expired ones are at the head of the queue: a tick that
+// finds expired waits sends one mark, and each waiter that times out passes
+// it on while expired waits remain. A waiter not yet expired that receives
+// the mark (one that expired went meanwhile, or had not parked yet) drops it
+// and parks again — at the back of the queue: the one departure from first in
+// first out, and only while checkouts are timing out; the next tick sends the
+// mark again.
 type watchdog struct {
-	timeout time.Duration
-	period  time.Duration
-	start   time.Time // the pool's clock base
+	timeout time.Duration // 0: no timeout, the ticks only keep the clock
+	period  time.Duration // of an epoch
+	clk     *idleClock
+	waiters *atomic.Int64 // counters.waiters
 
 	epoch   atomic.Uint64 // the epoch new waits join
 	expired atomic.Uint64 // epochs below it are expired
@@ -39,12 +47,16 @@ type watchdog struct {
 	marked  atomic.Bool // a timeout mark is in the channel
 	count   [epochRing]paddedCount
 
-	mu    sync.Mutex // serialises ticks
-	ended [epochRing]time.Duration
-	timer *time.Timer
-	send  func() // sends the timeout mark (chanQueue.sendTimeoutMark)
-	live  func() bool
+	mu      sync.Mutex // serialises ticks
+	ended   [epochRing]int64
+	rotated int64
+	timer   *time.Timer
+	send    func() // sends the timeout mark (chanQueue.sendTimeoutMark)
+	live    func() bool
 }
+
+// tickPeriod is how often the watchdog ticks while checkouts wait.
+const tickPeriod = time.Millisecond
 
 // epochRing is how many epochs are tracked: more than the ticks in one
 // Timeout, with room for waits slow to leave.
@@ -53,45 +65,43 @@ const epochRing = 32
 // ticksPerTimeout sets the tick period: Timeout/ticksPerTimeout.
 const ticksPerTimeout = 16
 
-// minTickPeriod bounds the tick rate for very short timeouts.
-const minTickPeriod = 100 * time.Microsecond
-
 type paddedCount struct {
 	n atomic.Int64
 	_ [56]byte // one cache line each: waits of adjacent epochs do not share
 }
 
-func (w *watchdog) init(timeout time.Duration, start time.Time, send func(), live func() bool) {
-	w.timeout, w.start, w.send, w.live = timeout, start, send, live
-	w.period = max(timeout/ticksPerTimeout, minTickPeriod)
-	if timeout > 0 {
-		w.timer = time.AfterFunc(time.Hour, w.tick)
-		w.timer.Stop()
-	}
+func (w *watchdog) init(timeout time.Duration, clk *idleClock, waiters *atomic.Int64, send func(), live func() bool) {
+	w.timeout, w.clk, w.waiters, w.send, w.live = timeout, clk, waiters, send, live
+	w.period = max(timeout/ticksPerTimeout, tickPeriod)
+	w.timer = time.AfterFunc(time.Hour, w.tick)
+	w.timer.Stop()
 }
 
-// enter counts a wait in the current epoch and returns it.
-func (w *watchdog) enter() uint64 {
-	if w.timer == nil {
-		return 0
+// enter starts a wait, already counted in st.waiters: it joins the current
+// epoch, and returns it with the clock at the start.
+func (w *watchdog) enter() (epoch uint64, start int64) {
+	if w.timeout > 0 {
+		epoch = w.epoch.Load()
+		w.count[epoch%epochRing].n.Add(1)
 	}
-	e := w.epoch.Load()
-	w.count[e%epochRing].n.Add(1)
-	if !w.armed.Load() && w.armed.CompareAndSwap(false, true) {
-		w.timer.Reset(w.period)
+	if w.armed.Load() || !w.armed.CompareAndSwap(false, true) {
+		return epoch, w.clk.now.Load()
 	}
-	return e
+	start = w.clk.read() // the clock has not ticked since the last waits
+	w.timer.Reset(tickPeriod)
+	return epoch, start
 }
 
-// leave uncounts a wait of epoch e, whatever ended it.
-func (w *watchdog) leave(e uint64) {
-	if w.timer != nil {
+// leave ends a wait of epoch e, whatever ended it, and returns its length.
+func (w *watchdog) leave(e uint64, start int64) time.Duration {
+	if w.timeout > 0 {
 		w.count[e%epochRing].n.Add(-1)
 	}
+	return time.Duration(w.clk.now.Load() - start)
 }
 
 // due reports whether a wait of epoch e has waited its Timeout.
-func (w *watchdog) due(e uint64) bool { return w.timer != nil && e < w.expired.Load() }
+func (w *watchdog) due(e uint64) bool { return w.timeout > 0 && e < w.expired.Load() }
 
 // overdue counts the expired waits not gone yet.
 func (w *watchdog) overdue() int64 {
@@ -121,8 +131,9 @@ func (w *watchdog) mark() {
 // unmark records that the timeout mark has been taken off the channel.
 func (w *watchdog) unmark() { w.marked.Store(false) }
 
-// tick ends the current epoch, expires the epochs whose Timeout has passed,
-// wakes their waits, and runs again while any wait is counted.
+// tick advances the clock; every epoch period it ends the current epoch,
+// expires the epochs whose Timeout has passed and wakes their waits. It runs
+// again while any checkout waits.
 func (w *watchdog) tick() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -130,7 +141,25 @@ func (w *watchdog) tick() {
 		w.armed.Store(false)
 		return
 	}
-	now := time.Since(w.start)
+	now := w.clk.read()
+	if w.timeout > 0 && now-w.rotated >= int64(w.period) {
+		w.rotate(now)
+	}
+	if w.waiters.Load() > 0 {
+		w.timer.Reset(tickPeriod)
+		return
+	}
+	w.armed.Store(false)
+	// A wait that began after the check above may have seen armed still set.
+	if w.waiters.Load() > 0 && w.armed.CompareAndSwap(false, true) {
+		w.timer.Reset(tickPeriod)
+	}
+}
+
+// rotate ends the current epoch at now, expires the epochs Timeout old and
+// sends the timeout mark if any of their waits remain.
+func (w *watchdog) rotate(now int64) {
+	w.rotated = now
 	cur := w.epoch.Load()
 	// Start a new epoch unless its slot still counts waits of an epoch
 	// epochRing ago (then the current one just lasts longer).
@@ -140,37 +169,14 @@ func (w *watchdog) tick() {
 		cur++
 	}
 	exp := w.expired.Load()
-	for exp < cur && w.ended[exp%epochRing]+w.timeout <= now {
+	for exp < cur && w.ended[exp%epochRing]+int64(w.timeout) <= now {
 		exp++
 	}
 	w.expired.Store(exp)
 	if w.overdue() > 0 {
 		w.mark()
 	}
-	if w.waiting() {
-		w.timer.Reset(w.period)
-		return
-	}
-	w.armed.Store(false)
-	// A wait that began after the check above saw armed still set.
-	if w.waiting() && w.armed.CompareAndSwap(false, true) {
-		w.timer.Reset(w.period)
-	}
-}
-
-// waiting reports whether any wait is counted.
-func (w *watchdog) waiting() bool {
-	for i := range w.count {
-		if w.count[i].n.Load() != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // stop ends the ticks (Dispose).
-func (w *watchdog) stop() {
-	if w.timer != nil {
-		w.timer.Stop()
-	}
-}
+func (w *watchdog) stop() { w.timer.Stop() }
