@@ -18,7 +18,9 @@ import (
 // order it is in: by default (LIFO) a lock-free stack (lifoQueue, in
 // queuelifo.go); with LIFO off (FIFO, SQLAlchemy's default) a buffered channel
 // (fifoQueue, in queuefifo.go). In both, waiting checkouts are parked on a
-// channel and served first in first out (chanQueue, in waiters.go).
+// channel and served first in first out (chanQueue, in waiters.go), with a
+// plain receive: no timer per waiter; one watchdog per pool, ticking only
+// while checkouts wait, times them out (watchdog.go).
 type QueuePool[C Connection] struct {
 	core[C]
 	q   queue[C]
