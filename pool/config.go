@@ -51,7 +51,9 @@ type Config struct {
 	MaxOverflow int
 	// Timeout is pool_timeout: how long a checkout waits for a connection,
 	// and how long one call of the creator may take. 0 means no limit of the
-	// pool's own: only the caller's context bounds the wait.
+	// pool's own: only the caller's context bounds the wait. A waiting
+	// checkout times out never before Timeout and at most Timeout/8 (at least
+	// 2ms) after it, as the pool's watchdog ticks (see QueuePool).
 	Timeout time.Duration
 	// Recycle is pool_recycle: a connection older than this is closed at
 	// checkout and replaced. 0 turns recycling off.

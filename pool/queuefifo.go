@@ -37,10 +37,8 @@ func (q *fifoQueue[C]) acquire(ctx context.Context) (*Conn[C], bool, error) {
 	if q.closed.Load() {
 		return nil, false, ErrClosed
 	}
-	select {
-	case c := <-q.ch:
+	if c, ok := q.poll(); ok {
 		return q.received(c), false, nil
-	default:
 	}
 	if q.reserve() {
 		return nil, false, nil
@@ -94,16 +92,15 @@ func (q *fifoQueue[C]) takeIdleSlot() bool {
 // tokens met on the way are passed on.
 func (q *fifoQueue[C]) takeIdle(buf []*Conn[C]) []*Conn[C] {
 	for n := len(q.ch); n > 0; n-- {
-		select {
-		case c := <-q.ch:
-			if q.received(c) == nil {
-				q.releaseSlot()
-				continue
-			}
-			buf = append(buf, c)
-		default:
+		c, ok := q.poll()
+		if !ok {
 			return buf
 		}
+		if q.received(c) == nil {
+			q.releaseSlot()
+			continue
+		}
+		buf = append(buf, c)
 	}
 	return buf
 }
@@ -112,20 +109,19 @@ func (q *fifoQueue[C]) takeIdle(buf []*Conn[C]) []*Conn[C] {
 // (or passes them to waiters). It returns the errors of the closes.
 func (q *fifoQueue[C]) drain(invalidated bool) (errs []error) {
 	for {
-		select {
-		case c := <-q.ch:
-			if c = q.received(c); c != nil {
-				if invalidated {
-					q.st.invalidated.Add(1)
-				}
-				if err := q.closeRaw(c.rec); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			q.releaseSlot()
-		default:
+		c, ok := q.poll()
+		if !ok {
 			return errs
 		}
+		if c = q.received(c); c != nil {
+			if invalidated {
+				q.st.invalidated.Add(1)
+			}
+			if err := q.closeRaw(c.rec); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		q.releaseSlot()
 	}
 }
 

@@ -54,12 +54,11 @@ func (q *lifoQueue[C]) received(c *Conn[C]) *Conn[C] {
 // tryReceive takes an item left on the channel by a checkin whose waiter has
 // gone, if there is one.
 func (q *lifoQueue[C]) tryReceive() (*Conn[C], bool) {
-	select {
-	case c := <-q.ch:
-		return q.received(c), true
-	default:
+	c, ok := q.poll()
+	if !ok {
 		return nil, false
 	}
+	return q.received(c), true
 }
 
 func (q *lifoQueue[C]) acquire(ctx context.Context) (*Conn[C], bool, error) {

@@ -3,7 +3,6 @@ package pool
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -19,12 +18,13 @@ import (
 // order it is in: by default (LIFO) a lock-free stack (lifoQueue, in
 // queuelifo.go); with LIFO off (FIFO, SQLAlchemy's default) a buffered channel
 // (fifoQueue, in queuefifo.go). In both, waiting checkouts are parked on a
-// channel and served first in first out (chanQueue, in waiters.go).
+// channel and served first in first out (chanQueue, in waiters.go), with a
+// plain receive: no timer per waiter; one watchdog per pool, ticking only
+// while checkouts wait, times them out (watchdog.go).
 type QueuePool[C Connection] struct {
 	core[C]
-	q      queue[C]
-	max    int       // Size+MaxOverflow, or -1 for no limit
-	timers sync.Pool // of stopped *time.Timer, for the checkout timeout
+	q   queue[C]
+	max int // Size+MaxOverflow, or -1 for no limit
 }
 
 // queue is the half of a QueuePool that depends on the idle order: where idle
@@ -53,13 +53,9 @@ func NewQueuePool[C Connection](create Creator[C], cfg Config) (*QueuePool[C], e
 		return nil, err
 	}
 	p := &QueuePool[C]{max: -1}
+	p.cfg, p.clk.start = cfg, time.Now() // read by the queues' init
 	if cfg.MaxOverflow >= 0 {
 		p.max = cfg.Size + cfg.MaxOverflow
-	}
-	p.timers.New = func() any {
-		t := time.NewTimer(time.Hour)
-		t.Stop()
-		return t
 	}
 	n := p.max
 	if n < 0 {
@@ -74,7 +70,6 @@ func NewQueuePool[C Connection](create Creator[C], cfg Config) (*QueuePool[C], e
 		return nil, err
 	}
 	p.leakCheck = true
-	p.clk.start = time.Now()
 	p.startClock()
 	return p, nil
 }
@@ -111,27 +106,11 @@ func (p *QueuePool[C]) Get(ctx context.Context) (*Conn[C], error) {
 	return c, nil
 }
 
-// armTimeout starts t for the checkout timeout and returns its channel; nil
-// (never ready) when the pool has none.
-func (p *QueuePool[C]) armTimeout(t *time.Timer) <-chan time.Time {
-	if p.cfg.Timeout <= 0 {
-		return nil
-	}
-	t.Reset(p.cfg.Timeout)
-	return t.C
-}
-
 // timedOut counts a checkout that waited the whole timeout and says so, with the
 // pool's status, in SQLAlchemy's words.
 func (p *QueuePool[C]) timedOut() error {
 	p.st.timeouts.Add(1)
 	return &TimeoutError{Size: p.cfg.Size, MaxOverflow: p.cfg.MaxOverflow, Timeout: p.cfg.Timeout, Status: p.Status()}
-}
-
-func (p *QueuePool[C]) endWait(t *time.Timer, start time.Duration) {
-	t.Stop()
-	p.timers.Put(t)
-	p.st.waitNanos.Add(int64(time.Since(p.clk.start) - start))
 }
 
 // prepare checks an idle connection before handing it out: generation,

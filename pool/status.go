@@ -26,14 +26,17 @@ type Status struct {
 	Overflow int
 	Waiters  int // checkouts waiting for a connection now
 
-	Created     int64         // raw connections made
-	Closed      int64         // raw connections closed
-	Invalidated int64         // connections invalidated (hard, soft, or by generation)
-	PingsFailed int64         // pre-pings that failed
-	Waits       int64         // checkouts that had to wait
-	WaitTime    time.Duration // total time spent waiting
-	Timeouts    int64         // checkouts that timed out
-	Leaked      int64         // checked-out connections garbage-collected without Put
+	Created     int64 // raw connections made
+	Closed      int64 // raw connections closed
+	Invalidated int64 // connections invalidated (hard, soft, or by generation)
+	PingsFailed int64 // pre-pings that failed
+	Waits       int64 // checkouts that had to wait
+	// WaitTime is the total time spent waiting, timed by the pool's clock,
+	// which ticks every millisecond while checkouts wait: each wait's share
+	// is off by less than a tick, and the sum over many waits is unbiased.
+	WaitTime time.Duration
+	Timeouts int64 // checkouts that timed out
+	Leaked   int64 // checked-out connections garbage-collected without Put
 	// IdleRetired counts connections closed for being idle longer than
 	// Config.MaxIdleTime, at checkout or by the idle sweep.
 	IdleRetired int64
