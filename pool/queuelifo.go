@@ -114,15 +114,17 @@ func (q *lifoQueue[C]) giveBack(c *Conn[C]) {
 	}
 	if q.st.waiters.Load() > 0 {
 		q.hand(c, i)
-		return
-	}
-	q.idle.push(c, i)
-	if q.st.waiters.Load() > 0 { // a checkout started waiting meanwhile
-		if c, i := q.idle.take(); c != nil {
-			q.hand(c, i)
+	} else {
+		q.idle.push(c, i)
+		if q.st.waiters.Load() > 0 { // a checkout started waiting meanwhile
+			if c, i := q.idle.take(); c != nil {
+				q.hand(c, i)
+			}
 		}
 	}
-	if q.closed.Load() { // dispose ran meanwhile and may have missed it
+	// Dispose may have run meanwhile and missed it: on the stack, or in the
+	// channel for a waiter that Dispose has woken and sent away.
+	if q.closed.Load() {
 		q.drain(true)
 	}
 }
