@@ -41,6 +41,7 @@ const DefaultConfig = "alchemy.toml"
 //	max_overflow = 5
 //	timeout = "30s"
 //	recycle = "30m"
+//	max_idle_time = "5m"   # 0 turns the idle retirement off
 //	pre_ping = true
 //	processes = 4   # processes (or replicas) each with a pool of their own
 type Config struct {
@@ -54,6 +55,7 @@ type PoolConfig struct {
 	MaxOverflow int      `toml:"max_overflow"`
 	Timeout     Duration `toml:"timeout"`
 	Recycle     Duration `toml:"recycle"`
+	MaxIdleTime Duration `toml:"max_idle_time"`
 	PrePing     bool     `toml:"pre_ping"`
 	Processes   int      `toml:"processes"`
 }
@@ -161,6 +163,9 @@ func (a *App) Open(ctx context.Context, opts ...alchemy.Option) (*alchemy.Engine
 	}
 	if p.Recycle.Duration > 0 {
 		all = append(all, alchemy.PoolRecycle(p.Recycle.Duration))
+	}
+	if p.MaxIdleTime.Duration != 0 || a.ConfigSets("pool", "max_idle_time") {
+		all = append(all, alchemy.PoolMaxIdleTime(p.MaxIdleTime.Duration))
 	}
 	if p.PrePing {
 		all = append(all, alchemy.PoolPrePing(true))

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/go-alchemy/alchemy/cmd/alchemy/internal/cli"
+	"github.com/go-alchemy/alchemy/pool"
 )
 
 // alchemy's own pool defaults (see alchemy.PoolSize, MaxOverflow, PoolTimeout).
@@ -15,6 +16,7 @@ const (
 	defaultPoolSize    = 5
 	defaultMaxOverflow = 10
 	defaultPoolTimeout = 30 * time.Second
+	defaultMaxIdleTime = pool.DefaultMaxIdleTime
 )
 
 // poolSettings are the application's pool settings the doctor checks, each with
@@ -22,7 +24,10 @@ const (
 type poolSettings struct {
 	Size, MaxOverflow, Processes int
 	Timeout, Recycle             time.Duration
-	PrePing                      bool
+	// MaxIdleTime: an idle connection older than this is closed, never
+	// handed out (alchemy's PoolMaxIdleTime; 0: never).
+	MaxIdleTime time.Duration
+	PrePing     bool
 	// from holds each setting's source, by its SQLAlchemy name.
 	from map[string]string
 }
@@ -30,7 +35,7 @@ type poolSettings struct {
 // poolFlags are the command line's pool flags.
 type poolFlags struct {
 	size, maxOverflow, processes int
-	timeout, recycle             time.Duration
+	timeout, recycle, maxIdle    time.Duration
 	prePing                      bool
 }
 
@@ -40,6 +45,7 @@ func (p *poolFlags) register(cmd *cobra.Command) {
 	fs.IntVar(&p.maxOverflow, "max-overflow", defaultMaxOverflow, "the application's max_overflow, -1 for no limit (when not given: the config file's, else alchemy's)")
 	fs.DurationVar(&p.timeout, "pool-timeout", defaultPoolTimeout, "the application's pool_timeout (when not given: the config file's, else alchemy's)")
 	fs.DurationVar(&p.recycle, "pool-recycle", 0, "the application's pool_recycle, 0 for never (when not given: the config file's)")
+	fs.DurationVar(&p.maxIdle, "pool-max-idle-time", defaultMaxIdleTime, "the application's PoolMaxIdleTime, 0 for never (when not given: the config file's max_idle_time, else alchemy's)")
 	fs.BoolVar(&p.prePing, "pre-ping", false, "the application uses pool_pre_ping (when not given: the config file's pre_ping)")
 	fs.IntVar(&p.processes, "processes", 1, "how many processes (or replicas) each hold a pool of their own (when not given: the config file's)")
 }
@@ -49,11 +55,11 @@ func (p *poolFlags) register(cmd *cobra.Command) {
 func resolvePool(app *cli.App, cmd *cobra.Command, p *poolFlags) (poolSettings, error) {
 	fs := cmd.Flags()
 	s := poolSettings{
-		Size: defaultPoolSize, MaxOverflow: defaultMaxOverflow, Timeout: defaultPoolTimeout, Processes: 1,
+		Size: defaultPoolSize, MaxOverflow: defaultMaxOverflow, Timeout: defaultPoolTimeout, MaxIdleTime: defaultMaxIdleTime, Processes: 1,
 		from: map[string]string{},
 	}
 	const def = "alchemy's default"
-	for _, k := range []string{"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping", "processes"} {
+	for _, k := range []string{"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_max_idle_time", "pool_pre_ping", "processes"} {
 		s.from[k] = def
 	}
 	c := app.Config.Pool
@@ -69,6 +75,9 @@ func resolvePool(app *cli.App, cmd *cobra.Command, p *poolFlags) (poolSettings, 
 	}
 	if c.Recycle.Duration > 0 {
 		s.Recycle, s.from["pool_recycle"] = c.Recycle.Duration, fromFile+"recycle"
+	}
+	if c.MaxIdleTime.Duration != 0 || app.ConfigSets("pool", "max_idle_time") {
+		s.MaxIdleTime, s.from["pool_max_idle_time"] = c.MaxIdleTime.Duration, fromFile+"max_idle_time"
 	}
 	if c.PrePing {
 		s.PrePing, s.from["pool_pre_ping"] = true, fromFile+"pre_ping"
@@ -86,6 +95,7 @@ func resolvePool(app *cli.App, cmd *cobra.Command, p *poolFlags) (poolSettings, 
 	set("max-overflow", "max_overflow", func() { s.MaxOverflow = p.maxOverflow })
 	set("pool-timeout", "pool_timeout", func() { s.Timeout = p.timeout })
 	set("pool-recycle", "pool_recycle", func() { s.Recycle = p.recycle })
+	set("pool-max-idle-time", "pool_max_idle_time", func() { s.MaxIdleTime = p.maxIdle })
 	set("pre-ping", "pool_pre_ping", func() { s.PrePing = p.prePing })
 	set("processes", "processes", func() { s.Processes = p.processes })
 
@@ -96,8 +106,8 @@ func resolvePool(app *cli.App, cmd *cobra.Command, p *poolFlags) (poolSettings, 
 		return s, cli.Usagef("max_overflow %d: give 0 or more, or -1 for no limit", s.MaxOverflow)
 	case s.Processes < 1:
 		return s, cli.Usagef("processes %d: give 1 or more", s.Processes)
-	case s.Timeout < 0 || s.Recycle < 0:
-		return s, cli.Usagef("pool_timeout and pool_recycle cannot be negative")
+	case s.Timeout < 0 || s.Recycle < 0 || s.MaxIdleTime < 0:
+		return s, cli.Usagef("pool_timeout, pool_recycle and pool_max_idle_time cannot be negative")
 	}
 	return s, nil
 }
@@ -120,6 +130,11 @@ func (s poolSettings) evidence(key string) Evidence {
 		if s.Recycle > 0 {
 			v = human(s.Recycle)
 		}
+	case "pool_max_idle_time":
+		v = "never"
+		if s.MaxIdleTime > 0 {
+			v = human(s.MaxIdleTime)
+		}
 	case "pool_pre_ping":
 		v = strconv.FormatBool(s.PrePing)
 	case "processes":
@@ -131,7 +146,7 @@ func (s poolSettings) evidence(key string) Evidence {
 // all returns every setting as evidence, for the report.
 func (s poolSettings) all() []Evidence {
 	var ev []Evidence
-	for _, k := range []string{"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping", "processes"} {
+	for _, k := range []string{"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_max_idle_time", "pool_pre_ping", "processes"} {
 		ev = append(ev, s.evidence(k))
 	}
 	return ev

@@ -27,11 +27,16 @@ func TestPostgresIdleTimeoutsOfTheRole(t *testing.T) {
 	if f.Severity != SevError {
 		t.Errorf("idle-session-timeout without recycle or pre-ping: %s, want error", f.Severity)
 	}
+	// The default idle limit (5 min) is longer than the server's 5 s: the
+	// finding says so, with where the setting came from.
+	if !strings.Contains(f.Summary, "pool_max_idle_time") || f.evidence(t, "pool_max_idle_time").Source != "alchemy's default" {
+		t.Errorf("default pool_max_idle_time not reported: %s %+v", f.Summary, f.Evidence)
+	}
 	ev := f.evidence(t, "idle_session_timeout")
 	if ev.Value != "5s" || !strings.Contains(ev.Source, "role "+role+" ") || !strings.Contains(ev.Source, "ALTER ROLE "+role+" SET") || !strings.Contains(ev.Source, "source: user") {
 		t.Errorf("evidence: %+v", ev)
 	}
-	if !strings.Contains(f.Fix, "pool_recycle below 5s") || !strings.Contains(f.Fix, "4.5s") || !strings.Contains(f.Fix, "pool_pre_ping") {
+	if !strings.Contains(f.Fix, "pool_max_idle_time below 5s") || !strings.Contains(f.Fix, "4.5s") || !strings.Contains(f.Fix, "pool_recycle") || !strings.Contains(f.Fix, "pool_pre_ping") {
 		t.Errorf("fix: %s", f.Fix)
 	}
 	tx := r.only(t, checkIdleInTx)
@@ -39,8 +44,9 @@ func TestPostgresIdleTimeoutsOfTheRole(t *testing.T) {
 		t.Errorf("idle-in-transaction: %+v", tx)
 	}
 
-	// Recycling below the limit, or pre-ping, covers it: info only, exit 0.
-	for _, args := range [][]string{{"--pool-recycle", "3s"}, {"--pre-ping"}} {
+	// Recycling below the limit, closing idle connections sooner, or pre-ping
+	// covers it: info only, exit 0.
+	for _, args := range [][]string{{"--pool-recycle", "3s"}, {"--pool-max-idle-time", "3s"}, {"--pre-ping"}} {
 		code, r := doctorJSON(t, url, args...)
 		f := r.only(t, checkIdleSession)
 		if code != cli.ExitOK || f.Severity != SevInfo || r.Counts["error"]+r.Counts["warning"] != 0 {

@@ -36,15 +36,17 @@ func suggestRecycle(t time.Duration) time.Duration {
 // how long ("the server (idle_session_timeout) ends connections idle for 5s"),
 // ev is the evidence of the limit.
 func idleRule(fs *findings, check, kill string, t time.Duration, pool poolSettings, ev ...Evidence) {
-	ev = append(ev, pool.evidence("pool_recycle"), pool.evidence("pool_pre_ping"))
+	ev = append(ev, pool.evidence("pool_recycle"), pool.evidence("pool_max_idle_time"), pool.evidence("pool_pre_ping"))
 	safe := suggestRecycle(t)
-	fix := fmt.Sprintf("set pool_recycle below %s, e.g. %s (--pool-recycle %s, or recycle = %q under [pool] in alchemy.toml), or turn on pool_pre_ping (--pre-ping, pre_ping = true)",
+	fix := fmt.Sprintf("set pool_max_idle_time below %s, e.g. %s (alchemy.PoolMaxIdleTime; --pool-max-idle-time %s, or max_idle_time = %q under [pool] in alchemy.toml) and, for busy connections, pool_recycle (--pool-recycle, recycle), or turn on pool_pre_ping (--pre-ping, pre_ping = true)",
 		human(t), human(safe), human(safe), human(safe))
 	switch {
 	case pool.PrePing:
 		fs.add(SevInfo, check, kill+"; pool_pre_ping finds them dead at checkout and replaces them (one round trip per checkout)", "", ev...)
 	case pool.Recycle > 0 && pool.Recycle <= time.Duration(float64(t)*margin):
 		fs.add(SevInfo, check, fmt.Sprintf("%s; pool_recycle %s replaces connections before that", kill, human(pool.Recycle)), "", ev...)
+	case pool.MaxIdleTime > 0 && pool.MaxIdleTime <= time.Duration(float64(t)*margin):
+		fs.add(SevInfo, check, fmt.Sprintf("%s; the pool closes connections idle for %s (pool_max_idle_time) before that", kill, human(pool.MaxIdleTime)), "", ev...)
 	case pool.Recycle > 0 && pool.Recycle < t:
 		fs.add(SevWarning, check, fmt.Sprintf("%s, and pool_recycle %s leaves less than 10%% of margin: a connection idle for nearly %s may be killed as it is checked out", kill, human(pool.Recycle), human(t)), fix, ev...)
 	default:
@@ -55,6 +57,9 @@ func idleRule(fs *findings, check, kill string, t time.Duration, pool poolSettin
 		why := "the pool never recycles its connections"
 		if pool.Recycle > 0 {
 			why = fmt.Sprintf("the pool recycles connections only after %s", human(pool.Recycle))
+		}
+		if pool.MaxIdleTime > 0 {
+			why += fmt.Sprintf(", closes idle ones only after %s (pool_max_idle_time)", human(pool.MaxIdleTime))
 		}
 		fs.add(sev, check, fmt.Sprintf("%s; %s and does not pre-ping them, so a pooled connection left idle longer than %s fails at its next checkout", kill, why, human(t)), fix, ev...)
 	}
