@@ -19,13 +19,13 @@ type Result struct {
 	rows      rowReader       // the driver's, or the rows read into memory (buffered)
 	res       sql.Result
 	cancel    context.CancelFunc
-	closeConn bool // connectionless execution: the connection goes back with the result
 	query     string
 	params    []any
 	cols      []string
 	types     []string // the columns' database type names, read by Row
 	err       error
 	closed    bool
+	closeConn bool       // connectionless execution: the connection goes back with the result
 	onRow     bool       // Next reported a row that is still current
 	drained   bool       // Next reached the end of the rows without an error
 	buffered  bool       // the remaining rows were read into memory; the connection is free

@@ -11,7 +11,6 @@ import (
 	"github.com/go-alchemy/alchemy/dialect/mysql"
 	"github.com/go-alchemy/alchemy/dialect/postgresql"
 	gomysql "github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -125,42 +124,8 @@ func BenchmarkPostgresSelectOne(b *testing.B) {
 			benchDBSelectOne(b, stdlib.OpenDB(*cfg), g)
 		})
 		b.Run(fmt.Sprintf("impl=pgxpool/g=%d", g), func(b *testing.B) {
-			cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			pcfg, err := pgxpool.ParseConfig("")
-			if err != nil {
-				b.Fatal(err)
-			}
-			pcfg.ConnConfig = cfg
-			pcfg.MaxConns, pcfg.MinConns = conns, 0
-			p, err := pgxpool.NewWithConfig(ctx, pcfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer p.Close()
-			warm(b, conns, func() (*pgxpool.Conn, error) { return p.Acquire(ctx) },
-				func(c *pgxpool.Conn) error { c.Release(); return nil })
-			run(b, g, func() struct{} {
-				rows, err := p.Query(ctx, "select 1")
-				if err != nil {
-					panic(err)
-				}
-				var n int
-				for rows.Next() {
-					if err := rows.Scan(&n); err != nil {
-						panic(err)
-					}
-				}
-				if err := rows.Err(); err != nil {
-					panic(err)
-				}
-				if n != 1 {
-					panic(fmt.Sprintf("select 1 gave %d", n))
-				}
-				return struct{}{}
-			}, func(struct{}) {})
+			p := openWarmPgxpool(b)
+			run(b, g, func() struct{} { selectOnePgxpool(ctx, p); return struct{}{} }, func(struct{}) {})
 		})
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
 			benchAlchemySelectOne(b, serverURL(b, pgURLEnv), g)

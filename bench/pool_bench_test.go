@@ -176,3 +176,32 @@ func warm[T any](b *testing.B, n int, get func() (T, error), put func(T) error) 
 		}
 	}
 }
+
+// BenchmarkChanFloorCounted is the channel floor at 64 goroutines with k
+// shared counters updated on each checkout and k on each checkin, each on a
+// cache line of its own: what the bookkeeping a real pool keeps (its
+// checked-out and waiting counts, the state of the connection moved, the
+// idle structure) costs by itself when two cores take turns at it. It puts
+// the pool's distance from the bare floor in proportion (BENCHMARKS.md).
+func BenchmarkChanFloorCounted(b *testing.B) {
+	for _, k := range []int{0, 2, 4, 8} {
+		b.Run(fmt.Sprintf("k=%d/g=64", k), func(b *testing.B) {
+			var ctr [8]struct {
+				n atomic.Int64
+				_ [56]byte
+			}
+			p := NewChanPool(conns)
+			run(b, 64, func() *Resource {
+				for i := range k {
+					ctr[i].n.Add(1)
+				}
+				return p.Get()
+			}, func(r *Resource) {
+				for i := range k {
+					ctr[i].n.Add(-1)
+				}
+				p.Put(r)
+			})
+		})
+	}
+}

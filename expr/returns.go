@@ -44,6 +44,7 @@ func (t *TextClause) stating(rows rowsMode, columns []string) *TextClause {
 	for _, n := range columns {
 		c.colKey += strconv.Itoa(len(n)) + ":" + n
 	}
+	c.key = textKey{c.sql, c.rows, c.colKey}
 	c.parsed.Store(t.parsed.Load())
 	return c
 }

@@ -49,6 +49,7 @@ type TextClause struct {
 	rows    rowsMode                  // what Columns or NoRows stated
 	columns []string                  // the names given to Columns
 	colKey  string                    // columns joined, for CacheKey
+	key     any                       // CacheKey's result, boxed once when t is made; nil in the zero value
 }
 
 // textParse is what parsing a TextClause's SQL finds.
@@ -70,7 +71,11 @@ const numStyles = int(dialect.AtP) + 1
 // Text returns the statement for sql, with :name binds. It does not parse sql yet:
 // a problem with the text (an unterminated quote or comment) is an error when it is
 // compiled.
-func Text(sql string) *TextClause { return &TextClause{sql: sql} }
+func Text(sql string) *TextClause {
+	t := &TextClause{sql: sql}
+	t.key = textKey{sql: sql}
+	return t
+}
 
 // parse returns the parse of t.sql, parsing it on first use.
 func (t *TextClause) parse() *textParse {
@@ -104,7 +109,15 @@ type textKey struct {
 // CacheKey returns the key under which an engine caches the compiled statement: its
 // SQL and what it states about rows, so that a Text built afresh per request with
 // the same SQL finds the compiled form of the one before.
-func (t *TextClause) CacheKey() any { return textKey{t.sql, t.rows, t.colKey} }
+//
+// The key is made with t, so that a Text kept and run many times is not keyed afresh
+// (and boxed into an interface, an allocation) on every run.
+func (t *TextClause) CacheKey() any {
+	if t.key != nil {
+		return t.key
+	}
+	return textKey{t.sql, t.rows, t.colKey}
+}
 
 // appendKey keys a Text nested in a statement of the expression language: its SQL
 // and what it states about rows.
