@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/go-alchemy/alchemy/cmd/alchemy/internal/cli"
+	"github.com/go-alchemy/alchemy/internal/testdb"
 )
 
 // runArgs runs the command line args and returns the exit code, standard
@@ -38,5 +43,40 @@ func TestUsageAndHelp(t *testing.T) {
 	}
 	if code, out, _ := runArgs(t, "completion", "bash"); code != 0 || !strings.Contains(out, "bash completion") {
 		t.Errorf("completion bash: %d", code)
+	}
+}
+
+// TestPingMaxIdleTime runs ping through main's root command: the max idle time
+// is alchemy's 5 minutes by default, else the config file's [pool]
+// max_idle_time, with its source, in the table and in JSON.
+func TestPingMaxIdleTime(t *testing.T) {
+	url := testdb.SQLiteURL(t)
+	code, out, errs := runArgs(t, "ping", "--url", url, "-n", "1")
+	if code != 0 || !strings.Contains(out, "max idle time  5m0s\n") {
+		t.Errorf("default, exit %d: %s%s", code, out, errs)
+	}
+	cfg := filepath.Join(t.TempDir(), "alchemy.toml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("url = %q\n[pool]\nmax_idle_time = \"2m\"\n", url)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runArgs(t, "ping", "--config", cfg, "-n", "1")
+	if code != 0 || !strings.Contains(out, "max idle time  2m0s (config file)\n") {
+		t.Errorf("config file, exit %d: %s%s", code, out, errs)
+	}
+	code, out, errs = runArgs(t, "ping", "--config", cfg, "-n", "1", "--format", "json")
+	var r struct {
+		Pool struct {
+			MaxIdleTimeS *float64          `json:"max_idle_time_s"`
+			From         map[string]string `json:"from"`
+		} `json:"pool"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("json, exit %d, %v: %s%s", code, err, out, errs)
+	}
+	if r.Pool.MaxIdleTimeS == nil || *r.Pool.MaxIdleTimeS != 120 || r.Pool.From["max_idle_time"] != "config" {
+		t.Errorf("json: max_idle_time_s %v from %q: %s", r.Pool.MaxIdleTimeS, r.Pool.From["max_idle_time"], out)
+	}
+	if code, out, _ := runArgs(t, "ping", "--help"); code != 0 || !strings.Contains(out, "max idle time") {
+		t.Errorf("ping --help does not name the max idle time: %s", out)
 	}
 }

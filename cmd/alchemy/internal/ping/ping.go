@@ -35,7 +35,7 @@ func Command(app *cli.App) *cobra.Command {
 round trips of "SELECT 1" on one connection (min, median, max), and shows
 the URL (without its password) and where it came from, the dialect and
 driver, and the pool settings in force (size, max overflow, timeout,
-recycle, pre-ping).
+recycle, max idle time, pre-ping).
 
 --format table (the default) or json (one object). Exit 1 when it cannot
 connect, 2 for a mistake in the flags or the URL.`,

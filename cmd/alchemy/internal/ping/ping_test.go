@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -101,7 +102,10 @@ func TestPingJSON(t *testing.T) {
 		if p == nil || p.Kind != "QueuePool" || p.Size != 5 || p.MaxOverflow != 10 || p.TimeoutS != 30 || p.RecycleS != 0 || p.Recycle || p.PrePing {
 			t.Errorf("pool: %+v", p)
 		}
-		if p != nil && (p.From["size"] != "default" || p.From["pre_ping"] != "default") {
+		if p != nil && p.MaxIdleTimeS != 300 {
+			t.Errorf("max idle time %vs, want alchemy's default 300s", p.MaxIdleTimeS)
+		}
+		if p != nil && (p.From["size"] != "default" || p.From["pre_ping"] != "default" || p.From["max_idle_time"] != "default") {
 			t.Errorf("pool settings' sources: %v", p.From)
 		}
 	}, testdb.SQLite, testdb.PostgreSQL, testdb.MySQL)
@@ -116,7 +120,7 @@ func TestPingTable(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
-		for _, want := range []string{"(from $ALCHEMY_URL)", "Server ", "Round trip", "median", "5 × SELECT 1", "QueuePool", "max overflow  10", "timeout       30s", "recycle       off", "pre-ping      off"} {
+		for _, want := range []string{"(from $ALCHEMY_URL)", "Server ", "Round trip", "median", "5 × SELECT 1", "QueuePool", "max overflow   10", "timeout        30s", "recycle        off", "max idle time  5m0s\n", "pre-ping       off"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%q is not in:\n%s", want, out)
 			}
@@ -130,7 +134,7 @@ func TestPingConfig(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "alchemy.toml")
 	url := testdb.URL(t, testdb.PostgreSQL)
-	toml := fmt.Sprintf("url = %q\n[pool]\nsize = 3\nmax_overflow = 2\ntimeout = \"7s\"\nrecycle = 300\npre_ping = true\n", url)
+	toml := fmt.Sprintf("url = %q\n[pool]\nsize = 3\nmax_overflow = 2\ntimeout = \"7s\"\nrecycle = 300\nmax_idle_time = \"90s\"\npre_ping = true\n", url)
 	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -143,17 +147,118 @@ func TestPingConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := r.Pool
-	if r.URLFrom != "config file" || p.Size != 3 || p.MaxOverflow != 2 || p.TimeoutS != 7 || p.RecycleS != 300 || !p.Recycle || !p.PrePing {
+	if r.URLFrom != "config file" || p.Size != 3 || p.MaxOverflow != 2 || p.TimeoutS != 7 || p.RecycleS != 300 || !p.Recycle || p.MaxIdleTimeS != 90 || !p.PrePing {
 		t.Errorf("from %q, pool %+v", r.URLFrom, p)
 	}
-	for _, k := range []string{"size", "max_overflow", "timeout", "recycle", "pre_ping"} {
+	for _, k := range []string{"size", "max_overflow", "timeout", "recycle", "max_idle_time", "pre_ping"} {
 		if p.From[k] != "config" {
 			t.Errorf("%s comes from %q", k, p.From[k])
 		}
 	}
 	code, out, _ = runPing(t, "--config", cfg, "-n", "1")
-	if code != 0 || !strings.Contains(out, "pre-ping      on (config file)") || !strings.Contains(out, "recycle       5m0s (config file)") {
+	if code != 0 || !strings.Contains(out, "pre-ping       on (config file)") || !strings.Contains(out, "recycle        5m0s (config file)") ||
+		!strings.Contains(out, "max idle time  1m30s (config file)") {
 		t.Errorf("table: %s", out)
+	}
+}
+
+// writeConfig writes an alchemy.toml of url and the [pool] lines and returns
+// its path.
+func writeConfig(t *testing.T, url, pool string) string {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "alchemy.toml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("url = %q\n[pool]\n%s", url, pool)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// pingJSON runs ping on the config file cfg and returns its JSON report.
+func pingJSON(t *testing.T, cfg string) *report {
+	t.Helper()
+	code, out, errs := runPing(t, "--config", cfg, "--format", "json", "-n", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if r.Pool == nil {
+		t.Fatalf("no pool: %s", out)
+	}
+	return &r
+}
+
+// TestPingMaxIdleTimeOff: max_idle_time = 0 in the config file turns the idle
+// retirement off, which ping shows as 0 (JSON) and off (table), from the
+// config file, not as the default's 5 minutes; a number of seconds is read
+// too.
+func TestPingMaxIdleTimeOff(t *testing.T) {
+	url := testdb.SQLiteURL(t)
+	cfg := writeConfig(t, url, "max_idle_time = 0\n")
+	p := pingJSON(t, cfg).Pool
+	if p.MaxIdleTimeS != 0 || p.From["max_idle_time"] != "config" {
+		t.Errorf("max_idle_time = 0: %vs from %q", p.MaxIdleTimeS, p.From["max_idle_time"])
+	}
+	code, out, errs := runPing(t, "--config", cfg, "-n", "1")
+	if code != 0 || !strings.Contains(out, "max idle time  off (config file)\n") {
+		t.Errorf("table, exit %d: %s%s", code, out, errs)
+	}
+	p = pingJSON(t, writeConfig(t, url, "max_idle_time = \"600\"\n")).Pool
+	if p.MaxIdleTimeS != 600 || p.From["max_idle_time"] != "config" {
+		t.Errorf(`max_idle_time = "600": %vs from %q`, p.MaxIdleTimeS, p.From["max_idle_time"])
+	}
+}
+
+// TestPingMaxIdleTimeStaticPool: an SQLite memory database gets a
+// StaticPool, which never retires idle connections, so ping shows the max
+// idle time off and says why, whatever the config file set.
+func TestPingMaxIdleTimeStaticPool(t *testing.T) {
+	cfg := writeConfig(t, "sqlite://", "max_idle_time = \"90s\"\n")
+	p := pingJSON(t, cfg).Pool
+	if p.Kind != "StaticPool" || p.MaxIdleTimeS != 0 || p.From["max_idle_time"] != "pool kind" {
+		t.Errorf("pool %+v", p)
+	}
+	code, out, errs := runPing(t, "--config", cfg, "-n", "1")
+	if code != 0 || !strings.Contains(out, "max idle time  off (StaticPool ignores it)\n") {
+		t.Errorf("table, exit %d: %s%s", code, out, errs)
+	}
+}
+
+// TestPingMaxIdleTimeInForce: the max idle time ping reports is the one the
+// engine it opens (cli.App.Open, as measure does) runs with: at 50ms from the
+// config file, a connection checked in is retired by the pool's idle sweep.
+func TestPingMaxIdleTimeInForce(t *testing.T) {
+	cfg := writeConfig(t, testdb.SQLiteURL(t), "max_idle_time = \"50ms\"\n")
+	if p := pingJSON(t, cfg).Pool; p.MaxIdleTimeS != 0.05 || p.From["max_idle_time"] != "config" {
+		t.Fatalf("reported %vs from %q, want 0.05s from config", p.MaxIdleTimeS, p.From["max_idle_time"])
+	}
+	app := cli.New()
+	app.ConfigFlag = cfg
+	if err := app.LoadConfig(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	eng, err := app.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Dispose()
+	conn, err := eng.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// At the default 5 minutes nothing would be retired within the deadline.
+	deadline := time.Now().Add(10 * time.Second)
+	for eng.PoolStatus().IdleRetired == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no connection retired after 10s: %+v", eng.PoolStatus())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

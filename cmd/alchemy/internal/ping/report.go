@@ -39,22 +39,28 @@ type rtt struct {
 }
 
 // pools is the pool's kind and the settings in force, each with where it came
-// from ("default" or "config").
+// from ("default" or "config"; for max_idle_time also "pool kind", when the
+// pool is not a QueuePool, which alone retires idle connections).
 type pools struct {
-	Kind        string            `json:"kind"`
-	Size        int               `json:"size"`
-	MaxOverflow int               `json:"max_overflow"` // -1: no limit
-	TimeoutS    float64           `json:"timeout_s"`
-	RecycleS    float64           `json:"recycle_s"` // 0: never
-	Recycle     bool              `json:"recycle"`
-	PrePing     bool              `json:"pre_ping"`
-	From        map[string]string `json:"from"`
+	Kind         string            `json:"kind"`
+	Size         int               `json:"size"`
+	MaxOverflow  int               `json:"max_overflow"` // -1: no limit
+	TimeoutS     float64           `json:"timeout_s"`
+	RecycleS     float64           `json:"recycle_s"` // 0: never
+	Recycle      bool              `json:"recycle"`
+	MaxIdleTimeS float64           `json:"max_idle_time_s"` // 0: off
+	PrePing      bool              `json:"pre_ping"`
+	From         map[string]string `json:"from"`
 }
 
+// fromPoolKind is the source of a max idle time the pool kind turns off.
+const fromPoolKind = "pool kind"
+
 // poolReport reads the pool's kind, size and overflow from the engine, and
-// the settings it does not report (timeout, recycle, pre-ping) from the
-// defaults as the config file overrides them, which is how cli.App.Open
-// builds the engine.
+// the settings it does not report (timeout, recycle, max idle time, pre-ping)
+// from the defaults as the config file overrides them, which is how
+// cli.App.Open builds the engine. Only a QueuePool retires idle connections:
+// under any other kind the max idle time is off, whatever was set.
 func poolReport(eng *alchemy.Engine, app *cli.App) *pools {
 	cfg := app.Config.Pool
 	st := eng.PoolStatus()
@@ -83,6 +89,17 @@ func poolReport(eng *alchemy.Engine, app *cli.App) *pools {
 		recycle = cfg.Recycle.Duration
 	}
 	from("recycle", cfg.Recycle.Duration > 0)
+	// A 0 in the file is a setting (off), as cli.App.Open reads it.
+	idleSet := cfg.MaxIdleTime.Duration != 0 || app.ConfigSets("pool", "max_idle_time")
+	maxIdle := def.MaxIdleTime
+	if idleSet {
+		maxIdle = cfg.MaxIdleTime.Duration
+	}
+	from("max_idle_time", idleSet)
+	if st.Kind != "QueuePool" {
+		maxIdle, p.From["max_idle_time"] = 0, fromPoolKind
+	}
+	p.MaxIdleTimeS = maxIdle.Seconds()
 	p.PrePing = def.PrePing || cfg.PrePing
 	from("pre_ping", cfg.PrePing)
 	p.TimeoutS, p.RecycleS, p.Recycle = timeout.Seconds(), recycle.Seconds(), recycle > 0
@@ -125,6 +142,14 @@ func (r *report) writeTable(w io.Writer) error {
 		recycle = seconds(p.RecycleS)
 	}
 	line("  recycle", "%s%s", recycle, note(p.From["recycle"]))
+	maxIdle, idleNote := "off", note(p.From["max_idle_time"])
+	if p.MaxIdleTimeS > 0 {
+		maxIdle = seconds(p.MaxIdleTimeS)
+	}
+	if p.From["max_idle_time"] == fromPoolKind {
+		idleNote = " (" + p.Kind + " ignores it)"
+	}
+	line("  max idle time", "%s%s", maxIdle, idleNote)
 	line("  pre-ping", "%s%s", onOff(p.PrePing), note(p.From["pre_ping"]))
 	return tw.Flush()
 }
