@@ -32,8 +32,10 @@ type Status struct {
 	PingsFailed int64 // pre-pings that failed
 	Waits       int64 // checkouts that had to wait
 	// WaitTime is the total time spent waiting, timed by the pool's clock,
-	// which ticks every millisecond while checkouts wait: each wait's share
-	// is off by less than a tick, and the sum over many waits is unbiased.
+	// which ticks every millisecond while checkouts begin to wait: each
+	// wait's share is off by less than a tick, and the sum over many waits is
+	// unbiased. While the ticks are backed off (waits stuck, none beginning),
+	// a wait reads the exact time instead.
 	WaitTime time.Duration
 	Timeouts int64 // checkouts that timed out
 	Leaked   int64 // checked-out connections garbage-collected without Put

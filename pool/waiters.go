@@ -42,7 +42,7 @@ type chanQueue[C Connection] struct {
 func (q *chanQueue[C]) init(p *QueuePool[C], capacity int) {
 	q.QueuePool, q.ch = p, make(chan *Conn[C], capacity+2)
 	q.timeoutMark, q.closedMark = &Conn[C]{}, &Conn[C]{}
-	q.wd.init(p.cfg.Timeout, &p.clk, &p.st.waiters, q.sendTimeoutMark, func() bool { return !q.closed.Load() })
+	q.wd.init(p.cfg.Timeout, &p.clk, &p.st.waiters, &p.st.waits, q.sendTimeoutMark, func() bool { return !q.closed.Load() })
 }
 
 func (q *chanQueue[C]) tokens() int { return int(q.ntokens.Load()) }

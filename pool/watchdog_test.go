@@ -221,7 +221,7 @@ func testWatchdogUnderChurnLosesNothing(t *testing.T, lifo bool) {
 	for _, c := range cs {
 		mustPut(t, p, c)
 	}
-	eventually(t, "ticks stop", func() bool { return !waiterQueue(p).wd.armed.Load() })
+	eventually(t, "ticks stop", func() bool { return waiterQueue(p).wd.mode.Load() == tickOff })
 }
 
 // waiterQueue is the chanQueue under a QueuePool, either order.
