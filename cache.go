@@ -1,11 +1,11 @@
 package alchemy
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-alchemy/alchemy/dialect"
 	"github.com/go-alchemy/alchemy/expr"
@@ -19,7 +19,7 @@ const defaultQueryCacheSize = 500
 type QueryCacheStats struct {
 	Hits      uint64 // found compiled
 	Misses    uint64 // compiled (statements without a cache key are not counted)
-	Evictions uint64 // dropped, least recently used first, to stay within Capacity
+	Evictions uint64 // dropped to stay within Capacity, those not used for longest first (CLOCK)
 	Size      int    // held now
 	Capacity  int    // 0 when the cache is off
 }
@@ -44,21 +44,45 @@ type compiledEntry struct {
 	hash     uint64
 	ver      *dialect.Version
 	prepared expr.PreparedKey
+
+	used atomic.Bool // looked up since the clock's hand last passed it
+	slot int         // its index in compiledCache.ring
 }
 
-// compiledCache is a bounded LRU of compiled statements, SQLAlchemy's compiled cache.
+// compiledCache is a bounded cache of compiled statements, SQLAlchemy's compiled
+// cache. Every Execute looks a statement up in it, from however many goroutines, so a
+// hit takes the read side of a lock and writes nothing shared but the hit count and,
+// once, the entry's used mark: no goroutine is ever parked behind another's hit. (A
+// sync.Mutex and an LRU list moved on every hit did park them, and under 16 to 64
+// goroutines on two cores a parked lookup waited milliseconds to run again: most of
+// PostgreSQL's p99, BENCHMARKS.md, issue 17.) Eviction is the CLOCK approximation of
+// least recently used: entries sit in a ring; a hand passes over them, clearing the
+// used mark of each entry used since its last pass and evicting the first it finds
+// unused. An entry starts unused, so a statement run once goes before one run again.
 type compiledCache struct {
-	mu     sync.Mutex
-	max    int
-	order  list.List // of *compiledEntry, most recently used first
-	byKey  map[compiledKey]*list.Element
-	byHash map[uint64]*list.Element // expression-language statements, by their key's hash
-	stats  QueryCacheStats
+	mu        sync.RWMutex // read: lookups; write: insertions and evictions
+	max       int
+	ring      []*compiledEntry // at most max entries, in the order the hand visits them
+	hand      int
+	byKey     map[compiledKey]*compiledEntry
+	byHash    map[uint64]*compiledEntry // expression-language statements, by their key's hash
+	hits      atomic.Uint64
+	misses    atomic.Uint64
+	evictions uint64 // under mu
 }
 
 func newCompiledCache(size int) *compiledCache {
-	return &compiledCache{max: size, byKey: make(map[compiledKey]*list.Element, min(size, 64)),
-		byHash: make(map[uint64]*list.Element, min(size, 64))}
+	return &compiledCache{max: size, byKey: make(map[compiledKey]*compiledEntry, min(size, 64)),
+		byHash: make(map[uint64]*compiledEntry, min(size, 64))}
+}
+
+// hit counts a hit on en and marks it used, writing the mark only when it is not set.
+func (c *compiledCache) hit(en *compiledEntry) *expr.Compiled {
+	if !en.used.Load() {
+		en.used.Store(true)
+	}
+	c.hits.Add(1)
+	return en.compiled
 }
 
 // compile returns stmt compiled for the engine's dialect and the server version it
@@ -163,32 +187,25 @@ func (e *Engine) compileFor(stmt expr.Statement, p *expr.Prepared) (*expr.Compil
 // hash (which a 64-bit hash makes all but impossible) are told apart by comparing
 // the keys: the second is then compiled each time.
 func (c *compiledCache) getPrepared(hash uint64, ver *dialect.Version, p *expr.Prepared) *expr.Compiled {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byHash[hash]
-	if ok {
-		en := el.Value.(*compiledEntry)
-		if en.ver == ver && p.SameKey(en.prepared) {
-			c.stats.Hits++
-			c.order.MoveToFront(el)
-			return en.compiled
-		}
+	c.mu.RLock()
+	en := c.byHash[hash]
+	c.mu.RUnlock()
+	if en != nil && en.ver == ver && p.SameKey(en.prepared) {
+		return c.hit(en)
 	}
-	c.stats.Misses++
+	c.misses.Add(1)
 	return nil
 }
 
 func (c *compiledCache) get(key compiledKey) *expr.Compiled {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
-		c.stats.Misses++
+	c.mu.RLock()
+	en := c.byKey[key]
+	c.mu.RUnlock()
+	if en == nil {
+		c.misses.Add(1)
 		return nil
 	}
-	c.stats.Hits++
-	c.order.MoveToFront(el)
-	return el.Value.(*compiledEntry).compiled
+	return c.hit(en)
 }
 
 func (c *compiledCache) put(key compiledKey, compiled *expr.Compiled) {
@@ -199,28 +216,39 @@ func (c *compiledCache) putEntry(en *compiledEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if en.hashed {
-		if el, ok := c.byHash[en.hash]; ok { // compiled meanwhile, for an older version, or a colliding key
-			el.Value = en
-			c.order.MoveToFront(el)
+		if old := c.byHash[en.hash]; old != nil { // compiled meanwhile, for an older version, or a colliding key
+			en.slot, c.ring[old.slot] = old.slot, en
+			c.byHash[en.hash] = en
 			return
 		}
-		c.byHash[en.hash] = c.order.PushFront(en)
+		c.byHash[en.hash] = en
 	} else {
-		if el, ok := c.byKey[en.key]; ok { // compiled meanwhile by another goroutine
-			c.order.MoveToFront(el)
+		if c.byKey[en.key] != nil { // compiled meanwhile by another goroutine
 			return
 		}
-		c.byKey[en.key] = c.order.PushFront(en)
+		c.byKey[en.key] = en
 	}
-	for c.order.Len() > c.max {
-		last := c.order.Back()
-		c.order.Remove(last)
-		if old := last.Value.(*compiledEntry); old.hashed {
+	if len(c.ring) < c.max {
+		en.slot = len(c.ring)
+		c.ring = append(c.ring, en)
+		return
+	}
+	for { // the clock: clear used marks until an unused entry comes under the hand
+		old := c.ring[c.hand]
+		if old.used.Load() {
+			old.used.Store(false)
+			c.hand = (c.hand + 1) % len(c.ring)
+			continue
+		}
+		if old.hashed {
 			delete(c.byHash, old.hash)
 		} else {
 			delete(c.byKey, old.key)
 		}
-		c.stats.Evictions++
+		c.evictions++
+		en.slot, c.ring[c.hand] = c.hand, en
+		c.hand = (c.hand + 1) % len(c.ring)
+		return
 	}
 }
 
@@ -229,11 +257,10 @@ func (e *Engine) CacheStats() QueryCacheStats {
 	if e.cache == nil {
 		return QueryCacheStats{}
 	}
-	e.cache.mu.Lock()
-	defer e.cache.mu.Unlock()
-	s := e.cache.stats
-	s.Size, s.Capacity = e.cache.order.Len(), e.cache.max
-	return s
+	c := e.cache
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return QueryCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions, Size: len(c.ring), Capacity: c.max}
 }
 
 // Render returns the SQL and the driver's arguments that Execute would send for stmt
