@@ -17,9 +17,10 @@
 // A statement (Executable) writes its SQL into an expr.Compiler for the engine's
 // dialect and server version (read when a statement first asks for a feature).
 // Placeholders are numbered once, at the end, so a Text nests as a fragment,
-// subquery or CTE. Compiled SQL is kept in a bounded LRU under the statement's
-// cache key (QueryCacheSize, Engine.CacheStats); a Text's key is its SQL, so one
-// built per request is compiled once. A statement needing a feature the server
+// subquery or CTE. Compiled SQL is kept in a bounded cache under the statement's
+// cache key (QueryCacheSize, Engine.CacheStats; CLOCK eviction, lookups that never
+// wait on one another); a Text's key is its SQL, so one built per request is
+// compiled once. A statement needing a feature the server
 // lacks fails with ErrUnsupported before anything is sent.
 //
 // # Transactions

@@ -192,9 +192,9 @@ func StatementTimeout(d time.Duration) Option {
 	}
 }
 
-// QueryCacheSize sets how many compiled statements the engine keeps, least
-// recently used dropped first (query_cache_size, default 500; 0 turns the cache
-// off). A statement is cached under its key (expr.CacheKeyer), a Text under its
+// QueryCacheSize sets how many compiled statements the engine keeps (query_cache_size,
+// default 500; 0 turns the cache off); beyond it, one not used for longest is dropped,
+// by the CLOCK approximation of least recently used. A statement is cached under its key (expr.CacheKeyer), a Text under its
 // SQL. Engine.CacheStats counts hits and misses.
 func QueryCacheSize(n int) Option {
 	return func(c *config) {

@@ -117,6 +117,19 @@ func TestCompiledCacheBounded(t *testing.T) {
 		t.Errorf("CacheStats = %+v, want %+v", st, want)
 	}
 
+
+	// A statement run again between one-off statements is never the one evicted,
+	// however many pass through.
+	hot := newEngine(t, "sqlite://", alchemy.QueryCacheSize(3))
+	scalarInt(t, hot, "select 1")
+	for i := range 20 {
+		scalarInt(t, hot, "select 1")
+		scalarInt(t, hot, fmt.Sprintf("select %d", 100+i))
+	}
+	want = alchemy.QueryCacheStats{Hits: 20, Misses: 21, Evictions: 18, Size: 3, Capacity: 3}
+	if st := hot.CacheStats(); st != want {
+		t.Errorf("CacheStats with a hot statement = %+v, want %+v", st, want)
+	}
 	off := newEngine(t, "sqlite://", alchemy.QueryCacheSize(0))
 	for range 3 {
 		if n := scalarInt(t, off, "select :n", 7); n != 7 {
