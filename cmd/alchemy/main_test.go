@@ -79,4 +79,12 @@ func TestPingMaxIdleTime(t *testing.T) {
 	if code, out, _ := runArgs(t, "ping", "--help"); code != 0 || !strings.Contains(out, "max idle time") {
 		t.Errorf("ping --help does not name the max idle time: %s", out)
 	}
+	// A pool setting out of range is a mistake in the config file: exit 2, naming it.
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(bad, []byte(fmt.Sprintf("url = %q\n[pool]\nmax_idle_time = \"5ms\"\n", url)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runArgs(t, "ping", "--config", bad, "-n", "1"); code != cli.ExitUsage || !strings.Contains(errs, "MaxIdleTime") {
+		t.Errorf("max_idle_time = 5ms: exit %d, want %d naming it: %s", code, cli.ExitUsage, errs)
+	}
 }

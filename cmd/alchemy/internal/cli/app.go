@@ -20,6 +20,7 @@ import (
 	_ "github.com/go-alchemy/alchemy/dialect/mysql"      //
 	_ "github.com/go-alchemy/alchemy/dialect/postgresql" //
 	_ "github.com/go-alchemy/alchemy/dialect/sqlite"     //
+	"github.com/go-alchemy/alchemy/pool"
 )
 
 // DefaultURL is the database used when no URL is given: an SQLite file in the
@@ -175,7 +176,11 @@ func (a *App) Open(ctx context.Context, opts ...alchemy.Option) (*alchemy.Engine
 	all = append([]alchemy.Option{alchemy.Logger(slog.New(slog.DiscardHandler))}, all...)
 	eng, err := alchemy.CreateEngineURL(u, append(all, opts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", u, err)
+		err = fmt.Errorf("%s: %w", u, err)
+		if errors.Is(err, pool.ErrInvalidConfig) { // a [pool] setting out of range: the user's mistake
+			return nil, &ExitError{Code: ExitUsage, Err: err}
+		}
+		return nil, err
 	}
 	conn, err := eng.Connect(ctx)
 	if err == nil {
