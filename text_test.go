@@ -117,7 +117,6 @@ func TestCompiledCacheBounded(t *testing.T) {
 		t.Errorf("CacheStats = %+v, want %+v", st, want)
 	}
 
-
 	// A statement run again between one-off statements is never the one evicted,
 	// however many pass through.
 	hot := newEngine(t, "sqlite://", alchemy.QueryCacheSize(3))
