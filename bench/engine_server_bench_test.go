@@ -33,33 +33,15 @@ func serverURL(b *testing.B, env string) string {
 	return u
 }
 
-// selectOneAlchemy runs SELECT 1 connectionless: the connection goes back to the
-// pool when the rows are exhausted.
-func selectOneAlchemy(ctx context.Context, eng *alchemy.Engine, stmt *alchemy.TextClause) {
-	res, err := eng.Execute(ctx, stmt)
-	if err != nil {
-		panic(err)
-	}
-	var n int
-	for res.Next() {
-		if err := res.Scan(&n); err != nil {
-			panic(err)
-		}
-	}
-	if err := res.Err(); err != nil {
-		panic(err)
-	}
-	if n != 1 {
-		panic(fmt.Sprintf("select 1 gave %d", n))
-	}
+// rowsReader is what the rows of database/sql, pgx and alchemy share.
+type rowsReader interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
 }
 
-// selectOneDB runs SELECT 1 through database/sql's pool.
-func selectOneDB(ctx context.Context, db *sql.DB) {
-	rows, err := db.QueryContext(ctx, "select 1")
-	if err != nil {
-		panic(err)
-	}
+// mustReadOne reads the rows of SELECT 1, panicking on an error or another value.
+func mustReadOne(rows rowsReader) {
 	var n int
 	for rows.Next() {
 		if err := rows.Scan(&n); err != nil {
@@ -69,10 +51,29 @@ func selectOneDB(ctx context.Context, db *sql.DB) {
 	if err := rows.Err(); err != nil {
 		panic(err)
 	}
-	rows.Close()
 	if n != 1 {
 		panic(fmt.Sprintf("select 1 gave %d", n))
 	}
+}
+
+// selectOneAlchemy runs SELECT 1 connectionless: the connection goes back to the
+// pool when the rows are exhausted.
+func selectOneAlchemy(ctx context.Context, eng *alchemy.Engine, stmt *alchemy.TextClause) {
+	res, err := eng.Execute(ctx, stmt)
+	if err != nil {
+		panic(err)
+	}
+	mustReadOne(res)
+}
+
+// selectOneDB runs SELECT 1 through database/sql's pool.
+func selectOneDB(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, "select 1")
+	if err != nil {
+		panic(err)
+	}
+	defer rows.Close()
+	mustReadOne(rows)
 }
 
 // benchAlchemySelectOne is the alchemy side of the server benchmarks: an engine
@@ -88,6 +89,30 @@ func benchAlchemySelectOne(b *testing.B, url string, g int, opts ...alchemy.Opti
 	warm(b, conns, func() (*alchemy.Conn, error) { return eng.Connect(ctx) }, (*alchemy.Conn).Close)
 	stmt := alchemy.Text("select 1")
 	run(b, g, func() struct{} { selectOneAlchemy(ctx, eng, stmt); return struct{}{} }, func(struct{}) {})
+}
+
+// openPgxDB opens database/sql over pgx's stdlib with the pgx.ConnConfig
+// alchemy's postgresql dialect builds from the URL.
+func openPgxDB(b *testing.B) *sql.DB {
+	cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return stdlib.OpenDB(*cfg)
+}
+
+// openMySQLDB opens database/sql over go-sql-driver/mysql with the mysql.Config
+// alchemy's mysql dialect builds from the URL.
+func openMySQLDB(b *testing.B) *sql.DB {
+	cfg, err := mysql.Config(mustParseURL(b, serverURL(b, mysqlURLEnv)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sql.OpenDB(c)
 }
 
 // benchDBSelectOne is the database/sql side: SetMaxOpenConns = SetMaxIdleConns =
@@ -117,11 +142,7 @@ func BenchmarkPostgresSelectOne(b *testing.B) {
 			benchAlchemySelectOne(b, u.RenderWithPassword(), g)
 		})
 		b.Run(fmt.Sprintf("impl=database-sql-pgx/g=%d", g), func(b *testing.B) {
-			cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchDBSelectOne(b, stdlib.OpenDB(*cfg), g)
+			benchDBSelectOne(b, openPgxDB(b), g)
 		})
 		b.Run(fmt.Sprintf("impl=pgxpool/g=%d", g), func(b *testing.B) {
 			p := openWarmPgxpool(b)
@@ -142,15 +163,7 @@ func BenchmarkPostgresSelectOne(b *testing.B) {
 func BenchmarkMariaDBSelectOne(b *testing.B) {
 	for _, g := range serverGoroutines {
 		b.Run(fmt.Sprintf("impl=database-sql-mysql/g=%d", g), func(b *testing.B) {
-			cfg, err := mysql.Config(mustParseURL(b, serverURL(b, mysqlURLEnv)), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			c, err := gomysql.NewConnector(cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchDBSelectOne(b, sql.OpenDB(c), g)
+			benchDBSelectOne(b, openMySQLDB(b), g)
 		})
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
 			benchAlchemySelectOne(b, serverURL(b, mysqlURLEnv), g)

@@ -13,11 +13,8 @@ import (
 	"time"
 
 	"github.com/go-alchemy/alchemy"
-	"github.com/go-alchemy/alchemy/dialect/mysql"
 	"github.com/go-alchemy/alchemy/dialect/postgresql"
-	gomysql "github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // The closed-loop benchmarks (run) let each implementation go as fast as it
@@ -100,11 +97,7 @@ func BenchmarkPostgresSelectOneAtRate(b *testing.B) {
 	rate := offeredRate(b)
 	for _, g := range []int{16, 64} {
 		b.Run(fmt.Sprintf("impl=database-sql-pgx/g=%d", g), func(b *testing.B) {
-			cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			db := openWarmDB(b, stdlib.OpenDB(*cfg))
+			db := openWarmDB(b, openPgxDB(b))
 			runAtRate(b, g, rate, func() { selectOneDB(ctx, db) })
 		})
 		b.Run(fmt.Sprintf("impl=pgxpool/g=%d", g), func(b *testing.B) {
@@ -131,15 +124,7 @@ func BenchmarkMariaDBSelectOneAtRate(b *testing.B) {
 	rate := offeredRate(b)
 	for _, g := range []int{16, 64} {
 		b.Run(fmt.Sprintf("impl=database-sql-mysql/g=%d", g), func(b *testing.B) {
-			cfg, err := mysql.Config(mustParseURL(b, serverURL(b, mysqlURLEnv)), nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			c, err := gomysql.NewConnector(cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			db := openWarmDB(b, sql.OpenDB(c))
+			db := openWarmDB(b, openMySQLDB(b))
 			runAtRate(b, g, rate, func() { selectOneDB(ctx, db) })
 		})
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
@@ -210,16 +195,5 @@ func selectOnePgxpool(ctx context.Context, p *pgxpool.Pool) {
 	if err != nil {
 		panic(err)
 	}
-	var n int
-	for rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			panic(err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		panic(err)
-	}
-	if n != 1 {
-		panic(fmt.Sprintf("select 1 gave %d", n))
-	}
+	mustReadOne(rows)
 }

@@ -74,15 +74,7 @@ func BenchmarkPostgresCheckoutVsQuery(b *testing.B) {
 				if err != nil {
 					panic(err)
 				}
-				var n int
-				for rows.Next() {
-					if err := rows.Scan(&n); err != nil {
-						panic(err)
-					}
-				}
-				if err := rows.Err(); err != nil {
-					panic(err)
-				}
+				mustReadOne(rows)
 			}, func(c any) { c.(*pgxpool.Conn).Release() })
 		})
 		b.Run(fmt.Sprintf("impl=alchemy/g=%d", g), func(b *testing.B) {
@@ -99,15 +91,7 @@ func BenchmarkPostgresCheckoutVsQuery(b *testing.B) {
 				if err != nil {
 					panic(err)
 				}
-				var n int
-				for res.Next() {
-					if err := res.Scan(&n); err != nil {
-						panic(err)
-					}
-				}
-				if err := res.Err(); err != nil {
-					panic(err)
-				}
+				mustReadOne(res)
 			}, func(c any) { _ = c.(*alchemy.Conn).Close() })
 		})
 
@@ -125,13 +109,8 @@ func BenchmarkPostgresCheckoutVsQuery(b *testing.B) {
 					if err != nil {
 						return err
 					}
-					var n int
-					for rows.Next() {
-						if err := rows.Scan(&n); err != nil {
-							return err
-						}
-					}
-					return rows.Err()
+					mustReadOne(rows)
+					return nil
 				})
 				if err != nil {
 					panic(err)
