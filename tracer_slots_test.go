@@ -140,13 +140,29 @@ func TestCheckoutWaitedAndCheckin(t *testing.T) {
 		}
 		_ = res.Close()
 	}
+	// held's checkin hands its connection to the waiter before its hook runs, so
+	// the two checkins after it may be traced first: wait for all three.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		tr.mu.Lock()
+		n := len(tr.used)
+		tr.mu.Unlock()
+		if n >= 3 || time.Now().After(deadline) {
+			break
+		}
+	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	if len(tr.waited) != 3 || tr.waited[0] || !tr.waited[1] || tr.waited[2] {
 		t.Errorf("Waited of three checkouts: %v, want [false true false]", tr.waited)
 	}
-	if len(tr.used) != 3 || tr.used[0] < hold {
-		t.Errorf("Used of three checkins %v; the first was held at least %v", tr.used, hold)
+	long := 0
+	for _, d := range tr.used {
+		if d >= hold {
+			long++
+		}
+	}
+	if len(tr.used) != 3 || long < 1 {
+		t.Errorf("Used of three checkins %v; want one (held's) of at least %v", tr.used, hold)
 	}
 }
 
