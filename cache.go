@@ -53,9 +53,9 @@ type compiledEntry struct {
 // cache. Every Execute looks a statement up in it, from however many goroutines, so a
 // hit takes the read side of a lock and writes nothing shared but the hit count and,
 // once, the entry's used mark: no goroutine is ever parked behind another's hit. (A
-// sync.Mutex and an LRU list moved on every hit did park them, and under 16 to 64
-// goroutines on two cores a parked lookup waited milliseconds to run again: most of
-// PostgreSQL's p99, BENCHMARKS.md, issue 17.) Eviction is the CLOCK approximation of
+// sync.Mutex and an LRU list moved on every hit did park them: under 64 goroutines it
+// was the library's only contended lock; BENCHMARKS.md, issue 17.) Eviction is the
+// CLOCK approximation of
 // least recently used: entries sit in a ring; a hand passes over them, clearing the
 // used mark of each entry used since its last pass and evicting the first it finds
 // unused. An entry starts unused, so a statement run once goes before one run again.
