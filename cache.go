@@ -55,10 +55,9 @@ type compiledEntry struct {
 // once, the entry's used mark: no goroutine is ever parked behind another's hit. (A
 // sync.Mutex and an LRU list moved on every hit did park them: under 64 goroutines it
 // was the library's only contended lock; BENCHMARKS.md, issue 17.) Eviction is the
-// CLOCK approximation of
-// least recently used: entries sit in a ring; a hand passes over them, clearing the
-// used mark of each entry used since its last pass and evicting the first it finds
-// unused. An entry starts unused, so a statement run once goes before one run again.
+// CLOCK approximation of least recently used: entries sit in a ring; a hand passes
+// over them, clearing the used mark of each entry used since its last pass and
+// evicting the first it finds unused. An entry starts unused, so a statement run once goes before one run again.
 type compiledCache struct {
 	mu        sync.RWMutex // read: lookups; write: insertions and evictions
 	max       int
