@@ -57,7 +57,8 @@ type compiledEntry struct {
 // was the library's only contended lock; BENCHMARKS.md, issue 17.) Eviction is the
 // CLOCK approximation of least recently used: entries sit in a ring; a hand passes
 // over them, clearing the used mark of each entry used since its last pass and
-// evicting the first it finds unused. An entry starts unused, so a statement run once goes before one run again.
+// evicting the first it finds unused. An entry starts unused, so a statement run once
+// goes before one run again.
 type compiledCache struct {
 	mu        sync.RWMutex // read: lookups; write: insertions and evictions
 	max       int
@@ -232,9 +233,13 @@ func (c *compiledCache) putEntry(en *compiledEntry) {
 		c.ring = append(c.ring, en)
 		return
 	}
-	for { // the clock: clear used marks until an unused entry comes under the hand
+	// The clock: clear used marks until an unused entry comes under the hand. Hits
+	// mark entries without the lock, so one that is hit again as fast as the hand
+	// clears it could keep every entry marked: after two turns the hand evicts
+	// whatever is under it.
+	for step := 0; ; step++ {
 		old := c.ring[c.hand]
-		if old.used.Load() {
+		if old.used.Load() && step < 2*len(c.ring) {
 			old.used.Store(false)
 			c.hand = (c.hand + 1) % len(c.ring)
 			continue
