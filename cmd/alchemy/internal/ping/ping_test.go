@@ -215,13 +215,18 @@ func TestPingMaxIdleTimeOff(t *testing.T) {
 // StaticPool, which never retires idle connections, so ping shows the max
 // idle time off and says why, whatever the config file set.
 func TestPingMaxIdleTimeStaticPool(t *testing.T) {
-	cfg := writeConfig(t, "sqlite://", "max_idle_time = \"90s\"\n")
+	cfg := writeConfig(t, "sqlite://", "max_idle_time = \"90s\"\npre_ping = true\n")
 	p := pingJSON(t, cfg).Pool
 	if p.Kind != "StaticPool" || p.MaxIdleTimeS != 0 || p.From["max_idle_time"] != "pool kind" {
 		t.Errorf("pool %+v", p)
 	}
+	// A StaticPool does not pre-ping either, whatever the file says.
+	if p.PrePing || p.From["pre_ping"] != "pool kind" {
+		t.Errorf("pre-ping under a StaticPool: %v from %q", p.PrePing, p.From["pre_ping"])
+	}
 	code, out, errs := runPing(t, "--config", cfg, "-n", "1")
-	if code != 0 || !strings.Contains(out, "max idle time  off (StaticPool ignores it)\n") {
+	if code != 0 || !strings.Contains(out, "max idle time  off (StaticPool ignores it)\n") ||
+		!strings.Contains(out, "pre-ping       off (StaticPool ignores it)\n") {
 		t.Errorf("table, exit %d: %s%s", code, out, errs)
 	}
 }

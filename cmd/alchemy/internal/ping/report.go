@@ -59,8 +59,8 @@ const fromPoolKind = "pool kind"
 // poolReport reads the pool's kind, size and overflow from the engine, and
 // the settings it does not report (timeout, recycle, max idle time, pre-ping)
 // from the defaults as the config file overrides them, which is how
-// cli.App.Open builds the engine. Only a QueuePool retires idle connections:
-// under any other kind the max idle time is off, whatever was set.
+// cli.App.Open builds the engine. Only a QueuePool retires idle connections
+// and pre-pings: under any other kind both are off, whatever was set.
 func poolReport(eng *alchemy.Engine, app *cli.App) *pools {
 	cfg := app.Config.Pool
 	st := eng.PoolStatus()
@@ -102,6 +102,9 @@ func poolReport(eng *alchemy.Engine, app *cli.App) *pools {
 	p.MaxIdleTimeS = maxIdle.Seconds()
 	p.PrePing = def.PrePing || cfg.PrePing
 	from("pre_ping", cfg.PrePing)
+	if st.Kind != "QueuePool" {
+		p.PrePing, p.From["pre_ping"] = false, fromPoolKind
+	}
 	p.TimeoutS, p.RecycleS, p.Recycle = timeout.Seconds(), recycle.Seconds(), recycle > 0
 	return p
 }
@@ -150,7 +153,11 @@ func (r *report) writeTable(w io.Writer) error {
 		idleNote = " (" + p.Kind + " ignores it)"
 	}
 	line("  max idle time", "%s%s", maxIdle, idleNote)
-	line("  pre-ping", "%s%s", onOff(p.PrePing), note(p.From["pre_ping"]))
+	preNote := note(p.From["pre_ping"])
+	if p.From["pre_ping"] == fromPoolKind {
+		preNote = " (" + p.Kind + " ignores it)"
+	}
+	line("  pre-ping", "%s%s", onOff(p.PrePing), preNote)
 	return tw.Flush()
 }
 
