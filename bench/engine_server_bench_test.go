@@ -11,6 +11,7 @@ import (
 	"github.com/go-alchemy/alchemy/dialect/mysql"
 	"github.com/go-alchemy/alchemy/dialect/postgresql"
 	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -76,17 +77,70 @@ func selectOneDB(ctx context.Context, db *sql.DB) {
 	mustReadOne(rows)
 }
 
+// openWarmEngine makes an engine with a QueuePool of conns connections and
+// no overflow, all opened; it is disposed when b ends.
+func openWarmEngine(b *testing.B, url string, opts ...alchemy.Option) *alchemy.Engine {
+	eng, err := alchemy.CreateEngine(url, append([]alchemy.Option{alchemy.PoolSize(conns), alchemy.MaxOverflow(0)}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = eng.Dispose() })
+	ctx := context.Background()
+	warm(b, conns, func() (*alchemy.Conn, error) { return eng.Connect(ctx) }, (*alchemy.Conn).Close)
+	return eng
+}
+
+// openWarmDB limits db to conns connections, opens them all, and closes db
+// when b ends.
+func openWarmDB(b *testing.B, db *sql.DB) *sql.DB {
+	b.Cleanup(func() { _ = db.Close() })
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	ctx := context.Background()
+	warm(b, conns, func() (*sql.Conn, error) { return db.Conn(ctx) }, (*sql.Conn).Close)
+	return db
+}
+
+// openWarmPgxpool makes a pgxpool of conns connections with the pgx.ConnConfig
+// alchemy's postgresql dialect builds from the URL, all opened; it is closed
+// when b ends.
+func openWarmPgxpool(b *testing.B) *pgxpool.Pool {
+	cfg, err := postgresql.ConnConfig(mustParseURL(b, serverURL(b, pgURLEnv)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pcfg, err := pgxpool.ParseConfig("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	pcfg.ConnConfig = cfg
+	pcfg.MaxConns, pcfg.MinConns = conns, 0
+	ctx := context.Background()
+	p, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(p.Close)
+	warm(b, conns, func() (*pgxpool.Conn, error) { return p.Acquire(ctx) },
+		func(c *pgxpool.Conn) error { c.Release(); return nil })
+	return p
+}
+
+// selectOnePgxpool runs SELECT 1 through pgxpool.
+func selectOnePgxpool(ctx context.Context, p *pgxpool.Pool) {
+	rows, err := p.Query(ctx, "select 1")
+	if err != nil {
+		panic(err)
+	}
+	mustReadOne(rows)
+}
+
 // benchAlchemySelectOne is the alchemy side of the server benchmarks: an engine
 // with a QueuePool of conns connections and no overflow, all of them opened before
 // the timer starts.
 func benchAlchemySelectOne(b *testing.B, url string, g int, opts ...alchemy.Option) {
 	ctx := context.Background()
-	eng, err := alchemy.CreateEngine(url, append([]alchemy.Option{alchemy.PoolSize(conns), alchemy.MaxOverflow(0)}, opts...)...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer eng.Dispose()
-	warm(b, conns, func() (*alchemy.Conn, error) { return eng.Connect(ctx) }, (*alchemy.Conn).Close)
+	eng := openWarmEngine(b, url, opts...)
 	stmt := alchemy.Text("select 1")
 	run(b, g, func() struct{} { selectOneAlchemy(ctx, eng, stmt); return struct{}{} }, func(struct{}) {})
 }
@@ -119,10 +173,7 @@ func openMySQLDB(b *testing.B) *sql.DB {
 // conns, all of them opened before the timer starts.
 func benchDBSelectOne(b *testing.B, db *sql.DB, g int) {
 	ctx := context.Background()
-	defer db.Close()
-	db.SetMaxOpenConns(conns)
-	db.SetMaxIdleConns(conns)
-	warm(b, conns, func() (*sql.Conn, error) { return db.Conn(ctx) }, (*sql.Conn).Close)
+	openWarmDB(b, db)
 	run(b, g, func() struct{} { selectOneDB(ctx, db); return struct{}{} }, func(struct{}) {})
 }
 
